@@ -1,0 +1,82 @@
+import { Worker } from 'node:worker_threads';
+import { partitionRowsByWork, type AlsExecutor } from './AlsExecutor';
+import type { AlsSharedState, AlsSide } from './AlsSharedState';
+import { gramianBlockCount, sumGramianBlocks } from './runHalfStep';
+import type { AlsThreadReply, AlsThreadRequest } from './alsThreadMessages';
+import { OndeckError } from '../errors/OndeckError';
+
+/**
+ * Runs ALS work on `threads` worker threads that share the factor tables through
+ * SharedArrayBuffers: each thread solves a contiguous, work-balanced range of rows in place, so
+ * an epoch moves no factor data between threads at all.
+ */
+export class ThreadPoolAlsExecutor implements AlsExecutor {
+  private readonly workers: Worker[];
+  private readonly partitions: Record<AlsSide, number[]>;
+
+  /**
+   * @param workerScript URL or path of the built `alsThreadWorker.js`.
+   */
+  constructor(
+    private readonly state: AlsSharedState,
+    readonly threads: number,
+    workerScript: URL | string,
+  ) {
+    const overhead = Math.max(1, state.dims >> 2);
+    this.partitions = {
+      users: partitionRowsByWork(state.userIndptr, threads, overhead),
+      items: partitionRowsByWork(state.itemIndptr, threads, overhead),
+    };
+    this.workers = Array.from({ length: threads }, () => new Worker(workerScript));
+    for (const worker of this.workers) {
+      worker.unref();
+      const init: AlsThreadRequest = { type: 'init', state };
+      worker.postMessage(init);
+    }
+  }
+
+  async gramian(side: AlsSide): Promise<void> {
+    const blocks = gramianBlockCount(side === 'users' ? this.state.userCount : this.state.itemCount);
+    const perThread = Math.ceil(blocks / this.threads);
+    await Promise.all(
+      this.workers.map((worker, t) =>
+        this.request(worker, { type: 'gramian', side, firstBlock: Math.min(blocks, t * perThread), lastBlock: Math.min(blocks, (t + 1) * perThread) }),
+      ),
+    );
+    sumGramianBlocks(this.state, blocks);
+  }
+
+  async solve(side: AlsSide): Promise<number> {
+    const bounds = this.partitions[side];
+    const losses = await Promise.all(
+      this.workers.map((worker, t) => this.request(worker, { type: 'solve', side, start: bounds[t], end: bounds[t + 1] })),
+    );
+    // Summed in thread order: the loss is for display, the factors do not depend on it.
+    return losses.reduce((sum, value) => sum + value, 0);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+
+  private request(worker: Worker, message: AlsThreadRequest): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (reply: AlsThreadReply): void => {
+        cleanup();
+        if (reply.type === 'error') reject(new OndeckError('training-failed', { reason: reply.message }));
+        else resolve(reply.loss);
+      };
+      const onError = (error: Error): void => {
+        cleanup();
+        reject(new OndeckError('training-failed', { reason: `training thread crashed: ${error.message}` }));
+      };
+      const cleanup = (): void => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.postMessage(message);
+    });
+  }
+}

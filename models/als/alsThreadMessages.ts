@@ -1,0 +1,10 @@
+import type { AlsSharedState, AlsSide } from './AlsSharedState';
+
+/** Messages the training thread pool sends to a thread. */
+export type AlsThreadRequest =
+  | { readonly type: 'init'; readonly state: AlsSharedState }
+  | { readonly type: 'gramian'; readonly side: AlsSide; readonly firstBlock: number; readonly lastBlock: number }
+  | { readonly type: 'solve'; readonly side: AlsSide; readonly start: number; readonly end: number };
+
+/** A thread's answer to a `gramian` or `solve` request. */
+export type AlsThreadReply = { readonly type: 'done'; readonly loss: number } | { readonly type: 'error'; readonly message: string };

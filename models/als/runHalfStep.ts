@@ -1,0 +1,67 @@
+import { addGramian } from '../linalg/gramian';
+import type { AlsSharedState, AlsSide } from './AlsSharedState';
+import { GRAMIAN_BLOCK_ROWS } from './AlsSharedState';
+import { createRowScratch, type RowScratch } from './RowSystem';
+import { solveRowConjugateGradient } from './solveRowConjugateGradient';
+import { solveRowExact } from './solveRowExact';
+
+/**
+ * Solves rows `start..end` of one side against the other side's factors and `state.gramian`.
+ * Runs unchanged in the main thread or in a training thread.
+ *
+ * @returns the summed loss share of the solved rows (CG solver), 0 for the exact solver.
+ */
+export function runHalfStep(
+  state: AlsSharedState,
+  side: AlsSide,
+  start: number,
+  end: number,
+  scratch: RowScratch = createRowScratch(state.dims),
+): number {
+  const solvingUsers = side === 'users';
+  const indptr = solvingUsers ? state.userIndptr : state.itemIndptr;
+  const indices = solvingUsers ? state.userIndices : state.itemIndices;
+  const weights = solvingUsers ? state.userWeights : state.itemWeights;
+  const target = solvingUsers ? state.userFactors : state.itemFactors;
+  const other = solvingUsers ? state.itemFactors : state.userFactors;
+  const otherCount = solvingUsers ? state.itemCount : state.userCount;
+  const dims = state.dims;
+  let loss = 0;
+  for (let row = start; row < end; row++) {
+    if (state.solver === 'cholesky') {
+      solveRowExact(indices, weights, indptr[row], indptr[row + 1], other, otherCount, state.gramian, dims, state.hyper, scratch, target, row * dims);
+    } else {
+      loss += solveRowConjugateGradient(
+        indices, weights, indptr[row], indptr[row + 1], other, otherCount, state.gramian, dims, state.hyper, state.cgSteps, scratch, target, row * dims,
+      );
+    }
+  }
+  return loss;
+}
+
+/** Computes the partial Gramians of blocks `firstBlock..lastBlock` of one side's factors. */
+export function runGramianBlocks(state: AlsSharedState, side: AlsSide, firstBlock: number, lastBlock: number): void {
+  const factors = side === 'users' ? state.userFactors : state.itemFactors;
+  const rows = side === 'users' ? state.userCount : state.itemCount;
+  const size = state.dims * state.dims;
+  for (let block = firstBlock; block < lastBlock; block++) {
+    const out = state.gramianBlocks.subarray(block * size, (block + 1) * size);
+    out.fill(0);
+    addGramian(factors, state.dims, block * GRAMIAN_BLOCK_ROWS, Math.min(rows, (block + 1) * GRAMIAN_BLOCK_ROWS), out);
+  }
+}
+
+/** Number of Gramian blocks for `rows` rows. */
+export function gramianBlockCount(rows: number): number {
+  return Math.ceil(rows / GRAMIAN_BLOCK_ROWS);
+}
+
+/** Sums partial Gramians in block order into `state.gramian`. */
+export function sumGramianBlocks(state: AlsSharedState, blocks: number): void {
+  const size = state.dims * state.dims;
+  state.gramian.fill(0);
+  for (let block = 0; block < blocks; block++) {
+    const offset = block * size;
+    for (let i = 0; i < size; i++) state.gramian[i] += state.gramianBlocks[offset + i];
+  }
+}

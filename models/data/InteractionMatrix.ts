@@ -1,0 +1,87 @@
+/**
+ * The user × item interaction matrix every trainer and evaluator reads: compressed sparse rows
+ * (one row per user), item indices ascending within a row, weights already aggregated (duplicate
+ * events summed) and strictly positive.
+ *
+ * Ids stay strings end to end: MovieLens numbers, UUIDs and Spark longs are all just ids.
+ */
+export interface InteractionMatrix {
+  /** External id of each user (row). */
+  readonly userIds: readonly string[];
+  /** External id of each item (column). */
+  readonly itemIds: readonly string[];
+  /** Row pointers: the entries of user `u` are `indptr[u] .. indptr[u+1]`. Length `users + 1`. */
+  readonly indptr: Int32Array;
+  /** Column (item) index of each entry, ascending within a row. */
+  readonly indices: Int32Array;
+  /** Aggregated positive weight of each entry (a play count, 1 for a positive rating, …). */
+  readonly weights: Float32Array;
+}
+
+/** Number of users (rows) in `matrix`. */
+export function userCount(matrix: InteractionMatrix): number {
+  return matrix.indptr.length - 1;
+}
+
+/** Number of stored entries. */
+export function entryCount(matrix: InteractionMatrix): number {
+  return matrix.indices.length;
+}
+
+/**
+ * The transpose: one row per item holding the indices of the users that interacted with it, in
+ * ascending user order. Used for the item half-step of ALS and by item-based baselines.
+ *
+ * @returns a matrix whose `userIds` are the original item ids and `itemIds` the original user ids.
+ */
+export function transposeMatrix(matrix: InteractionMatrix): InteractionMatrix {
+  const rows = userCount(matrix);
+  const columns = matrix.itemIds.length;
+  const entries = matrix.indices.length;
+  const indptr = new Int32Array(columns + 1);
+  for (let e = 0; e < entries; e++) indptr[matrix.indices[e] + 1]++;
+  for (let c = 0; c < columns; c++) indptr[c + 1] += indptr[c];
+  const cursor = indptr.slice(0, columns);
+  const indices = new Int32Array(entries);
+  const weights = new Float32Array(entries);
+  // Walking rows in order keeps each output row sorted by user without a second sort.
+  for (let r = 0; r < rows; r++) {
+    for (let e = matrix.indptr[r]; e < matrix.indptr[r + 1]; e++) {
+      const slot = cursor[matrix.indices[e]]++;
+      indices[slot] = r;
+      weights[slot] = matrix.weights[e];
+    }
+  }
+  return { userIds: matrix.itemIds, itemIds: matrix.userIds, indptr, indices, weights };
+}
+
+/**
+ * A new matrix holding only the given users (rows), in the given order, over the same items.
+ */
+export function selectUsers(matrix: InteractionMatrix, users: ArrayLike<number>): InteractionMatrix {
+  let entries = 0;
+  for (let i = 0; i < users.length; i++) entries += matrix.indptr[users[i] + 1] - matrix.indptr[users[i]];
+  const indptr = new Int32Array(users.length + 1);
+  const indices = new Int32Array(entries);
+  const weights = new Float32Array(entries);
+  const userIds: string[] = new Array(users.length);
+  let at = 0;
+  for (let i = 0; i < users.length; i++) {
+    const u = users[i];
+    const start = matrix.indptr[u];
+    const end = matrix.indptr[u + 1];
+    indices.set(matrix.indices.subarray(start, end), at);
+    weights.set(matrix.weights.subarray(start, end), at);
+    at += end - start;
+    indptr[i + 1] = at;
+    userIds[i] = matrix.userIds[u];
+  }
+  return { userIds, itemIds: matrix.itemIds, indptr, indices, weights };
+}
+
+/** Per-item count of users who interacted with it (the item's popularity). */
+export function itemUserCounts(matrix: InteractionMatrix): Int32Array {
+  const counts = new Int32Array(matrix.itemIds.length);
+  for (let e = 0; e < matrix.indices.length; e++) counts[matrix.indices[e]]++;
+  return counts;
+}

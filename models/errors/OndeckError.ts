@@ -1,0 +1,76 @@
+/**
+ * Every failure ondeck reports on purpose is an {@link OndeckError}: one class, a `code` from a
+ * closed union, a message from one code→text table, and structured `details`. Callers switch on
+ * `code`; humans read `message`. (Shape learned from workbox's `WorkboxError`.)
+ */
+
+/** All error codes ondeck can raise. */
+export type OndeckErrorCode =
+  | 'unknown-format'
+  | 'file-not-found'
+  | 'malformed-input'
+  | 'empty-data'
+  | 'invalid-argument'
+  | 'invalid-encoding'
+  | 'model-not-found'
+  | 'model-version-mismatch'
+  | 'model-corrupt'
+  | 'dimension-mismatch'
+  | 'unknown-item'
+  | 'backend-unavailable'
+  | 'training-failed'
+  | 'import-failed';
+
+/** Free-form structured context attached to an error (file, line, expected, got, …). */
+export type OndeckErrorDetails = Record<string, unknown>;
+
+const messages: Record<OndeckErrorCode, (details: OndeckErrorDetails) => string> = {
+  'unknown-format': (d) =>
+    `Cannot tell the data format of ${String(d.path ?? 'the input')}` +
+    (d.hint ? `: ${String(d.hint)}` : ''),
+  'file-not-found': (d) => `File or directory not found: ${String(d.path)}`,
+  'malformed-input': (d) =>
+    `Malformed input${d.file ? ` in ${String(d.file)}` : ''}${d.line ? ` at line ${String(d.line)}` : ''}: ${String(d.reason ?? 'unreadable')}`,
+  'empty-data': (d) => `No usable interactions${d.path ? ` in ${String(d.path)}` : ''}${d.reason ? ` (${String(d.reason)})` : ''}`,
+  'invalid-argument': (d) => `Invalid ${String(d.name ?? 'argument')}: ${String(d.reason ?? d.value)}`,
+  'invalid-encoding': (d) =>
+    `${String(d.file ?? 'Input')} is not valid UTF-8${d.line ? ` (line ${String(d.line)})` : ''}`,
+  'model-not-found': (d) => `No ondeck model at ${String(d.path)}`,
+  'model-version-mismatch': (d) =>
+    `Model format version ${String(d.got)} is not supported (this ondeck reads version ${String(d.expected)})`,
+  'model-corrupt': (d) => `Model is corrupt${d.file ? ` (${String(d.file)})` : ''}: ${String(d.reason)}`,
+  'dimension-mismatch': (d) => `Dimension mismatch: expected ${String(d.expected)}, got ${String(d.got)}${d.what ? ` for ${String(d.what)}` : ''}`,
+  'unknown-item': (d) => `Unknown item id: ${String(d.id)}`,
+  'backend-unavailable': (d) => `Scoring backend "${String(d.backend)}" is unavailable: ${String(d.reason)}`,
+  'training-failed': (d) => `Training failed: ${String(d.reason)}`,
+  'import-failed': (d) => `Import failed${d.path ? ` for ${String(d.path)}` : ''}: ${String(d.reason)}`,
+};
+
+/**
+ * The one error class ondeck throws on purpose.
+ *
+ * @example
+ * ```ts
+ * try { await loadDataset('data/') } catch (e) {
+ *   if (e instanceof OndeckError && e.code === 'unknown-format') console.error(e.message);
+ * }
+ * ```
+ */
+export class OndeckError extends Error {
+  /** Machine-readable reason; stable across releases. */
+  readonly code: OndeckErrorCode;
+  /** Structured context (file, line, expected and actual values …). */
+  readonly details: OndeckErrorDetails;
+
+  constructor(code: OndeckErrorCode, details: OndeckErrorDetails = {}) {
+    super(messages[code](details));
+    this.name = 'OndeckError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** True when `value` is an {@link OndeckError}, optionally of the given code. */
+export function isOndeckError(value: unknown, code?: OndeckErrorCode): value is OndeckError {
+  return value instanceof OndeckError && (code === undefined || value.code === code);
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Builds every bundle ondeck ships with esbuild. Runs on `npm ci` (the `prepare` script) so that
+// `npx ondeck …` works straight after install, and before the test suites that load dist/.
+import { build } from 'esbuild';
+import { chmod, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+await mkdir(dist, { recursive: true });
+
+/** Node-side bundles: the CLI and the training thread it spawns. Dependencies stay in node_modules. */
+const nodeBundles = [
+  { entry: 'scripts/cli/main.ts', out: 'cli.js', banner: '#!/usr/bin/env node' },
+  { entry: 'models/als/alsThreadWorker.ts', out: 'alsThreadWorker.js' },
+];
+
+for (const bundle of nodeBundles) {
+  await build({
+    entryPoints: [join(root, bundle.entry)],
+    outfile: join(dist, bundle.out),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+    banner: bundle.banner ? { js: bundle.banner } : undefined,
+  });
+}
+await chmod(join(dist, 'cli.js'), 0o755);
+console.log(`built ${nodeBundles.map((b) => 'dist/' + b.out).join(', ')}`);
