@@ -19,9 +19,10 @@ export interface ScoringModel {
   readonly name: string;
   /**
    * Writes a score for every item into `out` (length = item count); higher is better.
-   * Items in the history may get any score: the caller excludes them.
+   * Items in the history may get any score: the caller excludes them. May be async (the
+   * on-device path scores through a backend whose calls are promises).
    */
-  scoreItems(history: UserHistory, out: Float32Array): void;
+  scoreItems(history: UserHistory, out: Float32Array): void | Promise<void>;
 }
 
 /** What a trainer gets besides the interaction matrix. */

@@ -14,6 +14,7 @@ await mkdir(dist, { recursive: true });
 const nodeBundles = [
   { entry: 'scripts/cli/main.ts', out: 'cli.js', banner: '#!/usr/bin/env node' },
   { entry: 'models/als/alsThreadWorker.ts', out: 'alsThreadWorker.js' },
+  { entry: 'scripts/bench/trainingSpeed.ts', out: 'bench/trainingSpeed.js' },
 ];
 
 for (const bundle of nodeBundles) {

@@ -6,6 +6,29 @@ export type AlsSide = 'users' | 'items';
 /** Row solver used by the half-steps. */
 export type AlsSolver = 'cg' | 'cholesky';
 
+/** Implementation of the hot loops: the WebAssembly SIMD kernel or plain TypeScript. */
+export type AlsKernel = 'wasm' | 'js';
+
+/**
+ * What the WebAssembly kernel needs beyond the typed arrays: every array of the state (and
+ * these) lives in `memory`, and a view's `byteOffset` is its address inside the kernel.
+ */
+export interface AlsWasmState {
+  readonly module: WebAssembly.Module;
+  /** Shared memory every thread instantiates `module` against. */
+  readonly memory: WebAssembly.Memory;
+  /** `dims` rounded up to a multiple of 16: the kernel's vector and Gramian stride. */
+  readonly paddedDims: number;
+  /** λ of each user row (see `rowRegularization`), precomputed because wasm has no `pow`. */
+  readonly userRegularization: Float32Array;
+  /** λ of each item row. */
+  readonly itemRegularization: Float32Array;
+  /** α₀ · Gramian as f32, `paddedDims × paddedDims`, zero-padded: what the CG solve reads. */
+  readonly scaledGramian: Float32Array;
+  /** One scratch area per thread slot (CG vectors, then the Gramian's widened rows). */
+  readonly threadScratch: readonly Float64Array[];
+}
+
 /**
  * Everything a training thread reads or writes, as typed arrays that may sit on
  * SharedArrayBuffers so worker threads update the factor tables in place without copies.
@@ -22,13 +45,23 @@ export interface AlsSharedState {
   readonly itemWeights: Float32Array;
   readonly userFactors: Float32Array;
   readonly itemFactors: Float32Array;
-  /** One dims×dims partial Gramian per block of {@link GRAMIAN_BLOCK_ROWS} rows. */
+  /**
+   * One partial Gramian per block of {@link GRAMIAN_BLOCK_ROWS} rows: dims × dims, or
+   * paddedDims × paddedDims with the wasm kernel (see {@link gramianBlockStride}).
+   */
   readonly gramianBlocks: Float64Array;
   /** The summed Gramian of the side not being solved. */
   readonly gramian: Float64Array;
   readonly hyper: AlsHyperparameters;
   readonly solver: AlsSolver;
   readonly cgSteps: number;
+  /** Present when the WebAssembly kernel runs the CG solves and the Gramian blocks. */
+  readonly wasm?: AlsWasmState;
+}
+
+/** Row stride of the partial Gramian blocks of `state` (their size is its square). */
+export function gramianBlockStride(state: AlsSharedState): number {
+  return state.wasm ? state.wasm.paddedDims : state.dims;
 }
 
 /**

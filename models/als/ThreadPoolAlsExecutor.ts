@@ -28,11 +28,11 @@ export class ThreadPoolAlsExecutor implements AlsExecutor {
       items: partitionRowsByWork(state.itemIndptr, threads, overhead),
     };
     this.workers = Array.from({ length: threads }, () => new Worker(workerScript));
-    for (const worker of this.workers) {
+    this.workers.forEach((worker, slot) => {
       worker.unref();
-      const init: AlsThreadRequest = { type: 'init', state };
+      const init: AlsThreadRequest = { type: 'init', state, slot };
       worker.postMessage(init);
-    }
+    });
   }
 
   async gramian(side: AlsSide): Promise<void> {

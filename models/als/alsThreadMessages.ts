@@ -2,7 +2,7 @@ import type { AlsSharedState, AlsSide } from './AlsSharedState';
 
 /** Messages the training thread pool sends to a thread. */
 export type AlsThreadRequest =
-  | { readonly type: 'init'; readonly state: AlsSharedState }
+  | { readonly type: 'init'; readonly state: AlsSharedState; readonly slot: number }
   | { readonly type: 'gramian'; readonly side: AlsSide; readonly firstBlock: number; readonly lastBlock: number }
   | { readonly type: 'solve'; readonly side: AlsSide; readonly start: number; readonly end: number };
 

@@ -6,23 +6,27 @@
 import { parentPort } from 'node:worker_threads';
 import type { AlsSharedState } from './AlsSharedState';
 import type { AlsThreadReply, AlsThreadRequest } from './alsThreadMessages';
+import { AlsWasmKernel } from './AlsWasmKernel';
 import { createRowScratch, type RowScratch } from './RowSystem';
 import { runGramianBlocks, runHalfStep } from './runHalfStep';
 
 let state: AlsSharedState | undefined;
 let scratch: RowScratch | undefined;
+let kernel: AlsWasmKernel | undefined;
 
 parentPort?.on('message', (request: AlsThreadRequest) => {
   try {
     if (request.type === 'init') {
       state = request.state;
       scratch = createRowScratch(state.dims);
+      // Instantiated against the posted shared memory, so this thread writes the same tables.
+      kernel = state.wasm ? new AlsWasmKernel(state.wasm, request.slot) : undefined;
       return;
     }
     if (!state || !scratch) throw new Error('training thread used before init');
     let loss = 0;
-    if (request.type === 'gramian') runGramianBlocks(state, request.side, request.firstBlock, request.lastBlock);
-    else loss = runHalfStep(state, request.side, request.start, request.end, scratch);
+    if (request.type === 'gramian') runGramianBlocks(state, request.side, request.firstBlock, request.lastBlock, kernel);
+    else loss = runHalfStep(state, request.side, request.start, request.end, scratch, kernel);
     const reply: AlsThreadReply = { type: 'done', loss };
     parentPort?.postMessage(reply);
   } catch (error) {

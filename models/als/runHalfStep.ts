@@ -1,13 +1,15 @@
 import { addGramian } from '../linalg/gramian';
 import type { AlsSharedState, AlsSide } from './AlsSharedState';
-import { GRAMIAN_BLOCK_ROWS } from './AlsSharedState';
+import { GRAMIAN_BLOCK_ROWS, gramianBlockStride } from './AlsSharedState';
+import type { AlsWasmKernel } from './AlsWasmKernel';
 import { createRowScratch, type RowScratch } from './RowSystem';
 import { solveRowConjugateGradient } from './solveRowConjugateGradient';
 import { solveRowExact } from './solveRowExact';
 
 /**
  * Solves rows `start..end` of one side against the other side's factors and `state.gramian`.
- * Runs unchanged in the main thread or in a training thread.
+ * Runs unchanged in the main thread or in a training thread. CG solves go to `kernel` when the
+ * state was built for the wasm kernel; Cholesky solves always run the shared TypeScript solver.
  *
  * @returns the summed loss share of the solved rows (CG solver), 0 for the exact solver.
  */
@@ -17,7 +19,9 @@ export function runHalfStep(
   start: number,
   end: number,
   scratch: RowScratch = createRowScratch(state.dims),
+  kernel?: AlsWasmKernel,
 ): number {
+  if (kernel && state.solver === 'cg') return kernel.solveRows(state, side, start, end);
   const solvingUsers = side === 'users';
   const indptr = solvingUsers ? state.userIndptr : state.itemIndptr;
   const indices = solvingUsers ? state.userIndices : state.itemIndices;
@@ -40,7 +44,11 @@ export function runHalfStep(
 }
 
 /** Computes the partial Gramians of blocks `firstBlock..lastBlock` of one side's factors. */
-export function runGramianBlocks(state: AlsSharedState, side: AlsSide, firstBlock: number, lastBlock: number): void {
+export function runGramianBlocks(state: AlsSharedState, side: AlsSide, firstBlock: number, lastBlock: number, kernel?: AlsWasmKernel): void {
+  if (kernel) {
+    kernel.gramianBlocks(state, side, firstBlock, lastBlock);
+    return;
+  }
   const factors = side === 'users' ? state.userFactors : state.itemFactors;
   const rows = side === 'users' ? state.userCount : state.itemCount;
   const size = state.dims * state.dims;
@@ -56,12 +64,26 @@ export function gramianBlockCount(rows: number): number {
   return Math.ceil(rows / GRAMIAN_BLOCK_ROWS);
 }
 
-/** Sums partial Gramians in block order into `state.gramian`. */
+/**
+ * Sums partial Gramians in block order into `state.gramian` and, for the wasm kernel, into its
+ * α₀-scaled, padded f32 copy.
+ */
 export function sumGramianBlocks(state: AlsSharedState, blocks: number): void {
-  const size = state.dims * state.dims;
+  const dims = state.dims;
+  const stride = gramianBlockStride(state);
+  const size = stride * stride;
   state.gramian.fill(0);
   for (let block = 0; block < blocks; block++) {
     const offset = block * size;
-    for (let i = 0; i < size; i++) state.gramian[i] += state.gramianBlocks[offset + i];
+    for (let i = 0; i < dims; i++) {
+      const from = offset + i * stride;
+      const to = i * dims;
+      for (let j = 0; j < dims; j++) state.gramian[to + j] += state.gramianBlocks[from + j];
+    }
   }
+  if (!state.wasm) return;
+  const scaled = state.wasm.scaledGramian;
+  const alpha0 = state.hyper.unobservedWeight;
+  scaled.fill(0);
+  for (let i = 0; i < dims; i++) for (let j = 0; j < dims; j++) scaled[i * stride + j] = alpha0 * state.gramian[i * dims + j];
 }

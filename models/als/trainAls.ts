@@ -6,7 +6,9 @@ import { OndeckError } from '../errors/OndeckError';
 import { SeededRandom } from '../random';
 import { DEFAULT_ALS_HYPERPARAMETERS, type AlsHyperparameters } from './AlsHyperparameters';
 import type { AlsExecutor } from './AlsExecutor';
-import { allocate, GRAMIAN_BLOCK_ROWS, type AlsSharedState, type AlsSolver } from './AlsSharedState';
+import type { AlsKernel, AlsSharedState, AlsSolver } from './AlsSharedState';
+import { compileAlsKernel } from './compileAlsKernel';
+import { createAlsSharedState, fitsWasmMemory } from './createAlsSharedState';
 import { InProcessAlsExecutor } from './InProcessAlsExecutor';
 import { ThreadPoolAlsExecutor } from './ThreadPoolAlsExecutor';
 
@@ -25,6 +27,8 @@ export interface AlsEpochProgress {
   /** Training loss per observed entry, measured during the user half-step. */
   readonly loss: number;
   readonly epochSeconds: number;
+  /** Which kernel ran the epoch. */
+  readonly kernel: AlsKernel;
 }
 
 /** Options of {@link trainAls}. */
@@ -37,6 +41,14 @@ export interface TrainAlsOptions {
   readonly solver?: AlsSolver;
   /** Conjugate-gradient steps per row and half-step (solver 'cg'). @defaultValue 3 */
   readonly cgSteps?: number;
+  /**
+   * Implementation of the hot loops: `'wasm'` (WebAssembly SIMD, several times faster) or `'js'`
+   * (plain TypeScript). Unset picks wasm where the engine has SIMD and shared memory and the data
+   * fits a 4 GiB memory, JS otherwise; asking for `'wasm'` where it cannot run throws
+   * `backend-unavailable`. Both give the same model up to float rounding (wasm works in f32).
+   * @defaultValue 'wasm' when available, else 'js'
+   */
+  readonly kernel?: AlsKernel;
   /** Seed of the random initialisation. @defaultValue 42 */
   readonly seed?: number;
   /**
@@ -92,31 +104,19 @@ export async function trainAls(matrix: InteractionMatrix, options: TrainAlsOptio
   const itemCount = matrix.itemIds.length;
   if (matrix.indices.length === 0) throw new OndeckError('empty-data', { reason: 'the interaction matrix has no entries' });
 
-  const shared = threads > 1;
-  const transposed = transposeMatrix(matrix);
-  const copy = <T extends Int32Array | Float32Array>(source: T, Kind: { new (b: ArrayBufferLike): T; readonly BYTES_PER_ELEMENT: number }): T => {
-    const target = allocate(Kind as never, source.length, shared) as T;
-    target.set(source as never);
-    return target;
-  };
-  const state: AlsSharedState = {
-    dims,
-    userCount,
-    itemCount,
-    userIndptr: copy(matrix.indptr, Int32Array),
-    userIndices: copy(matrix.indices, Int32Array),
-    userWeights: copy(matrix.weights, Float32Array),
-    itemIndptr: copy(transposed.indptr, Int32Array),
-    itemIndices: copy(transposed.indices, Int32Array),
-    itemWeights: copy(transposed.weights, Float32Array),
-    userFactors: allocate(Float32Array, userCount * dims, shared),
-    itemFactors: allocate(Float32Array, itemCount * dims, shared),
-    gramianBlocks: allocate(Float64Array, Math.ceil(Math.max(userCount, itemCount) / GRAMIAN_BLOCK_ROWS) * dims * dims, shared),
-    gramian: allocate(Float64Array, dims * dims, shared),
+  if (options.kernel !== undefined && options.kernel !== 'wasm' && options.kernel !== 'js') {
+    throw new OndeckError('invalid-argument', { name: 'kernel', value: options.kernel, reason: `kernel must be 'wasm' or 'js', got ${String(options.kernel)}` });
+  }
+  const wasmModule = await resolveWasmKernel(options.kernel, userCount, itemCount, matrix.indices.length, dims, threads);
+  // The transpose is copied into the state and dropped at once (it is as large as the data).
+  const state = createAlsSharedState(matrix, transposeMatrix(matrix), {
     hyper,
     solver: options.solver ?? 'cg',
     cgSteps: options.cgSteps ?? 3,
-  };
+    threads,
+    wasmModule,
+  });
+  const kernel: AlsKernel = state.wasm ? 'wasm' : 'js';
   initialiseItemFactors(state, matrix.itemIds, options.seed ?? 42, options.warmStart);
 
   const executor: AlsExecutor = threads > 1
@@ -138,7 +138,7 @@ export async function trainAls(matrix: InteractionMatrix, options: TrainAlsOptio
       }
       lossHistory.push(lossPerEntry);
       epochSeconds.push(seconds);
-      options.onEpoch?.({ epoch: epoch + 1, epochs, loss: lossPerEntry, epochSeconds: seconds });
+      options.onEpoch?.({ epoch: epoch + 1, epochs, loss: lossPerEntry, epochSeconds: seconds, kernel });
     }
   } finally {
     await executor.close();
@@ -187,6 +187,31 @@ function initialiseItemFactors(state: AlsSharedState, itemIds: readonly string[]
     const row = previousRow.get(itemIds[item]);
     if (row === undefined) continue;
     state.itemFactors.set(warmStart.itemFactors.subarray(row * dims, (row + 1) * dims), item * dims);
+  }
+}
+
+/**
+ * The compiled wasm kernel when `requested` allows it and it can run here, else undefined (the
+ * TypeScript kernel). Only an explicit `'wasm'` turns unavailability into an error.
+ */
+async function resolveWasmKernel(
+  requested: AlsKernel | undefined,
+  userCount: number,
+  itemCount: number,
+  entries: number,
+  dims: number,
+  threads: number,
+): Promise<WebAssembly.Module | undefined> {
+  if (requested === 'js') return undefined;
+  const unavailable = (reason: string): undefined => {
+    if (requested === 'wasm') throw new OndeckError('backend-unavailable', { backend: 'wasm ALS kernel', reason });
+    return undefined;
+  };
+  if (!fitsWasmMemory(userCount, itemCount, entries, dims, threads)) return unavailable('the training data does not fit a 4 GiB WebAssembly memory');
+  try {
+    return await compileAlsKernel();
+  } catch (error) {
+    return unavailable(error instanceof Error ? error.message : String(error));
   }
 }
 

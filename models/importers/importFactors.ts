@@ -5,10 +5,24 @@ import type { ImportedFactors } from './ImportedFactors';
 import { readNumpyFactors } from './readNumpyFactors';
 import { readSparkItemFactors } from './readSparkItemFactors';
 
-/** Formats {@link importFactors} reads. */
+/**
+ * Formats {@link importFactors} reads.
+ *
+ * @example
+ * ```ts
+ * const format: ImportFormat = 'numpy';
+ * ```
+ */
 export type ImportFormat = 'spark-parquet' | 'numpy';
 
-/** Options of {@link importFactors}. */
+/**
+ * Options of {@link importFactors}.
+ *
+ * @example
+ * ```ts
+ * const options: ImportFactorsOptions = { path: 'item_factors.npy', ids: 'items.txt' };
+ * ```
+ */
 export interface ImportFactorsOptions {
   /** A Spark output directory, a saved ALS model directory, a `.parquet` file or a `.npy` file. */
   readonly path: string;

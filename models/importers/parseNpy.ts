@@ -1,6 +1,14 @@
 import { OndeckError } from '../errors/OndeckError';
 
-/** A 2-D float matrix decoded from a `.npy` file, always row-major (C order) float32. */
+/**
+ * A 2-D float matrix decoded from a `.npy` file, always row-major (C order) float32.
+ *
+ * @example
+ * ```ts
+ * const { rows, columns, values } = parseNpy(bytes, 'f.npy');
+ * const last = values[(rows - 1) * columns + columns - 1];
+ * ```
+ */
 export interface NpyMatrix {
   readonly rows: number;
   readonly columns: number;

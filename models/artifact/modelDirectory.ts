@@ -1,0 +1,153 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { OndeckError } from '../errors/OndeckError';
+import { validateCatalogColumns } from './CatalogColumns';
+import { decodeFactorsFile, encodeFactorsFile } from './factorsFile';
+import { MODEL_FILES, MODEL_FORMAT_NAME, MODEL_FORMAT_VERSION, type ModelFileEntry, type ModelManifest } from './ModelManifest';
+import type { OndeckModel } from './OndeckModel';
+
+/** Lower-case hex SHA-256 of `bytes`. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Writes a model directory atomically: everything goes to a sibling temporary directory first,
+ * which is renamed into place only when complete, so a crash or a full disk never leaves half a
+ * model at `directory`. An existing model there is replaced; any other non-empty directory is
+ * refused.
+ *
+ * @returns the manifest as written (with file sizes and hashes).
+ * @example
+ * ```ts
+ * await writeModelDirectory(model, 'build/model');
+ * ```
+ */
+export async function writeModelDirectory(model: OndeckModel, directory: string): Promise<ModelManifest> {
+  await refuseForeignDirectory(directory);
+  const parent = dirname(directory);
+  await mkdir(parent, { recursive: true });
+  const suffix = randomBytes(4).toString('hex');
+  const staging = join(parent, `.${basename(directory)}.tmp-${suffix}`);
+  const retired = join(parent, `.${basename(directory)}.old-${suffix}`);
+  await mkdir(staging);
+  try {
+    const payload: Record<string, Uint8Array> = {
+      [MODEL_FILES.factors]: encodeFactorsFile({ factors: model.factors, gramian: model.gramian }),
+      [MODEL_FILES.catalog]: new TextEncoder().encode(JSON.stringify(model.catalog)),
+      [MODEL_FILES.scoringGraph]: model.scoringGraph,
+    };
+    const files: Record<string, ModelFileEntry> = {};
+    for (const [name, bytes] of Object.entries(payload)) {
+      await writeFile(join(staging, name), bytes);
+      files[name] = { sha256: sha256Hex(bytes), bytes: bytes.byteLength };
+    }
+    const manifest: ModelManifest = { ...model.manifest, files };
+    await writeFile(join(staging, MODEL_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
+    const hadPrevious = await exists(directory);
+    if (hadPrevious) await rename(directory, retired);
+    await rename(staging, directory);
+    if (hadPrevious) await rm(retired, { recursive: true, force: true });
+    return manifest;
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * Reads and verifies a model directory: format and version, the SHA-256 and size of every file
+ * listed in model.json, and the internal consistency of the tables.
+ *
+ * @throws OndeckError `model-not-found`, `model-version-mismatch` or `model-corrupt`.
+ * @example
+ * ```ts
+ * const model = await readModelDirectory('build/model');
+ * ```
+ */
+export async function readModelDirectory(directory: string): Promise<OndeckModel> {
+  let manifestText: string;
+  try {
+    manifestText = await readFile(join(directory, MODEL_FILES.manifest), 'utf8');
+  } catch {
+    throw new OndeckError('model-not-found', { path: directory });
+  }
+  const manifest = parseManifest(manifestText);
+  const load = async (name: string): Promise<Uint8Array> => {
+    const entry = manifest.files[name];
+    if (!entry) throw new OndeckError('model-corrupt', { file: MODEL_FILES.manifest, reason: `${name} is not listed` });
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(join(directory, name));
+    } catch {
+      throw new OndeckError('model-corrupt', { file: name, reason: 'file is missing' });
+    }
+    if (bytes.byteLength !== entry.bytes || sha256Hex(bytes) !== entry.sha256) {
+      throw new OndeckError('model-corrupt', { file: name, reason: 'size or SHA-256 does not match model.json' });
+    }
+    return bytes;
+  };
+  const { factors, gramian } = decodeFactorsFile(await load(MODEL_FILES.factors));
+  if (factors.dims !== manifest.dims || factors.rows !== manifest.itemCount) {
+    throw new OndeckError('model-corrupt', { file: MODEL_FILES.factors, reason: `table is ${factors.rows} × ${factors.dims}, model.json says ${manifest.itemCount} × ${manifest.dims}` });
+  }
+  let catalogValue: unknown;
+  try {
+    catalogValue = JSON.parse(new TextDecoder().decode(await load(MODEL_FILES.catalog)));
+  } catch (error) {
+    if (error instanceof OndeckError) throw error;
+    throw new OndeckError('model-corrupt', { file: MODEL_FILES.catalog, reason: 'not valid JSON' });
+  }
+  const catalog = validateCatalogColumns(catalogValue, manifest.itemCount, manifest.dims);
+  const scoringGraph = await load(MODEL_FILES.scoringGraph);
+  return { manifest, factors, gramian, catalog, scoringGraph };
+}
+
+/** Parses and checks model.json. */
+export function parseManifest(text: string): ModelManifest {
+  const corrupt = (reason: string): OndeckError => new OndeckError('model-corrupt', { file: MODEL_FILES.manifest, reason });
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw corrupt('not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || value.format !== MODEL_FORMAT_NAME) throw corrupt('not an ondeck model (format field)');
+  if (value.formatVersion !== MODEL_FORMAT_VERSION) {
+    throw new OndeckError('model-version-mismatch', { got: value.formatVersion, expected: MODEL_FORMAT_VERSION });
+  }
+  const positiveInteger = (name: string): void => {
+    if (!Number.isInteger(value[name]) || (value[name] as number) < 1) throw corrupt(`${name} must be a positive integer`);
+  };
+  positiveInteger('dims');
+  positiveInteger('itemCount');
+  positiveInteger('modelVersion');
+  const foldIn = value.foldIn as Record<string, unknown> | undefined;
+  for (const key of ['alpha', 'unobservedWeight', 'regularization', 'regularizationExponent']) {
+    if (typeof foldIn?.[key] !== 'number' || !Number.isFinite(foldIn[key])) throw corrupt(`foldIn.${key} must be a finite number`);
+  }
+  if (typeof value.files !== 'object' || value.files === null) throw corrupt('files is missing');
+  return value as unknown as ModelManifest;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function refuseForeignDirectory(directory: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(directory);
+  } catch {
+    return;
+  }
+  if (entries.length > 0 && !entries.includes(MODEL_FILES.manifest)) {
+    throw new OndeckError('invalid-argument', { name: 'output directory', reason: `${directory} exists and is not an ondeck model directory; refusing to replace it` });
+  }
+}

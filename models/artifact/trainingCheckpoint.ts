@@ -1,0 +1,109 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { AlsHyperparameters } from '../als/AlsHyperparameters';
+import type { ItemMetadata } from '../data/ItemMetadata';
+import { OndeckError } from '../errors/OndeckError';
+import type { TrainingSummary } from './ModelManifest';
+
+/** Format tag and version of a training checkpoint directory. */
+export const CHECKPOINT_FORMAT = 'ondeck-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+/**
+ * The output of `ondeck train`: float item factors plus what `ondeck export` and a warm-started
+ * retrain need. It stays on the training side; devices get the int8 export.
+ */
+export interface TrainingCheckpoint {
+  readonly lineageId: string;
+  /** Version the export of this checkpoint will carry; a warm-started retrain adds one. */
+  readonly modelVersion: number;
+  readonly hyper: AlsHyperparameters;
+  readonly itemIds: readonly string[];
+  /** Row-major `itemIds.length × hyper.factors`. */
+  readonly itemFactors: Float32Array;
+  /** Training users per item. */
+  readonly popularity: Int32Array;
+  /** Metadata of every known item, including titles with no interactions yet (cold start). */
+  readonly items: readonly ItemMetadata[];
+  readonly training: TrainingSummary;
+}
+
+const FILES = { manifest: 'checkpoint.json', factors: 'item-factors.f32', items: 'items.json' } as const;
+
+/**
+ * Writes a checkpoint directory atomically (staging directory, then rename).
+ *
+ * @example
+ * ```ts
+ * await writeTrainingCheckpoint(checkpoint, 'build/checkpoint');
+ * ```
+ */
+export async function writeTrainingCheckpoint(checkpoint: TrainingCheckpoint, directory: string): Promise<void> {
+  const parent = dirname(directory);
+  await mkdir(parent, { recursive: true });
+  const suffix = randomBytes(4).toString('hex');
+  const staging = join(parent, `.${basename(directory)}.tmp-${suffix}`);
+  const retired = join(parent, `.${basename(directory)}.old-${suffix}`);
+  await mkdir(staging);
+  try {
+    const { itemFactors, items, popularity, ...rest } = checkpoint;
+    await writeFile(join(staging, FILES.factors), littleEndianFloat32(itemFactors));
+    await writeFile(join(staging, FILES.items), JSON.stringify(items));
+    await writeFile(
+      join(staging, FILES.manifest),
+      JSON.stringify({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, ...rest, popularity: Array.from(popularity) }) + '\n',
+    );
+    let replaced = false;
+    try {
+      await rename(directory, retired);
+      replaced = true;
+    } catch {
+      // Nothing there yet.
+    }
+    await rename(staging, directory);
+    if (replaced) await rm(retired, { recursive: true, force: true });
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Reads a checkpoint written by {@link writeTrainingCheckpoint}, checking format and sizes. */
+export async function readTrainingCheckpoint(directory: string): Promise<TrainingCheckpoint> {
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = JSON.parse(await readFile(join(directory, FILES.manifest), 'utf8')) as Record<string, unknown>;
+  } catch {
+    throw new OndeckError('model-not-found', { path: directory, hint: 'expected a directory written by `ondeck train`' });
+  }
+  if (manifest.format !== CHECKPOINT_FORMAT) throw new OndeckError('model-corrupt', { file: FILES.manifest, reason: 'not an ondeck training checkpoint' });
+  if (manifest.version !== CHECKPOINT_VERSION) throw new OndeckError('model-version-mismatch', { got: manifest.version, expected: CHECKPOINT_VERSION });
+  const itemIds = manifest.itemIds as string[];
+  const hyper = manifest.hyper as AlsHyperparameters;
+  const bytes = await readFile(join(directory, FILES.factors));
+  if (!Array.isArray(itemIds) || bytes.byteLength !== itemIds.length * hyper.factors * 4) {
+    throw new OndeckError('model-corrupt', { file: FILES.factors, reason: `expected ${itemIds.length} × ${hyper.factors} float32 values` });
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const itemFactors = new Float32Array(bytes.byteLength / 4);
+  for (let i = 0; i < itemFactors.length; i++) itemFactors[i] = view.getFloat32(i * 4, true);
+  const items = JSON.parse(await readFile(join(directory, FILES.items), 'utf8')) as ItemMetadata[];
+  return {
+    lineageId: String(manifest.lineageId),
+    modelVersion: Number(manifest.modelVersion),
+    hyper,
+    itemIds,
+    itemFactors,
+    popularity: Int32Array.from(manifest.popularity as number[]),
+    items,
+    training: manifest.training as TrainingSummary,
+  };
+}
+
+function littleEndianFloat32(values: Float32Array): Uint8Array {
+  const bytes = new Uint8Array(values.length * 4);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
+  return bytes;
+}

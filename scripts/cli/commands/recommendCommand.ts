@@ -1,0 +1,102 @@
+import { createWriteStream } from 'node:fs';
+import type { Command } from 'commander';
+import { readModelDirectory } from '../../../models/artifact/modelDirectory';
+import { readTextLines } from '../../../models/data/readTextLines';
+import { OndeckError } from '../../../models/errors/OndeckError';
+import { HistoryRecommender } from '../../../worker/engine/HistoryRecommender';
+import { createJsInt8Backend } from '../../../worker/backends/createJsInt8Backend';
+import { createWasmBackend } from '../../../worker/backends/createWasmBackend';
+import type { ScoringBackend } from '../../../worker/backends/ScoringBackend';
+import { parseNumberOption } from '../parseOptionValues';
+
+interface RecommendFlags {
+  model: string;
+  input: string;
+  count?: string;
+  backend?: string;
+  output?: string;
+  strict?: boolean;
+}
+
+/**
+ * `ondeck recommend`: the device's recommendation path, offline. Each input line
+ * `{"user": "...", "items": ["id", ...], "weights"?: [...]}` is folded in with the same module
+ * the TV runs and scored by the chosen backend; output lines are
+ * `{"user": "...", "items": [...], "scores": [...]}` with the given items excluded.
+ */
+export function registerRecommendCommand(program: Command): void {
+  program
+    .command('recommend')
+    .description('recommend for users given as JSONL histories, with the on-device fold-in and scoring code')
+    .requiredOption('--model <dir>', 'model directory written by `ondeck export` or `ondeck import`')
+    .requiredOption('--input <file>', 'JSONL: {"user": "...", "items": ["id", ...], "weights": [...]?} per line')
+    .option('--count <n>', 'recommendations per user (default 10)')
+    .option('--backend <name>', 'scoring backend: js (TypeScript int8 kernel) or wasm (onnxruntime-web)', 'js')
+    .option('--output <file>', 'write JSONL here instead of stdout')
+    .option('--strict', 'fail on the first malformed line instead of skipping it')
+    .action(async (flags: RecommendFlags) => {
+      const count = parseNumberOption('count', flags.count, { min: 1, max: 10_000, integer: true }) ?? 10;
+      const model = await readModelDirectory(flags.model);
+      const backend = createBackend(flags.backend ?? 'js');
+      await backend.load({ factors: model.factors, onnxModel: model.scoringGraph });
+      const recommender = new HistoryRecommender(model, backend);
+      const indexOfItem = new Map(model.catalog.ids.map((id, index) => [id, index]));
+      const output = flags.output ? createWriteStream(flags.output) : process.stdout;
+      let users = 0;
+      let skipped = 0;
+      let unknownItems = 0;
+      const pending: { user: string; indices: Int32Array; weights: Float32Array }[] = [];
+
+      await readTextLines(flags.input, (text, line) => {
+        if (text.trim() === '') return;
+        const problem = (reason: string): void => {
+          if (flags.strict) throw new OndeckError('malformed-input', { file: flags.input, line, reason });
+          skipped++;
+          process.stderr.write(`warning: ${flags.input}:${line}: ${reason}\n`);
+        };
+        let value: { user?: unknown; items?: unknown; weights?: unknown };
+        try {
+          value = JSON.parse(text) as typeof value;
+        } catch {
+          return problem('not valid JSON');
+        }
+        if (typeof value !== 'object' || value === null || (typeof value.user !== 'string' && typeof value.user !== 'number')) return problem('"user" must be a string');
+        if (!Array.isArray(value.items)) return problem('"items" must be an array of ids');
+        const weights = value.weights;
+        if (weights !== undefined && (!Array.isArray(weights) || weights.length !== value.items.length || !weights.every((w) => typeof w === 'number' && Number.isFinite(w) && w > 0))) {
+          return problem('"weights" must be positive numbers, one per item');
+        }
+        const indices: number[] = [];
+        const kept: number[] = [];
+        value.items.forEach((id, position) => {
+          const index = indexOfItem.get(String(id));
+          if (index === undefined) unknownItems++;
+          else {
+            indices.push(index);
+            kept.push(weights ? (weights[position] as number) : 1);
+          }
+        });
+        pending.push({ user: String(value.user), indices: Int32Array.from(indices), weights: Float32Array.from(kept) });
+      }, { strict: flags.strict });
+
+      for (const request of pending) {
+        const { indices, scores } = await recommender.topK({ indices: request.indices, weights: request.weights }, count);
+        const line = JSON.stringify({
+          user: request.user,
+          items: Array.from(indices, (index) => model.catalog.ids[index]),
+          scores: Array.from(scores, (score) => Number(score.toPrecision(6))),
+        });
+        if (!output.write(line + '\n')) await new Promise((resolve) => output.once('drain', resolve));
+        users++;
+      }
+      if (output !== process.stdout) await new Promise<void>((resolve) => (output as NodeJS.WritableStream).end(resolve));
+      await backend.dispose();
+      process.stderr.write(`recommended for ${users} users with the ${backend.name} backend (${skipped} lines skipped, ${unknownItems} unknown item ids ignored)\n`);
+    });
+}
+
+function createBackend(name: string): ScoringBackend {
+  if (name === 'js') return createJsInt8Backend();
+  if (name === 'wasm') return createWasmBackend();
+  throw new OndeckError('invalid-argument', { name: '--backend', reason: `expected js or wasm, got "${name}"` });
+}

@@ -1,0 +1,55 @@
+import { FoldInWorkspace, foldInUser, quantizedFoldInFactors, type FoldInFactors } from '../../models/foldIn';
+import type { OndeckModel } from '../../models/artifact/OndeckModel';
+import type { UserHistory } from '../../models/ScoringModel';
+import type { ScoringBackend, TopKResult } from '../backends/ScoringBackend';
+
+/**
+ * The on-device recommendation path for one history: fold the viewer in against the int8 factors
+ * (shared fold-in module), then let the scoring backend rank every item. The device engine, the
+ * `ondeck recommend` command and the evaluation's "int8 on-device" row all go through here.
+ *
+ * @example
+ * ```ts
+ * const recommender = new HistoryRecommender(model, backend); // backend already load()ed
+ * const { indices, scores } = await recommender.topK({ indices, weights }, 20);
+ * ```
+ */
+export class HistoryRecommender {
+  private readonly foldInFactors: FoldInFactors;
+  private readonly workspace: FoldInWorkspace;
+  private readonly userVector: Float32Array;
+
+  constructor(
+    readonly model: Pick<OndeckModel, 'manifest' | 'factors' | 'gramian'>,
+    readonly backend: ScoringBackend,
+  ) {
+    this.foldInFactors = quantizedFoldInFactors(model.factors, model.gramian);
+    this.workspace = new FoldInWorkspace(model.factors.dims);
+    this.userVector = new Float32Array(model.factors.dims);
+  }
+
+  /** The viewer's latent vector for `history` (a fresh copy). */
+  foldIn(history: UserHistory): Float32Array {
+    return foldInUser(this.foldInFactors, this.model.manifest.foldIn, history, new Float32Array(this.model.factors.dims), this.workspace);
+  }
+
+  /** Best `count` items not in the history, best first. */
+  async topK(history: UserHistory, count: number): Promise<TopKResult> {
+    foldInUser(this.foldInFactors, this.model.manifest.foldIn, history, this.userVector, this.workspace);
+    return this.backend.topK(this.userVector, count, sortedUnique(history.indices));
+  }
+
+  /** Scores of every item for `history` into `out`. */
+  async scoreAll(history: UserHistory, out: Float32Array): Promise<void> {
+    foldInUser(this.foldInFactors, this.model.manifest.foldIn, history, this.userVector, this.workspace);
+    await this.backend.scoreAll(this.userVector, out);
+  }
+}
+
+/** Ascending, de-duplicated copy (the backends' exclusion contract). */
+function sortedUnique(indices: Int32Array): Int32Array {
+  const sorted = Int32Array.from(indices).sort();
+  let length = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[length++] = sorted[i];
+  return sorted.subarray(0, length);
+}
