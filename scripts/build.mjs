@@ -3,6 +3,8 @@
 // `npx ondeck …` works straight after install, and before the test suites that load dist/.
 import { build } from 'esbuild';
 import { chmod, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +15,8 @@ await mkdir(dist, { recursive: true });
 /** Node-side bundles: the CLI and the training thread it spawns. Dependencies stay in node_modules. */
 const nodeBundles = [
   { entry: 'scripts/cli/main.ts', out: 'cli.js', banner: '#!/usr/bin/env node' },
+  { entry: 'scripts/start.ts', out: 'start.js' },
+  { entry: 'models/index.ts', out: 'models.js' },
   { entry: 'models/als/alsThreadWorker.ts', out: 'alsThreadWorker.js' },
   { entry: 'scripts/bench/trainingSpeed.ts', out: 'bench/trainingSpeed.js' },
 ];
@@ -32,4 +36,9 @@ for (const bundle of nodeBundles) {
   });
 }
 await chmod(join(dist, 'cli.js'), 0o755);
+
+// Type declarations for the library entries (esbuild strips types; tsc writes only .d.ts here).
+// Skipped when TypeScript is absent, as in a production-only install.
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+if (existsSync(tsc)) execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 console.log(`built ${nodeBundles.map((b) => 'dist/' + b.out).join(', ')}`);

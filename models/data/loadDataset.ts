@@ -1,5 +1,6 @@
 import type { Dataset, LoadOptions } from './Dataset';
-import { detectFormat, locateFormat, type DatasetFormat } from './detectFormat';
+import { OndeckError } from '../errors/OndeckError';
+import { DATASET_FORMATS, detectFormat, locateFormat, type DatasetFormat } from './detectFormat';
 import { loadGenericCsv } from './loadGenericCsv';
 import { loadJsonl } from './loadJsonl';
 import { loadLastfm } from './loadLastfm';
@@ -18,7 +19,8 @@ export interface LoadDatasetOptions extends LoadOptions {
  * The front door for interaction data: detects the format of `path` (see `detectFormat`) and
  * runs the matching loader.
  *
- * @throws OndeckError `file-not-found` when `path` does not exist; `unknown-format` with a hint
+ * @throws OndeckError `invalid-argument` for a `format` that is not a {@link DatasetFormat};
+ *   `file-not-found` when `path` does not exist; `unknown-format` with a hint
  *   listing the accepted layouts; `malformed-input` (missing columns, or any bad line under
  *   `strict`); `empty-data` when no usable event remains.
  *
@@ -30,6 +32,10 @@ export interface LoadDatasetOptions extends LoadOptions {
  * ```
  */
 export async function loadDataset(path: string, options: LoadDatasetOptions = {}): Promise<Dataset> {
+  // The format often arrives from a command line as any string: check it before trusting the type.
+  if (options.format !== undefined && !DATASET_FORMATS.includes(options.format)) {
+    throw new OndeckError('invalid-argument', { name: 'format', value: options.format, reason: `unknown format "${String(options.format)}"; expected one of ${DATASET_FORMATS.join(', ')}` });
+  }
   const detected = options.format === undefined ? await detectFormat(path) : await locateFormat(path, options.format);
   const loadOptions: LoadOptions = { minRating: options.minRating, strict: options.strict };
   switch (detected.format) {

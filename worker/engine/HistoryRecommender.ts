@@ -2,6 +2,7 @@ import { FoldInWorkspace, foldInUser, quantizedFoldInFactors, type FoldInFactors
 import type { OndeckModel } from '../../models/artifact/OndeckModel';
 import type { UserHistory } from '../../models/ScoringModel';
 import type { ScoringBackend, TopKResult } from '../backends/ScoringBackend';
+import { selectTopK } from '../backends/selectTopK';
 
 /**
  * The on-device recommendation path for one history: fold the viewer in against the int8 factors
@@ -19,9 +20,14 @@ export class HistoryRecommender {
   private readonly workspace: FoldInWorkspace;
   private readonly userVector: Float32Array;
 
+  /**
+   * @param popularity per-item popularity (catalog order) used to rank for a viewer with no
+   *   usable history, whose folded-in vector is zero and would score every title 0.
+   */
   constructor(
     readonly model: Pick<OndeckModel, 'manifest' | 'factors' | 'gramian'>,
     readonly backend: ScoringBackend,
+    private readonly popularity?: ArrayLike<number>,
   ) {
     this.foldInFactors = quantizedFoldInFactors(model.factors, model.gramian);
     this.workspace = new FoldInWorkspace(model.factors.dims);
@@ -35,12 +41,17 @@ export class HistoryRecommender {
 
   /** Best `count` items not in the history, best first. */
   async topK(history: UserHistory, count: number): Promise<TopKResult> {
+    if (history.indices.length === 0 && this.popularity) return selectTopK(this.popularity, count);
     foldInUser(this.foldInFactors, this.model.manifest.foldIn, history, this.userVector, this.workspace);
     return this.backend.topK(this.userVector, count, sortedUnique(history.indices));
   }
 
   /** Scores of every item for `history` into `out`. */
   async scoreAll(history: UserHistory, out: Float32Array): Promise<void> {
+    if (history.indices.length === 0 && this.popularity) {
+      for (let i = 0; i < out.length; i++) out[i] = this.popularity[i];
+      return;
+    }
     foldInUser(this.foldInFactors, this.model.manifest.foldIn, history, this.userVector, this.workspace);
     await this.backend.scoreAll(this.userVector, out);
   }

@@ -113,72 +113,33 @@ export const ALS_KERNEL_WAT = String.raw`
   ;; One pass over a row's entries e in [start, end), with y_e the other side's factor row:
   ;;   residual mode:  out += Σ [c − (c − α₀)(y·v)] y   and returns Σ c(1 − y·v)² − α₀(y·v)²
   ;;   product mode:   out += Σ (c − α₀)(y·v) y         and returns 0
-  ;; where c = 1 + alpha·w_e. The dot and the axpy on one row run back to back, so the row is
-  ;; fetched from memory once per pass and read the second time from L1.
+  ;; where c = 1 + alpha·w_e. Entries go four at a time: four independent dot products share
+  ;; each load of v, and one read-modify-write of out takes all four axpys, which roughly
+  ;; halves the memory operations per entry; the dot and the axpy on a row run back to back, so
+  ;; the row is fetched once per pass and read the second time from L1. The last (end − start)
+  ;; mod 4 entries go one at a time.
   (func $entryPass (param $indices i32) (param $weights i32) (param $start i32) (param $end i32)
                    (param $other i32) (param $rowBytes i32) (param $padBytes i32)
                    (param $vector i32) (param $out i32) (param $alpha f32) (param $alpha0 f32) (param $residual i32)
                    (result f64)
-    (local $e i32) (local $row i32) (local $k i32) (local $address i32)
-    (local $sum0 v128) (local $sum1 v128) (local $sum2 v128) (local $sum3 v128) (local $splat v128)
-    (local $predicted f32) (local $confidence f32) (local $coefficient f32)
-    (local $predicted64 f64) (local $confidence64 f64) (local $loss f64)
+    (local $e i32) (local $groupEnd i32) (local $k i32) (local $address i32) (local $v v128)
+    (local $row0 i32) (local $row1 i32) (local $row2 i32) (local $row3 i32)
+    (local $sum0a v128) (local $sum0b v128) (local $sum1a v128) (local $sum1b v128)
+    (local $sum2a v128) (local $sum2b v128) (local $sum3a v128) (local $sum3b v128)
+    (local $splat0 v128) (local $splat1 v128) (local $splat2 v128) (local $splat3 v128)
+    (local $predicted f32) (local $confidence f32) (local $predicted64 f64) (local $confidence64 f64) (local $loss f64)
     (local.set $e (local.get $start))
-    (block $entriesDone
-      (loop $entries
-        (br_if $entriesDone (i32.ge_u (local.get $e) (local.get $end)))
-        (local.set $row (i32.add (local.get $other)
-          (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $e) (i32.const 2)))) (local.get $rowBytes))))
-        (local.set $sum0 (v128.const i32x4 0 0 0 0))
-        (local.set $sum1 (v128.const i32x4 0 0 0 0))
-        (local.set $sum2 (v128.const i32x4 0 0 0 0))
-        (local.set $sum3 (v128.const i32x4 0 0 0 0))
-        (local.set $k (i32.const 0))
-        (loop $dot
-          (local.set $address (i32.add (local.get $row) (local.get $k)))
-          (local.set $sum0 (f32x4.add (local.get $sum0)
-            (f32x4.mul (v128.load (local.get $address)) (v128.load (i32.add (local.get $vector) (local.get $k))))))
-          (local.set $sum1 (f32x4.add (local.get $sum1)
-            (f32x4.mul (v128.load offset=16 (local.get $address)) (v128.load offset=16 (i32.add (local.get $vector) (local.get $k))))))
-          (local.set $sum2 (f32x4.add (local.get $sum2)
-            (f32x4.mul (v128.load offset=32 (local.get $address)) (v128.load offset=32 (i32.add (local.get $vector) (local.get $k))))))
-          (local.set $sum3 (f32x4.add (local.get $sum3)
-            (f32x4.mul (v128.load offset=48 (local.get $address)) (v128.load offset=48 (i32.add (local.get $vector) (local.get $k))))))
-          (local.set $k (i32.add (local.get $k) (i32.const 64)))
-          (br_if $dot (i32.lt_u (local.get $k) (local.get $padBytes))))
-        (local.set $predicted (call $horizontalSum
-          (f32x4.add (f32x4.add (local.get $sum0) (local.get $sum1)) (f32x4.add (local.get $sum2) (local.get $sum3)))))
-        (local.set $confidence (f32.add (f32.const 1)
-          (f32.mul (local.get $alpha) (f32.load (i32.add (local.get $weights) (i32.shl (local.get $e) (i32.const 2)))))))
-        (if (local.get $residual)
-          (then
-            (local.set $coefficient (f32.sub (local.get $confidence)
-              (f32.mul (f32.sub (local.get $confidence) (local.get $alpha0)) (local.get $predicted))))
-            (local.set $predicted64 (f64.promote_f32 (local.get $predicted)))
-            (local.set $confidence64 (f64.promote_f32 (local.get $confidence)))
-            (local.set $loss (f64.add (local.get $loss)
-              (f64.sub
-                (f64.mul (local.get $confidence64)
-                  (f64.mul (f64.sub (f64.const 1) (local.get $predicted64)) (f64.sub (f64.const 1) (local.get $predicted64))))
-                (f64.mul (f64.promote_f32 (local.get $alpha0)) (f64.mul (local.get $predicted64) (local.get $predicted64)))))))
-          (else
-            (local.set $coefficient (f32.mul (f32.sub (local.get $confidence) (local.get $alpha0)) (local.get $predicted)))))
-        (local.set $splat (f32x4.splat (local.get $coefficient)))
-        (local.set $k (i32.const 0))
-        (loop $axpy
-          (local.set $address (i32.add (local.get $out) (local.get $k)))
-          (v128.store (local.get $address) (f32x4.add (v128.load (local.get $address))
-            (f32x4.mul (local.get $splat) (v128.load (i32.add (local.get $row) (local.get $k))))))
-          (v128.store offset=16 (local.get $address) (f32x4.add (v128.load offset=16 (local.get $address))
-            (f32x4.mul (local.get $splat) (v128.load offset=16 (i32.add (local.get $row) (local.get $k))))))
-          (v128.store offset=32 (local.get $address) (f32x4.add (v128.load offset=32 (local.get $address))
-            (f32x4.mul (local.get $splat) (v128.load offset=32 (i32.add (local.get $row) (local.get $k))))))
-          (v128.store offset=48 (local.get $address) (f32x4.add (v128.load offset=48 (local.get $address))
-            (f32x4.mul (local.get $splat) (v128.load offset=48 (i32.add (local.get $row) (local.get $k))))))
-          (local.set $k (i32.add (local.get $k) (i32.const 64)))
-          (br_if $axpy (i32.lt_u (local.get $k) (local.get $padBytes))))
-        (local.set $e (i32.add (local.get $e) (i32.const 1)))
-        (br $entries)))
+    (local.set $groupEnd (i32.add (local.get $start) (i32.and (i32.sub (local.get $end) (local.get $start)) (i32.const -4))))
+    (block $groupsDone
+      (loop $groups
+        (br_if $groupsDone (i32.ge_u (local.get $e) (local.get $groupEnd)))
+        ${entryGroup(4, 'group')}
+        (br $groups)))
+    (block $singlesDone
+      (loop $singles
+        (br_if $singlesDone (i32.ge_u (local.get $e) (local.get $end)))
+        ${entryGroup(1, 'single')}
+        (br $singles)))
     (local.get $loss))
 
   ;; Improves rows first..last of the target table in place with steps CG steps each on
@@ -397,3 +358,61 @@ export const ALS_KERNEL_WAT = String.raw`
         (br $mirror))))
 )
 `;
+
+/** The indices 0..count−1, to spell out one WAT fragment per entry of a group. */
+function each(count: number, fragment: (i: number) => string): string {
+  return Array.from({ length: count }, (_, i) => fragment(i)).join('\n');
+}
+
+/**
+ * WAT for `count` (4 or 1) consecutive entries of {@link ALS_KERNEL_WAT}'s `$entryPass`, starting
+ * at entry `$e`, which it advances: gather the rows, dot each with v, turn each dot into its
+ * coefficient (and loss term), then one axpy loop adds every row to out.
+ */
+function entryGroup(count: number, label: string): string {
+  const sumOf = (lanes: string[]): string =>
+    lanes.length === 1 ? lanes[0] : `(f32x4.add ${sumOf(lanes.slice(0, lanes.length >> 1))} ${sumOf(lanes.slice(lanes.length >> 1))})`;
+  const dotChunk = (chunk: number): string => `
+          (local.set $v (v128.load offset=${16 * chunk} (i32.add (local.get $vector) (local.get $k))))
+          ${each(count, (i) => {
+            const sum = `$sum${i}${chunk % 2 ? 'b' : 'a'}`;
+            return `(local.set ${sum} (f32x4.add (local.get ${sum}) (f32x4.mul (v128.load offset=${16 * chunk} (i32.add (local.get $row${i}) (local.get $k))) (local.get $v))))`;
+          })}`;
+  const axpyChunk = (chunk: number): string => `
+          (v128.store offset=${16 * chunk} (local.get $address) (f32x4.add (v128.load offset=${16 * chunk} (local.get $address))
+            ${sumOf(Array.from({ length: count }, (_, i) => `(f32x4.mul (local.get $splat${i}) (v128.load offset=${16 * chunk} (i32.add (local.get $row${i}) (local.get $k))))`))}))`;
+  const coefficient = (i: number): string => `
+        (local.set $predicted (call $horizontalSum (f32x4.add (local.get $sum${i}a) (local.get $sum${i}b))))
+        (local.set $confidence (f32.add (f32.const 1)
+          (f32.mul (local.get $alpha) (f32.load (i32.add (local.get $weights) (i32.shl (i32.add (local.get $e) (i32.const ${i})) (i32.const 2)))))))
+        (if (local.get $residual)
+          (then
+            (local.set $splat${i} (f32x4.splat (f32.sub (local.get $confidence)
+              (f32.mul (f32.sub (local.get $confidence) (local.get $alpha0)) (local.get $predicted)))))
+            (local.set $predicted64 (f64.promote_f32 (local.get $predicted)))
+            (local.set $confidence64 (f64.promote_f32 (local.get $confidence)))
+            (local.set $loss (f64.add (local.get $loss)
+              (f64.sub
+                (f64.mul (local.get $confidence64)
+                  (f64.mul (f64.sub (f64.const 1) (local.get $predicted64)) (f64.sub (f64.const 1) (local.get $predicted64))))
+                (f64.mul (f64.promote_f32 (local.get $alpha0)) (f64.mul (local.get $predicted64) (local.get $predicted64)))))))
+          (else
+            (local.set $splat${i} (f32x4.splat (f32.mul (f32.sub (local.get $confidence) (local.get $alpha0)) (local.get $predicted))))))`;
+  return `
+        ${each(count, (i) => `(local.set $row${i} (i32.add (local.get $other)
+          (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (i32.add (local.get $e) (i32.const ${i})) (i32.const 2)))) (local.get $rowBytes))))`)}
+        ${each(count, (i) => `(local.set $sum${i}a (v128.const i32x4 0 0 0 0)) (local.set $sum${i}b (v128.const i32x4 0 0 0 0))`)}
+        (local.set $k (i32.const 0))
+        (loop $${label}Dot
+          ${[0, 1, 2, 3].map(dotChunk).join('')}
+          (local.set $k (i32.add (local.get $k) (i32.const 64)))
+          (br_if $${label}Dot (i32.lt_u (local.get $k) (local.get $padBytes))))
+        ${each(count, coefficient)}
+        (local.set $k (i32.const 0))
+        (loop $${label}Axpy
+          (local.set $address (i32.add (local.get $out) (local.get $k)))
+          ${[0, 1, 2, 3].map(axpyChunk).join('')}
+          (local.set $k (i32.add (local.get $k) (i32.const 64)))
+          (br_if $${label}Axpy (i32.lt_u (local.get $k) (local.get $padBytes))))
+        (local.set $e (i32.add (local.get $e) (i32.const ${count})))`;
+}

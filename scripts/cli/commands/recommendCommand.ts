@@ -39,7 +39,7 @@ export function registerRecommendCommand(program: Command): void {
       const model = await readModelDirectory(flags.model);
       const backend = createBackend(flags.backend ?? 'js');
       await backend.load({ factors: model.factors, onnxModel: model.scoringGraph });
-      const recommender = new HistoryRecommender(model, backend);
+      const recommender = new HistoryRecommender(model, backend, model.catalog.popularity);
       const indexOfItem = new Map(model.catalog.ids.map((id, index) => [id, index]));
       const output = flags.output ? createWriteStream(flags.output) : process.stdout;
       let users = 0;

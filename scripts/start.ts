@@ -1,0 +1,93 @@
+/**
+ * `npm start`: the main job end to end on this machine. Generates the built-in synthetic TV
+ * catalog (or loads `--data PATH`), trains iALS, exports the device model, and prints home-screen
+ * rows for a few viewers, computed with the device's own fold-in and int8 scoring code. Results
+ * are cached under .ondeck/ keyed by the inputs, so a second run reuses them.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadDataset } from '../models/data/loadDataset';
+import { generateSyntheticDataset } from '../models/data/synth';
+import { itemUserCounts } from '../models/data/InteractionMatrix';
+import { trainAls } from '../models/als/trainAls';
+import { DEFAULT_ALS_HYPERPARAMETERS } from '../models/als/AlsHyperparameters';
+import { packageModel } from '../models/artifact/packageModel';
+import { readModelDirectory, writeModelDirectory } from '../models/artifact/modelDirectory';
+import { dequantizeRows } from '../models/quantize';
+import { createJsInt8Backend } from '../worker/backends/createJsInt8Backend';
+import { HistoryRecommender } from '../worker/engine/HistoryRecommender';
+import { reportFailure } from './cli/reportFailure';
+import { startProgress } from './cli/progressBar';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { data: { type: 'string' }, fresh: { type: 'boolean' } } });
+  const workspace = resolve('.ondeck/start');
+  const inputs = { data: values.data ? resolve(values.data) : 'synthetic:5000x2000', hyper: DEFAULT_ALS_HYPERPARAMETERS, epochs: 15 };
+  const key = createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 12);
+  const modelDirectory = join(workspace, `model-${key}`);
+
+  const dataset = values.data ? await loadDataset(values.data) : generateSyntheticDataset({ items: 5000, users: 2000 });
+  process.stdout.write(`ondeck: ${dataset.interactions.userIds.length} viewers, ${dataset.interactions.itemIds.length} titles, ${dataset.interactions.indices.length} interactions (${inputs.data})\n`);
+
+  if (values.fresh || !existsSync(join(modelDirectory, 'model.json'))) {
+    const bar = startProgress('training', inputs.epochs);
+    const als = await trainAls(dataset.interactions, {
+      hyper: inputs.hyper,
+      epochs: inputs.epochs,
+      threads: Math.min(2, cpus().length),
+      onEpoch: (p) => bar.update(p.epoch, { loss: p.loss.toFixed(4) }),
+    });
+    bar.stop();
+    const model = packageModel({
+      itemIds: als.itemIds,
+      itemFactors: als.itemFactors,
+      dims: als.dims,
+      items: dataset.items,
+      popularity: itemUserCounts(dataset.interactions),
+      foldIn: als.hyper,
+      training: { algorithm: 'ials', epochs: inputs.epochs, source: inputs.data },
+    });
+    await writeModelDirectory(model, modelDirectory);
+    await writeFile(join(workspace, 'latest'), modelDirectory + '\n');
+    process.stdout.write(`exported the device model → ${modelDirectory}\n`);
+  } else {
+    process.stdout.write(`reusing the model built earlier → ${modelDirectory} (pass --fresh to rebuild)\n`);
+  }
+
+  const model = await readModelDirectory(modelDirectory);
+  const backend = createJsInt8Backend();
+  await backend.load({ factors: model.factors });
+  const recommender = new HistoryRecommender(model, backend, model.catalog.popularity);
+  const { catalog } = model;
+  const indexOf = new Map(catalog.ids.map((id, index) => [id, index]));
+  const matrix = dataset.interactions;
+  const titleOf = (index: number): string => `${catalog.titles[index]}${catalog.years[index] ? ` (${catalog.years[index]})` : ''}`;
+
+  for (const user of [0, Math.floor(matrix.userIds.length / 2), matrix.userIds.length - 1]) {
+    const entries = Array.from(matrix.indices.subarray(matrix.indptr[user], matrix.indptr[user + 1]));
+    const indices = Int32Array.from(entries.map((item) => indexOf.get(matrix.itemIds[item]) ?? -1).filter((i) => i >= 0));
+    const weights = new Float32Array(indices.length).fill(1);
+    const started = performance.now();
+    const top = await recommender.topK({ indices, weights }, 6);
+    const milliseconds = performance.now() - started;
+    process.stdout.write(`\nviewer ${matrix.userIds[user]} — watched ${indices.length} titles, e.g. ${Array.from(indices.subarray(0, 3), titleOf).join('; ')}\n`);
+    process.stdout.write(`  Top picks (${milliseconds.toFixed(1)} ms, fold-in + int8 scoring):\n`);
+    for (const index of top.indices) process.stdout.write(`    · ${titleOf(index)} — ${catalog.genres[index].map((g) => catalog.genreNames[g]).join(', ')}\n`);
+    if (indices.length > 0) {
+      const anchor = indices[indices.length - 1];
+      const similar = await backend.topK(dequantizeRows({ ...model.factors, rows: 1, values: model.factors.values.subarray(anchor * model.factors.dims, (anchor + 1) * model.factors.dims), scales: model.factors.scales.subarray(anchor, anchor + 1) }), 5, Int32Array.from(new Set([...indices])).sort());
+      process.stdout.write(`  Because you watched ${titleOf(anchor)}:\n`);
+      for (const index of similar.indices) process.stdout.write(`    · ${titleOf(index)}\n`);
+    }
+  }
+  process.stdout.write(`\nmodel: ${(await readFile(join(modelDirectory, 'model.json'), 'utf8')).length} B manifest, ${model.manifest.itemCount} titles × ${model.manifest.dims} int8 factors, taste clusters: ${catalog.clusters.names.slice(0, 4).join(' · ')} …\n`);
+  await backend.dispose();
+}
+
+main().catch((error) => {
+  process.exitCode = reportFailure(error);
+});
