@@ -20,7 +20,13 @@ export function blendScoringModels(name: string, collaborative: ScoringModel, co
       await content.scoreItems(history, contentScores);
       standardise(out);
       standardise(contentScores);
-      for (let i = 0; i < itemCount; i++) out[i] = (1 - contentWeight) * out[i] + contentWeight * contentScores[i];
+      const collaborativeWeight = 1 - contentWeight;
+      for (let i = 0; i < itemCount; i++) {
+        // A model weighted 0 must not touch the blend: 0 × −Infinity would make the item NaN.
+        const fromCollaborative = collaborativeWeight === 0 ? 0 : collaborativeWeight * out[i];
+        const fromContent = contentWeight === 0 ? 0 : contentWeight * contentScores[i];
+        out[i] = fromCollaborative + fromContent;
+      }
     },
   };
 }

@@ -124,8 +124,7 @@ export const ALS_KERNEL_WAT = String.raw`
                    (result f64)
     (local $e i32) (local $groupEnd i32) (local $k i32) (local $address i32) (local $v v128)
     (local $row0 i32) (local $row1 i32) (local $row2 i32) (local $row3 i32)
-    (local $sum0a v128) (local $sum0b v128) (local $sum1a v128) (local $sum1b v128)
-    (local $sum2a v128) (local $sum2b v128) (local $sum3a v128) (local $sum3b v128)
+    (local $sum0 v128) (local $sum1 v128) (local $sum2 v128) (local $sum3 v128)
     (local $splat0 v128) (local $splat1 v128) (local $splat2 v128) (local $splat3 v128)
     (local $predicted f32) (local $confidence f32) (local $predicted64 f64) (local $confidence64 f64) (local $loss f64)
     (local.set $e (local.get $start))
@@ -375,14 +374,16 @@ function entryGroup(count: number, label: string): string {
   const dotChunk = (chunk: number): string => `
           (local.set $v (v128.load offset=${16 * chunk} (i32.add (local.get $vector) (local.get $k))))
           ${each(count, (i) => {
-            const sum = `$sum${i}${chunk % 2 ? 'b' : 'a'}`;
+            const sum = `$sum${i}`;
             return `(local.set ${sum} (f32x4.add (local.get ${sum}) (f32x4.mul (v128.load offset=${16 * chunk} (i32.add (local.get $row${i}) (local.get $k))) (local.get $v))))`;
           })}`;
   const axpyChunk = (chunk: number): string => `
           (v128.store offset=${16 * chunk} (local.get $address) (f32x4.add (v128.load offset=${16 * chunk} (local.get $address))
             ${sumOf(Array.from({ length: count }, (_, i) => `(f32x4.mul (local.get $splat${i}) (v128.load offset=${16 * chunk} (i32.add (local.get $row${i}) (local.get $k))))`))}))`;
   const coefficient = (i: number): string => `
-        (local.set $predicted (call $horizontalSum (f32x4.add (local.get $sum${i}a) (local.get $sum${i}b))))
+        (local.set $predicted (f32.add
+          (f32.add (f32x4.extract_lane 0 (local.get $sum${i})) (f32x4.extract_lane 1 (local.get $sum${i})))
+          (f32.add (f32x4.extract_lane 2 (local.get $sum${i})) (f32x4.extract_lane 3 (local.get $sum${i})))))
         (local.set $confidence (f32.add (f32.const 1)
           (f32.mul (local.get $alpha) (f32.load (i32.add (local.get $weights) (i32.shl (i32.add (local.get $e) (i32.const ${i})) (i32.const 2)))))))
         (if (local.get $residual)
@@ -401,7 +402,7 @@ function entryGroup(count: number, label: string): string {
   return `
         ${each(count, (i) => `(local.set $row${i} (i32.add (local.get $other)
           (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (i32.add (local.get $e) (i32.const ${i})) (i32.const 2)))) (local.get $rowBytes))))`)}
-        ${each(count, (i) => `(local.set $sum${i}a (v128.const i32x4 0 0 0 0)) (local.set $sum${i}b (v128.const i32x4 0 0 0 0))`)}
+        ${each(count, (i) => `(local.set $sum${i} (v128.const i32x4 0 0 0 0))`)}
         (local.set $k (i32.const 0))
         (loop $${label}Dot
           ${[0, 1, 2, 3].map(dotChunk).join('')}
