@@ -121,7 +121,6 @@ describe('evaluateStrongGeneralization on planted blocks', () => {
       ],
       { ...splitOptions, maxFolds: 2 },
     );
-    console.log(JSON.stringify(results.map(r=>[r.name,r.users,r.recallAt20,r.ndcgAt100])));
     expect(results.map((result) => result.name)).toEqual(['Popularity', 'iALS float', 'iALS int8 on-device']);
     const expectedUsers = splitHeldOutUsers(matrix, splitOptions)
       .slice(0, 2)

@@ -10,7 +10,8 @@ import { trainUserKnn } from '../../../models/baselines/trainUserKnn';
 import { trainItemKnn } from '../../../models/baselines/trainItemKnn';
 import { trainContentBased } from '../../../models/baselines/trainContentBased';
 import { trainEase } from '../../../models/baselines/trainEase';
-import { OndeckError } from '../../../models/errors/OndeckError';
+import { OndeckError, isOndeckError } from '../../../models/errors/OndeckError';
+import { evaluateColdStartItems, type ColdStartEvaluation } from '../../../models/evaluation/evaluateColdStartItems';
 import { addAlsOptions, resolveAlsHyperparameters, resolveRunOptions, type AlsFlagValues } from '../alsOptions';
 import { addDataOptions, loadDatasetFromFlags, type DataFlagValues } from '../dataOptions';
 import { parseNumberOption } from '../parseOptionValues';
@@ -68,8 +69,21 @@ export function registerEvalCommand(program: Command): void {
       onProgress: flags.quiet ? undefined : (message) => process.stderr.write(`eval: ${message}\n`),
     });
     process.stdout.write(formatEvaluationTable(results) + '\n');
+    let coldStart: ColdStartEvaluation | undefined;
+    if (wanted.has('ials')) {
+      if (!flags.quiet) process.stderr.write('eval: cold-start titles (10% of titles with ≥ 5 viewers hidden from training)\n');
+      coldStart = await evaluateColdStartItems(dataset, { hyper, epochs: run.epochs, threads: run.threads, seed: run.seed }).catch((error: unknown) => {
+        if (isOndeckError(error, 'empty-data')) return undefined;
+        throw error;
+      });
+      if (coldStart) {
+        process.stdout.write(`\nCold-start titles: ${coldStart.coldItems} titles hidden from training, ${coldStart.users} held-out viewers\n`);
+        process.stdout.write('| model | Recall@20 among cold titles |\n|---|---:|\n');
+        for (const [name, recall] of Object.entries(coldStart.recallAt20)) process.stdout.write(`| ${name} | ${recall.toFixed(4)} |\n`);
+      }
+    }
     const seconds = (performance.now() - started) / 1000;
-    if (flags.out) await writeOutput(flags.out, JSON.stringify({ data: flags.data, hyper, epochs: run.epochs, seconds, results }, null, 2) + '\n');
+    if (flags.out) await writeOutput(flags.out, JSON.stringify({ data: flags.data, hyper, epochs: run.epochs, seconds, results, coldStart }, null, 2) + '\n');
     if (flags.chart) await writeOutput(flags.chart, chartOf(results, flags.data));
   });
 }
