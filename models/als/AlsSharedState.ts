@@ -55,9 +55,23 @@ export interface AlsSharedState {
   readonly hyper: AlsHyperparameters;
   readonly solver: AlsSolver;
   readonly cgSteps: number;
+  /**
+   * Row ranges a half-step is cut into, per side: chunk c is rows `bounds[c]..bounds[c+1]`.
+   * Threads take chunks as they go (see {@link AlsSharedState.chunkCursor}), so a thread slowed
+   * down by other load on the machine simply takes fewer. {@link SOLVE_CHUNKS} of them whatever
+   * the thread count, so the summed loss is bit-identical too.
+   */
+  readonly solveChunks: { readonly users: Int32Array; readonly items: Int32Array };
+  /** Next chunk of the running half-step to hand out (one Int32, taken with `Atomics.add`). */
+  readonly chunkCursor: Int32Array;
+  /** Loss share of each chunk of the running half-step, summed in chunk order afterwards. */
+  readonly chunkLosses: Float64Array;
   /** Present when the WebAssembly kernel runs the CG solves and the Gramian blocks. */
   readonly wasm?: AlsWasmState;
 }
+
+/** Chunks per half-step: enough for dynamic balancing over a few threads, few enough to be cheap. */
+export const SOLVE_CHUNKS = 256;
 
 /** Row stride of the partial Gramian blocks of `state` (their size is its square). */
 export function gramianBlockStride(state: AlsSharedState): number {

@@ -2,7 +2,7 @@ import type { AlsExecutor } from './AlsExecutor';
 import type { AlsSharedState, AlsSide } from './AlsSharedState';
 import { AlsWasmKernel } from './AlsWasmKernel';
 import { createRowScratch } from './RowSystem';
-import { gramianBlockCount, runGramianBlocks, runHalfStep, sumGramianBlocks } from './runHalfStep';
+import { gramianBlockCount, runGramianBlocks, runSolveChunks, startSolveChunks, sumChunkLosses, sumGramianBlocks } from './runHalfStep';
 
 /** Runs ALS work on the calling thread (tests, small data, platforms without worker_threads). */
 export class InProcessAlsExecutor implements AlsExecutor {
@@ -22,8 +22,10 @@ export class InProcessAlsExecutor implements AlsExecutor {
   }
 
   async solve(side: AlsSide): Promise<number> {
-    const rows = side === 'users' ? this.state.userCount : this.state.itemCount;
-    return runHalfStep(this.state, side, 0, rows, this.scratch, this.kernel);
+    // The same chunks and loss order as the thread pool, so 1 thread and n agree bit for bit.
+    startSolveChunks(this.state);
+    runSolveChunks(this.state, side, this.scratch, this.kernel);
+    return sumChunkLosses(this.state, side);
   }
 
   async close(): Promise<void> {}

@@ -1,18 +1,18 @@
 import { Worker } from 'node:worker_threads';
-import { partitionRowsByWork, type AlsExecutor } from './AlsExecutor';
+import type { AlsExecutor } from './AlsExecutor';
 import type { AlsSharedState, AlsSide } from './AlsSharedState';
-import { gramianBlockCount, sumGramianBlocks } from './runHalfStep';
+import { gramianBlockCount, startSolveChunks, sumChunkLosses, sumGramianBlocks } from './runHalfStep';
 import type { AlsThreadReply, AlsThreadRequest } from './alsThreadMessages';
 import { OndeckError } from '../errors/OndeckError';
 
 /**
  * Runs ALS work on `threads` worker threads that share the factor tables through
- * SharedArrayBuffers: each thread solves a contiguous, work-balanced range of rows in place, so
- * an epoch moves no factor data between threads at all.
+ * SharedArrayBuffers (or the kernel's shared wasm memory): the threads take chunks of rows from
+ * a shared atomic cursor and solve them in place, so an epoch moves no factor data between
+ * threads at all and a thread that the machine slows down just takes fewer chunks.
  */
 export class ThreadPoolAlsExecutor implements AlsExecutor {
   private readonly workers: Worker[];
-  private readonly partitions: Record<AlsSide, number[]>;
 
   /**
    * @param workerScript URL or path of the built `alsThreadWorker.js`.
@@ -22,11 +22,6 @@ export class ThreadPoolAlsExecutor implements AlsExecutor {
     readonly threads: number,
     workerScript: URL | string,
   ) {
-    const overhead = Math.max(1, state.dims >> 2);
-    this.partitions = {
-      users: partitionRowsByWork(state.userIndptr, threads, overhead),
-      items: partitionRowsByWork(state.itemIndptr, threads, overhead),
-    };
     this.workers = Array.from({ length: threads }, () => new Worker(workerScript));
     this.workers.forEach((worker, slot) => {
       worker.unref();
@@ -47,12 +42,9 @@ export class ThreadPoolAlsExecutor implements AlsExecutor {
   }
 
   async solve(side: AlsSide): Promise<number> {
-    const bounds = this.partitions[side];
-    const losses = await Promise.all(
-      this.workers.map((worker, t) => this.request(worker, { type: 'solve', side, start: bounds[t], end: bounds[t + 1] })),
-    );
-    // Summed in thread order: the loss is for display, the factors do not depend on it.
-    return losses.reduce((sum, value) => sum + value, 0);
+    startSolveChunks(this.state);
+    await Promise.all(this.workers.map((worker) => this.request(worker, { type: 'solve', side })));
+    return sumChunkLosses(this.state, side);
   }
 
   async close(): Promise<void> {

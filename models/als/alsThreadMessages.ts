@@ -4,7 +4,8 @@ import type { AlsSharedState, AlsSide } from './AlsSharedState';
 export type AlsThreadRequest =
   | { readonly type: 'init'; readonly state: AlsSharedState; readonly slot: number }
   | { readonly type: 'gramian'; readonly side: AlsSide; readonly firstBlock: number; readonly lastBlock: number }
-  | { readonly type: 'solve'; readonly side: AlsSide; readonly start: number; readonly end: number };
+  /** Solve chunks of `side` from the shared cursor until none is left. */
+  | { readonly type: 'solve'; readonly side: AlsSide };
 
 /** A thread's answer to a `gramian` or `solve` request. */
 export type AlsThreadReply = { readonly type: 'done'; readonly loss: number } | { readonly type: 'error'; readonly message: string };

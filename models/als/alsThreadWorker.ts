@@ -8,7 +8,7 @@ import type { AlsSharedState } from './AlsSharedState';
 import type { AlsThreadReply, AlsThreadRequest } from './alsThreadMessages';
 import { AlsWasmKernel } from './AlsWasmKernel';
 import { createRowScratch, type RowScratch } from './RowSystem';
-import { runGramianBlocks, runHalfStep } from './runHalfStep';
+import { runGramianBlocks, runSolveChunks } from './runHalfStep';
 
 let state: AlsSharedState | undefined;
 let scratch: RowScratch | undefined;
@@ -24,10 +24,10 @@ parentPort?.on('message', (request: AlsThreadRequest) => {
       return;
     }
     if (!state || !scratch) throw new Error('training thread used before init');
-    let loss = 0;
     if (request.type === 'gramian') runGramianBlocks(state, request.side, request.firstBlock, request.lastBlock, kernel);
-    else loss = runHalfStep(state, request.side, request.start, request.end, scratch, kernel);
-    const reply: AlsThreadReply = { type: 'done', loss };
+    else runSolveChunks(state, request.side, scratch, kernel);
+    // Losses travel through state.chunkLosses, summed by the pool in chunk order.
+    const reply: AlsThreadReply = { type: 'done', loss: 0 };
     parentPort?.postMessage(reply);
   } catch (error) {
     const reply: AlsThreadReply = { type: 'error', message: error instanceof Error ? error.message : String(error) };

@@ -1,6 +1,7 @@
 import type { InteractionMatrix } from '../data/InteractionMatrix';
 import { rowRegularization, type AlsHyperparameters } from './AlsHyperparameters';
-import { allocate, GRAMIAN_BLOCK_ROWS, type AlsSharedState, type AlsSolver } from './AlsSharedState';
+import { partitionRowsByWork } from './AlsExecutor';
+import { allocate, GRAMIAN_BLOCK_ROWS, SOLVE_CHUNKS, type AlsSharedState, type AlsSolver } from './AlsSharedState';
 import { wasmScratchDoubles } from './AlsWasmKernel';
 import { MAX_WASM_PAGES, WasmArena } from './WasmArena';
 
@@ -32,10 +33,25 @@ export function createAlsSharedState(matrix: InteractionMatrix, transposed: Inte
   const userCount = matrix.indptr.length - 1;
   const itemCount = matrix.itemIds.length;
   const blocks = Math.ceil(Math.max(userCount, itemCount) / GRAMIAN_BLOCK_ROWS);
-  const common = { dims, userCount, itemCount, hyper: options.hyper, solver: options.solver, cgSteps: options.cgSteps };
+  const shared = options.threads > 1;
+  // A row costs its entries plus the dims² Gramian products of its CG steps, in entry units.
+  const rowOverhead = Math.max(1, dims >> 2);
+  const common = {
+    dims,
+    userCount,
+    itemCount,
+    hyper: options.hyper,
+    solver: options.solver,
+    cgSteps: options.cgSteps,
+    solveChunks: {
+      users: Int32Array.from(partitionRowsByWork(matrix.indptr, SOLVE_CHUNKS, rowOverhead)),
+      items: Int32Array.from(partitionRowsByWork(transposed.indptr, SOLVE_CHUNKS, rowOverhead)),
+    },
+    chunkCursor: allocate(Int32Array, 1, shared),
+    chunkLosses: allocate(Float64Array, SOLVE_CHUNKS, shared),
+  };
   if (options.wasmModule) return createWasmState(matrix, transposed, options, options.wasmModule, common, blocks);
 
-  const shared = options.threads > 1;
   const copy = <T extends Int32Array | Float32Array>(source: T, Kind: { new (b: ArrayBufferLike): T; readonly BYTES_PER_ELEMENT: number }): T => {
     const target = allocate(Kind as never, source.length, shared) as T;
     target.set(source as never);
@@ -87,7 +103,7 @@ function createWasmState(
   transposed: InteractionMatrix,
   options: AlsStateOptions,
   module: WebAssembly.Module,
-  common: Pick<AlsSharedState, 'dims' | 'userCount' | 'itemCount' | 'hyper' | 'solver' | 'cgSteps'>,
+  common: Pick<AlsSharedState, 'dims' | 'userCount' | 'itemCount' | 'hyper' | 'solver' | 'cgSteps' | 'solveChunks' | 'chunkCursor' | 'chunkLosses'>,
   blocks: number,
 ): AlsSharedState {
   const { dims, userCount, itemCount } = common;

@@ -43,6 +43,34 @@ export function runHalfStep(
   return loss;
 }
 
+/**
+ * Solves chunks of the running half-step of `side` until none is left, taking each with
+ * `Atomics.add` on `state.chunkCursor` (reset by {@link startSolveChunks}) and recording its loss
+ * in `state.chunkLosses`. Every thread of the pool runs this at once on the same state.
+ */
+export function runSolveChunks(state: AlsSharedState, side: AlsSide, scratch: RowScratch, kernel?: AlsWasmKernel): void {
+  const bounds = state.solveChunks[side];
+  const chunks = bounds.length - 1;
+  for (;;) {
+    const chunk = Atomics.add(state.chunkCursor, 0, 1);
+    if (chunk >= chunks) return;
+    state.chunkLosses[chunk] = runHalfStep(state, side, bounds[chunk], bounds[chunk + 1], scratch, kernel);
+  }
+}
+
+/** Rewinds the chunk cursor before a half-step. */
+export function startSolveChunks(state: AlsSharedState): void {
+  Atomics.store(state.chunkCursor, 0, 0);
+}
+
+/** The half-step's loss: chunk losses summed in chunk order (the same for any thread count). */
+export function sumChunkLosses(state: AlsSharedState, side: AlsSide): number {
+  const chunks = state.solveChunks[side].length - 1;
+  let loss = 0;
+  for (let chunk = 0; chunk < chunks; chunk++) loss += state.chunkLosses[chunk];
+  return loss;
+}
+
 /** Computes the partial Gramians of blocks `firstBlock..lastBlock` of one side's factors. */
 export function runGramianBlocks(state: AlsSharedState, side: AlsSide, firstBlock: number, lastBlock: number, kernel?: AlsWasmKernel): void {
   if (kernel) {

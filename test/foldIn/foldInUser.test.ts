@@ -100,11 +100,11 @@ describe('foldInUser', () => {
   const floatFactors = floatFoldInFactors(factors, itemCount, dims, gramianOf(factors, itemCount, dims));
 
   describe.each([
-    { regularizationExponent: 0, alpha: 0 },
-    { regularizationExponent: 0, alpha: 3 },
-    { regularizationExponent: 1, alpha: 0 },
-    { regularizationExponent: 1, alpha: 3 },
-  ])('ν = $regularizationExponent, alpha = $alpha', ({ regularizationExponent, alpha }) => {
+    { label: 'ν = 0, alpha = 0', regularizationExponent: 0, alpha: 0 },
+    { label: 'ν = 0, alpha = 3', regularizationExponent: 0, alpha: 3 },
+    { label: 'ν = 1, alpha = 0', regularizationExponent: 1, alpha: 0 },
+    { label: 'ν = 1, alpha = 3', regularizationExponent: 1, alpha: 3 },
+  ])('$label', ({ regularizationExponent, alpha }) => {
     const hyper: RowSolveHyperparameters = { regularization: 0.05, regularizationExponent, unobservedWeight: 0.1, alpha };
 
     it('equals the brute-force weighted least-squares solution over all items', () => {
