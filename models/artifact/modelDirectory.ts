@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeDirectoryAtomically } from './writeDirectoryAtomically';
 import { OndeckError } from '../errors/OndeckError';
 import { validateCatalogColumns } from './CatalogColumns';
 import { decodeFactorsFile, encodeFactorsFile } from './factorsFile';
@@ -26,34 +27,19 @@ export function sha256Hex(bytes: Uint8Array): string {
  */
 export async function writeModelDirectory(model: OndeckModel, directory: string): Promise<ModelManifest> {
   await refuseForeignDirectory(directory);
-  const parent = dirname(directory);
-  await mkdir(parent, { recursive: true });
-  const suffix = randomBytes(4).toString('hex');
-  const staging = join(parent, `.${basename(directory)}.tmp-${suffix}`);
-  const retired = join(parent, `.${basename(directory)}.old-${suffix}`);
-  await mkdir(staging);
-  try {
-    const payload: Record<string, Uint8Array> = {
-      [MODEL_FILES.factors]: encodeFactorsFile({ factors: model.factors, gramian: model.gramian }),
-      [MODEL_FILES.catalog]: new TextEncoder().encode(JSON.stringify(model.catalog)),
-      [MODEL_FILES.scoringGraph]: model.scoringGraph,
-    };
-    const files: Record<string, ModelFileEntry> = {};
-    for (const [name, bytes] of Object.entries(payload)) {
-      await writeFile(join(staging, name), bytes);
-      files[name] = { sha256: sha256Hex(bytes), bytes: bytes.byteLength };
-    }
-    const manifest: ModelManifest = { ...model.manifest, files };
-    await writeFile(join(staging, MODEL_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
-    const hadPrevious = await exists(directory);
-    if (hadPrevious) await rename(directory, retired);
-    await rename(staging, directory);
-    if (hadPrevious) await rm(retired, { recursive: true, force: true });
-    return manifest;
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    throw error;
-  }
+  const payload = new Map<string, Uint8Array>([
+    [MODEL_FILES.factors, encodeFactorsFile({ factors: model.factors, gramian: model.gramian })],
+    [MODEL_FILES.catalog, new TextEncoder().encode(JSON.stringify(model.catalog))],
+    [MODEL_FILES.scoringGraph, model.scoringGraph],
+  ]);
+  const files: Record<string, ModelFileEntry> = {};
+  for (const [name, bytes] of payload) files[name] = { sha256: sha256Hex(bytes), bytes: bytes.byteLength };
+  const manifest: ModelManifest = { ...model.manifest, files };
+  // The manifest goes last: a reader that finds model.json finds every file it lists.
+  const entries = new Map<string, Uint8Array | string>(payload);
+  entries.set(MODEL_FILES.manifest, JSON.stringify(manifest, null, 2) + '\n');
+  await writeDirectoryAtomically(directory, entries);
+  return manifest;
 }
 
 /**
@@ -129,15 +115,6 @@ export function parseManifest(text: string): ModelManifest {
   }
   if (typeof value.files !== 'object' || value.files === null) throw corrupt('files is missing');
   return value as unknown as ModelManifest;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function refuseForeignDirectory(directory: string): Promise<void> {

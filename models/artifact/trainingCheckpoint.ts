@@ -1,6 +1,6 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeDirectoryAtomically } from './writeDirectoryAtomically';
 import type { AlsHyperparameters } from '../als/AlsHyperparameters';
 import type { ItemMetadata } from '../data/ItemMetadata';
 import { OndeckError } from '../errors/OndeckError';
@@ -40,33 +40,15 @@ const FILES = { manifest: 'checkpoint.json', factors: 'item-factors.f32', items:
  * ```
  */
 export async function writeTrainingCheckpoint(checkpoint: TrainingCheckpoint, directory: string): Promise<void> {
-  const parent = dirname(directory);
-  await mkdir(parent, { recursive: true });
-  const suffix = randomBytes(4).toString('hex');
-  const staging = join(parent, `.${basename(directory)}.tmp-${suffix}`);
-  const retired = join(parent, `.${basename(directory)}.old-${suffix}`);
-  await mkdir(staging);
-  try {
-    const { itemFactors, items, popularity, ...rest } = checkpoint;
-    await writeFile(join(staging, FILES.factors), littleEndianFloat32(itemFactors));
-    await writeFile(join(staging, FILES.items), JSON.stringify(items));
-    await writeFile(
-      join(staging, FILES.manifest),
-      JSON.stringify({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, ...rest, popularity: Array.from(popularity) }) + '\n',
-    );
-    let replaced = false;
-    try {
-      await rename(directory, retired);
-      replaced = true;
-    } catch {
-      // Nothing there yet.
-    }
-    await rename(staging, directory);
-    if (replaced) await rm(retired, { recursive: true, force: true });
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    throw error;
-  }
+  const { itemFactors, items, popularity, ...rest } = checkpoint;
+  await writeDirectoryAtomically(
+    directory,
+    new Map<string, Uint8Array | string>([
+      [FILES.factors, littleEndianFloat32(itemFactors)],
+      [FILES.items, JSON.stringify(items)],
+      [FILES.manifest, JSON.stringify({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, ...rest, popularity: Array.from(popularity) }) + '\n'],
+    ]),
+  );
 }
 
 /** Reads a checkpoint written by {@link writeTrainingCheckpoint}, checking format and sizes. */
