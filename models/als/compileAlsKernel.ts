@@ -1,4 +1,3 @@
-import wabt from 'wabt';
 import { ALS_KERNEL_WAT } from './wasm/alsKernelWat';
 
 let compiled: Promise<WebAssembly.Module> | undefined;
@@ -25,6 +24,9 @@ export function compileAlsKernel(): Promise<WebAssembly.Module> {
 }
 
 async function assemble(): Promise<WebAssembly.Module> {
+  // Loaded on first use: wabt is 5 MB of JavaScript that only training needs, and a missing or
+  // broken install then only disables this kernel instead of failing every import of trainAls.
+  const { default: wabt } = await import('wabt');
   const assembler = await wabt();
   const parsed = assembler.parseWat('alsKernel.wat', ALS_KERNEL_WAT, { simd: true, threads: true });
   try {

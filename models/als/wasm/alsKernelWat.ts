@@ -245,7 +245,7 @@ export const ALS_KERNEL_WAT = String.raw`
     (local.get $loss))
 
   ;; Partial Gramian Σ_r f_r f_rᵀ of factor rows first..last, in f64, into out (dpad × dpad f64,
-  ;; both triangles). Rows are widened to f64 GRAMIAN_CHUNK (32) at a time into scratch
+  ;; both triangles). Rows are widened to f64 32 at a time into scratch
   ;; (32 × dpad f64, padding lanes zero); each 2 × 8 tile of the upper triangle then sums the
   ;; chunk in sixteen f64 lanes held in registers, so out is read and written once per chunk.
   (func (export "gramianBlock")
