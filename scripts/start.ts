@@ -17,7 +17,6 @@ import { trainAls } from '../models/als/trainAls';
 import { DEFAULT_ALS_HYPERPARAMETERS } from '../models/als/AlsHyperparameters';
 import { packageModel } from '../models/artifact/packageModel';
 import { readModelDirectory, writeModelDirectory } from '../models/artifact/modelDirectory';
-import { dequantizeRows } from '../models/quantize';
 import { createJsInt8Backend } from '../worker/backends/createJsInt8Backend';
 import { HistoryRecommender } from '../worker/engine/HistoryRecommender';
 import { reportFailure } from './cli/reportFailure';
@@ -79,7 +78,10 @@ async function main(): Promise<void> {
     for (const index of top.indices) process.stdout.write(`    · ${titleOf(index)} — ${catalog.genres[index].map((g) => catalog.genreNames[g]).join(', ')}\n`);
     if (indices.length > 0) {
       const anchor = indices[indices.length - 1];
-      const similar = await backend.topK(dequantizeRows({ ...model.factors, rows: 1, values: model.factors.values.subarray(anchor * model.factors.dims, (anchor + 1) * model.factors.dims), scales: model.factors.scales.subarray(anchor, anchor + 1) }), 5, Int32Array.from(new Set([...indices])).sort());
+      // "More like this": the anchor title's own (dequantised) factors as the query vector.
+      const { dims, values, scales } = model.factors;
+      const anchorVector = Float32Array.from(values.subarray(anchor * dims, (anchor + 1) * dims), (byte) => byte * scales[anchor]);
+      const similar = await backend.topK(anchorVector, 5, Int32Array.from(new Set(indices)).sort());
       process.stdout.write(`  Because you watched ${titleOf(anchor)}:\n`);
       for (const index of similar.indices) process.stdout.write(`    · ${titleOf(index)}\n`);
     }
