@@ -1,13 +1,14 @@
 // The only file in ondeck that touches onnxruntime-web. Everything ORT-specific (entry point, env,
 // session lifetime, serialisation of calls) stays here behind the ScoringBackend seam.
 import type * as OrtTypes from 'onnxruntime-web';
+import type { OrtModule } from './OrtModule';
+import { loadOrtFromPackage } from './loadOrtFromPackage';
 import { OndeckError, isOndeckError } from '../../models/errors/OndeckError';
 import type { ScoringGraphVariant } from '../../models/onnx/buildScoringGraph';
 import { scoringGraphNames } from '../../models/onnx/scoringGraphNames';
 import { checkQuantizedFactors, checkScoringQuery, notLoadedError } from './checkScoringQuery';
 import type { BackendModel, ScoringBackend, TopKResult } from './ScoringBackend';
 
-type OrtModule = typeof OrtTypes;
 
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
@@ -29,6 +30,12 @@ export interface WasmBackendOptions {
    * @defaultValue `'float'`
    */
   graphVariant?: ScoringGraphVariant;
+  /**
+   * How to obtain onnxruntime-web. In a classic worker the engine passes a loader that uses
+   * `importScripts` on the self-hosted UMD build; Node uses the package itself.
+   * @defaultValue `loadOrtFromPackage` (dynamic import of the npm package)
+   */
+  runtimeLoader?: () => Promise<OrtModule>;
 }
 
 type ResolvedWasmOptions = Required<Pick<WasmBackendOptions, 'numThreads' | 'graphVariant'>> & WasmBackendOptions;
@@ -40,13 +47,11 @@ const { userVector: userVectorName, topK: topKName, scores: scoresName, indices:
 let runtimePromise: Promise<OrtModule> | undefined;
 
 /**
- * Loads onnxruntime-web once. A dynamic import so that engines which never pick this backend never
- * download ORT; Node resolves the package's `node` export (dist/ort.node.min.mjs), and the browser
- * build aliases the specifier to `onnxruntime-web/wasm` (esbuild `alias`) so WebGL/WebGPU code is
- * not bundled.
+ * Loads onnxruntime-web once per realm, only when this backend is actually chosen, so engines
+ * that never pick it never download ORT.
  */
-function loadRuntime(): Promise<OrtModule> {
-  runtimePromise ??= import('onnxruntime-web').then((module) => module as OrtModule);
+function loadRuntime(loader: () => Promise<OrtModule> = loadOrtFromPackage): Promise<OrtModule> {
+  runtimePromise ??= loader();
   return runtimePromise;
 }
 
@@ -104,7 +109,7 @@ class WasmBackend implements ScoringBackend {
     }
     const graphBytes = onnxModel;
 
-    const runtime = await loadRuntime().catch((error: unknown) => {
+    const runtime = await loadRuntime(this.options.runtimeLoader).catch((error: unknown) => {
       // Do not cache a failed import: a later load() may succeed (e.g. after a network hiccup).
       runtimePromise = undefined;
       throw unavailable(error);

@@ -1,4 +1,5 @@
 import { FoldInWorkspace, foldInUser, quantizedFoldInFactors, type FoldInFactors } from '../../models/foldIn';
+import { explainFoldIn } from '../../models/explainFoldIn';
 import type { OndeckModel } from '../../models/artifact/OndeckModel';
 import type { UserHistory } from '../../models/ScoringModel';
 import type { ScoringBackend, TopKResult } from '../backends/ScoringBackend';
@@ -44,6 +45,15 @@ export class HistoryRecommender {
     if (history.indices.length === 0 && this.popularity) return selectTopK(this.popularity, count);
     foldInUser(this.foldInFactors, this.model.manifest.foldIn, history, this.userVector, this.workspace);
     return this.backend.topK(this.userVector, count, sortedUnique(history.indices));
+  }
+
+  /**
+   * For each of `items`, the position in `history.indices` of the title that contributed most to
+   * its score (see `explainFoldIn`); −1 for an empty history.
+   */
+  explain(history: UserHistory, items: ArrayLike<number>): Int32Array {
+    foldInUser(this.foldInFactors, this.model.manifest.foldIn, history, this.userVector, this.workspace);
+    return explainFoldIn(this.foldInFactors, this.model.manifest.foldIn, history, items, this.workspace);
   }
 
   /** Scores of every item for `history` into `out`. */

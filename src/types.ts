@@ -1,0 +1,129 @@
+/**
+ * Public types of the device SDK. The main thread (`createRecommender`) and the worker engine
+ * both use these; they are the single description of what crosses the worker boundary.
+ */
+import type { BackendName } from '../worker/backends/ScoringBackend';
+
+export type { BackendName };
+
+/** Viewer actions `track()` records. */
+export type TrackEventType = 'play' | 'progress' | 'complete' | 'like' | 'dislike' | 'hide';
+
+/** One viewer action on one title. */
+export interface TrackEvent {
+  readonly type: TrackEventType;
+  /** Catalog id of the title. Unknown ids are counted and ignored, never an error. */
+  readonly itemId: string;
+  /** When it happened, ms since the epoch. @defaultValue now */
+  readonly time?: number;
+  /** Share watched, 0..1 (`progress` and `complete` events). */
+  readonly progress?: number;
+}
+
+/** What a stored history entry holds (one per tracked event, newest last). */
+export interface HistoryEntry {
+  readonly itemId: string;
+  readonly type: TrackEventType;
+  readonly time: number;
+  readonly progress?: number;
+}
+
+/** Restrictions applied to every list a recommender returns. */
+export interface RecommendFilter {
+  /** Only titles whose minimum age is at most this (titles of unknown age are excluded). */
+  readonly maxMaturityAge?: number;
+  /** Only titles with at least one of these genres. */
+  readonly genres?: readonly string[];
+  /** No titles with any of these genres. */
+  readonly excludeGenres?: readonly string[];
+  /** Availability windows are checked at this time (ms since the epoch). @defaultValue now */
+  readonly availableAt?: number;
+}
+
+/** Options of `recommend()`. */
+export interface RecommendRequest {
+  /** @defaultValue 20 */
+  readonly count?: number;
+  readonly filter?: RecommendFilter;
+  /** Extra title ids to leave out (history and hidden titles are always left out). */
+  readonly exclude?: readonly string[];
+  /** Name the history title that contributed most to each result. @defaultValue false */
+  readonly explain?: boolean;
+}
+
+/** One recommended title. Text fields are plain text: render them as text, never as HTML. */
+export interface Recommendation {
+  readonly itemId: string;
+  readonly title: string;
+  readonly score: number;
+  readonly genres: readonly string[];
+  readonly year?: number;
+  readonly maturityRating?: string;
+  /** With `explain`: the history title that contributed most to the score. */
+  readonly because?: { readonly itemId: string; readonly title: string };
+}
+
+/** Row kinds `rows()` can build for a home screen. */
+export type RowKind = 'continue-watching' | 'top-picks' | 'because-you-watched' | 'taste-clusters' | 'trending';
+
+/** Options of `rows()`. */
+export interface RowsRequest {
+  /** Which rows, in order. @defaultValue all kinds, in the order of {@link RowKind} */
+  readonly rows?: readonly RowKind[];
+  /** Titles per row. @defaultValue 10 */
+  readonly perRow?: number;
+  readonly filter?: RecommendFilter;
+}
+
+/** One home-screen row. No title appears twice across the rows of one `rows()` call. */
+export interface Row {
+  readonly id: string;
+  readonly kind: RowKind;
+  /** Display title, e.g. `Because you watched Crimson Tide`. */
+  readonly title: string;
+  readonly items: readonly Recommendation[];
+}
+
+/** A viewer profile; each has its own history. */
+export interface Profile {
+  readonly id: string;
+  readonly name: string;
+  /** Highest maturity age this profile may see (a kids profile sets e.g. 7). */
+  readonly maturityLimit?: number;
+  readonly createdAt: number;
+}
+
+/** One backend the engine tried at start-up, and why it was or was not used. */
+export interface BackendAttempt {
+  readonly backend: BackendName;
+  readonly ok: boolean;
+  readonly reason: string;
+}
+
+/** What `status()` reports. */
+export interface RecommenderStatus {
+  readonly backend: BackendName;
+  /** Why this backend was chosen (or why better ones were not). */
+  readonly backendReason: string;
+  readonly backendAttempts: readonly BackendAttempt[];
+  readonly modelVersion?: number;
+  readonly lineageId?: string;
+  readonly itemCount: number;
+  readonly dims: number;
+  /** Where models and history live; `memory` after IndexedDB failed (see the error event). */
+  readonly storage: 'indexeddb' | 'memory';
+  readonly profileId: string;
+  readonly historyLength: number;
+  /** Tracked events whose title id the model does not know (counted, ignored). */
+  readonly unknownItemsTracked: number;
+  /** ISO time of the last successful model update, if any. */
+  readonly lastSync?: string;
+  readonly lastError?: string;
+}
+
+/** Events a recommender emits. */
+export interface RecommenderEventMap {
+  ready: RecommenderStatus;
+  update: RecommenderStatus;
+  error: { readonly code: string; readonly message: string };
+}

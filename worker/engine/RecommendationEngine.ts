@@ -1,0 +1,218 @@
+import type { OndeckModel } from '../../models/artifact/OndeckModel';
+import type { ScoringBackend } from '../backends/ScoringBackend';
+import type { Recommendation, RecommendFilter, RecommendRequest, Row, RowKind, RowsRequest } from '../../src/types';
+import { OndeckError } from '../../models/errors/OndeckError';
+import { HistoryRecommender } from './HistoryRecommender';
+import type { InterpretedHistory } from './historyToInteractions';
+import { createItemFilter, type ItemPredicate } from './createItemFilter';
+
+/** Every row kind, in the order a home screen shows them. */
+export const ROW_KINDS: readonly RowKind[] = ['continue-watching', 'top-picks', 'because-you-watched', 'taste-clusters', 'trending'];
+
+const MAX_COUNT = 500;
+
+/**
+ * The recommendation logic of the device engine, independent of storage, workers and events:
+ * fold-in + backend ranking with filters and exclusions, "more like this", explanations, and
+ * the rows of a home screen. One instance per loaded model version.
+ */
+export class RecommendationEngine {
+  private readonly recommender: HistoryRecommender;
+  private readonly indexOf: Map<string, number>;
+  private readonly byPopularity: Int32Array;
+
+  constructor(
+    readonly model: OndeckModel,
+    readonly backend: ScoringBackend,
+  ) {
+    this.recommender = new HistoryRecommender(model, backend, model.catalog.popularity);
+    this.indexOf = new Map(model.catalog.ids.map((id, index) => [id, index]));
+    // Popularity order, computed once: "Trending" and the no-history fallback read it.
+    this.byPopularity = Int32Array.from(model.catalog.ids.keys()).sort((a, b) => model.catalog.popularity[b] - model.catalog.popularity[a] || a - b);
+  }
+
+  /** Catalog index of an item id, or undefined. */
+  indexOfItem(itemId: string): number | undefined {
+    return this.indexOf.get(itemId);
+  }
+
+  /** Personal recommendations for a history. */
+  async recommend(viewer: InterpretedHistory, request: RecommendRequest = {}, maturityLimit?: number, now = Date.now()): Promise<Recommendation[]> {
+    const count = checkCount(request.count ?? 20);
+    const allowed = createItemFilter(this.model.catalog, request.filter, maturityLimit, now);
+    const excluded = this.baseExclusions(viewer);
+    for (const id of request.exclude ?? []) {
+      const index = this.indexOf.get(id);
+      if (index !== undefined) excluded.add(index);
+    }
+    const picks = await this.personalRanking(viewer, count, excluded, allowed);
+    return this.describe(picks.indices, picks.scores, request.explain ? viewer : undefined);
+  }
+
+  /** Titles most like `itemId` (its own factor vector as the query). */
+  async similar(itemId: string, options: { count?: number; filter?: RecommendFilter } = {}, viewer?: InterpretedHistory, maturityLimit?: number, now = Date.now()): Promise<Recommendation[]> {
+    const anchor = this.indexOf.get(itemId);
+    if (anchor === undefined) throw new OndeckError('unknown-item', { id: itemId });
+    const excluded = viewer ? this.baseExclusions(viewer) : new Set<number>();
+    excluded.add(anchor);
+    const picks = await this.rankByVector(this.itemVector(anchor), checkCount(options.count ?? 10), excluded, createItemFilter(this.model.catalog, options.filter, maturityLimit, now));
+    return this.describe(picks.indices, picks.scores);
+  }
+
+  /** A home screen: the requested rows, no title twice across them. */
+  async rows(viewer: InterpretedHistory, request: RowsRequest = {}, maturityLimit?: number, now = Date.now()): Promise<Row[]> {
+    const perRow = checkCount(request.perRow ?? 10);
+    const kinds = request.rows ?? ROW_KINDS;
+    const allowed = createItemFilter(this.model.catalog, request.filter, maturityLimit, now);
+    const shown = new Set<number>();
+    const rows: Row[] = [];
+    const { catalog } = this.model;
+    const push = (id: string, kind: RowKind, title: string, indices: ArrayLike<number>, scores: ArrayLike<number>): void => {
+      if (indices.length === 0) return;
+      for (let i = 0; i < indices.length; i++) shown.add(indices[i]);
+      rows.push({ id, kind, title, items: this.describe(indices, scores) });
+    };
+    for (const kind of kinds) {
+      const excluded = this.baseExclusions(viewer);
+      for (const index of shown) excluded.add(index);
+      switch (kind) {
+        case 'continue-watching': {
+          const items = viewer.inProgress.filter((entry) => allowed(entry.item) && !shown.has(entry.item)).slice(0, perRow);
+          push('continue-watching', kind, 'Continue watching', items.map((entry) => entry.item), items.map((entry) => entry.progress));
+          break;
+        }
+        case 'top-picks': {
+          const picks = await this.personalRanking(viewer, perRow, excluded, allowed);
+          push('top-picks', kind, 'Top picks for you', picks.indices, picks.scores);
+          break;
+        }
+        case 'because-you-watched': {
+          for (const anchor of viewer.recent.slice(0, 2)) {
+            const picks = await this.rankByVector(this.itemVector(anchor), perRow, new Set([...excluded, ...shown, anchor]), allowed);
+            push(`because-${catalog.ids[anchor]}`, kind, `Because you watched ${catalog.titles[anchor]}`, picks.indices, picks.scores);
+          }
+          break;
+        }
+        case 'taste-clusters': {
+          for (const cluster of this.favouriteClusters(viewer, 2)) {
+            const inCluster: ItemPredicate = (index) => catalog.clusterOfItem[index] === cluster && allowed(index);
+            const picks = await this.personalRanking(viewer, perRow, new Set([...excluded, ...shown]), inCluster);
+            push(`cluster-${cluster}`, kind, catalog.clusters.names[cluster], picks.indices, picks.scores);
+          }
+          break;
+        }
+        case 'trending': {
+          const picks = this.rankByPopularity(perRow, excluded, allowed);
+          push('trending', kind, 'Trending now', picks.indices, picks.scores);
+          break;
+        }
+        default:
+          throw new OndeckError('invalid-argument', { name: 'rows', reason: `unknown row kind "${String(kind)}"` });
+      }
+    }
+    return rows;
+  }
+
+  /** History, hidden titles: never recommended. */
+  private baseExclusions(viewer: InterpretedHistory): Set<number> {
+    const excluded = new Set<number>(viewer.hidden);
+    for (let i = 0; i < viewer.history.indices.length; i++) excluded.add(viewer.history.indices[i]);
+    return excluded;
+  }
+
+  /** Fold-in ranking, or popularity for a viewer with no usable history. */
+  private async personalRanking(viewer: InterpretedHistory, count: number, excluded: Set<number>, allowed: ItemPredicate): Promise<Ranked> {
+    if (viewer.history.indices.length === 0) return this.rankByPopularity(count, excluded, allowed);
+    return this.rankByVector(this.recommender.foldIn(viewer.history), count, excluded, allowed);
+  }
+
+  /**
+   * Top `count` allowed, non-excluded titles for a query vector. Exclusions go to the backend
+   * (it skips them in place); the filter is applied after, fetching twice as deep each time the
+   * filter rejected too many, so a narrow filter costs a few passes, never a catalog-sized copy.
+   */
+  private async rankByVector(vector: Float32Array, count: number, excluded: ReadonlySet<number>, allowed: ItemPredicate): Promise<Ranked> {
+    const itemCount = this.model.catalog.ids.length;
+    const exclude = Int32Array.from(excluded).sort();
+    let depth = Math.min(itemCount, Math.max(count * 2, count + 16));
+    for (;;) {
+      const { indices, scores } = await this.backend.topK(vector, depth, exclude);
+      const keptIndices: number[] = [];
+      const keptScores: number[] = [];
+      for (let i = 0; i < indices.length && keptIndices.length < count; i++) {
+        if (!allowed(indices[i])) continue;
+        keptIndices.push(indices[i]);
+        keptScores.push(scores[i]);
+      }
+      if (keptIndices.length === count || depth >= itemCount - exclude.length) return { indices: keptIndices, scores: keptScores };
+      depth = Math.min(itemCount, depth * 4);
+    }
+  }
+
+  private rankByPopularity(count: number, excluded: ReadonlySet<number>, allowed: ItemPredicate): Ranked {
+    const indices: number[] = [];
+    const scores: number[] = [];
+    for (let i = 0; i < this.byPopularity.length && indices.length < count; i++) {
+      const index = this.byPopularity[i];
+      if (excluded.has(index) || !allowed(index)) continue;
+      indices.push(index);
+      scores.push(this.model.catalog.popularity[index]);
+    }
+    return { indices, scores };
+  }
+
+  /** The viewer's strongest taste clusters (centroid · viewer vector), or the most popular ones. */
+  private favouriteClusters(viewer: InterpretedHistory, count: number): number[] {
+    const { names, centroids } = this.model.catalog.clusters;
+    const dims = this.model.factors.dims;
+    const affinity = new Float64Array(names.length);
+    if (viewer.history.indices.length > 0) {
+      const vector = this.recommender.foldIn(viewer.history);
+      for (let c = 0; c < names.length; c++) for (let d = 0; d < dims; d++) affinity[c] += centroids[c * dims + d] * vector[d];
+    } else {
+      this.model.catalog.clusterOfItem.forEach((cluster, index) => {
+        if (cluster >= 0) affinity[cluster] += this.model.catalog.popularity[index];
+      });
+    }
+    return Array.from(names.keys()).sort((a, b) => affinity[b] - affinity[a]).slice(0, count);
+  }
+
+  private itemVector(index: number): Float32Array {
+    const { dims, values, scales } = this.model.factors;
+    const vector = new Float32Array(dims);
+    for (let d = 0; d < dims; d++) vector[d] = values[index * dims + d] * scales[index];
+    return vector;
+  }
+
+  private describe(indices: ArrayLike<number>, scores: ArrayLike<number>, explainFor?: InterpretedHistory): Recommendation[] {
+    const { catalog } = this.model;
+    const because = explainFor && explainFor.history.indices.length > 0 ? this.recommender.explain(explainFor.history, indices) : undefined;
+    return Array.from({ length: indices.length }, (_, k) => {
+      const index = indices[k];
+      const year = catalog.years[index];
+      const rating = catalog.maturityRatings[index];
+      const source = because && because[k] >= 0 ? explainFor!.history.indices[because[k]] : -1;
+      return {
+        itemId: catalog.ids[index],
+        title: catalog.titles[index],
+        score: scores[k],
+        genres: catalog.genres[index].map((g) => catalog.genreNames[g]),
+        ...(year !== null ? { year } : {}),
+        ...(rating !== null ? { maturityRating: rating } : {}),
+        ...(source >= 0 ? { because: { itemId: catalog.ids[source], title: catalog.titles[source] } } : {}),
+      };
+    });
+  }
+}
+
+interface Ranked {
+  readonly indices: ArrayLike<number>;
+  readonly scores: ArrayLike<number>;
+}
+
+function checkCount(count: number): number {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
+    throw new OndeckError('invalid-argument', { name: 'count', value: count, reason: `count must be an integer in 1..${MAX_COUNT}, got ${count}` });
+  }
+  return count;
+}
