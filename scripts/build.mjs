@@ -2,7 +2,7 @@
 // Builds every bundle ondeck ships with esbuild. Runs on `npm ci` (the `prepare` script) so that
 // `npx ondeck …` works straight after install, and before the test suites that load dist/.
 import { build } from 'esbuild';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, copyFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -36,6 +36,50 @@ for (const bundle of nodeBundles) {
   });
 }
 await chmod(join(dist, 'cli.js'), 0o755);
+
+// Browser bundles: what a TV app loads. The syntax target is the oldest engine ondeck supports
+// (Tizen 4 = Chromium 56); the worker is a classic script because old engines have no module
+// workers. scripts/checkBundles.mjs proves the output parses as ES2017 and reports sizes.
+const browserDist = join(dist, 'browser');
+await mkdir(join(browserDist, 'ort'), { recursive: true });
+const browserSwaps = {
+  name: 'ondeck-browser-swaps',
+  setup(context) {
+    // `import()` does not parse on Chromium 56, and onnx-proto has no place on a TV: swap the two
+    // modules that use them for browser stand-ins (see their doc comments).
+    const swaps = { loadOrtFromPackage: 'worker/backends/loadOrtUnavailable.ts', buildScoringGraph: 'worker/backends/buildScoringGraphUnavailable.ts' };
+    context.onResolve({ filter: /\/(loadOrtFromPackage|buildScoringGraph)$/ }, (args) => ({ path: join(root, swaps[args.path.split('/').pop()]) }));
+  },
+};
+const browserCommon = {
+  bundle: true,
+  minify: true,
+  sourcemap: 'external',
+  legalComments: 'none',
+  logLevel: 'warning',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  plugins: [browserSwaps],
+};
+const browserBundles = [
+  { entry: 'src/index.ts', out: 'ondeck.js', format: 'iife', globalName: 'Ondeck', target: ['chrome56'] },
+  { entry: 'src/index.ts', out: 'ondeck.mjs', format: 'esm', target: ['chrome61'] },
+  { entry: 'worker/workerMain.ts', out: 'ondeck-worker.js', format: 'iife', target: ['chrome56'] },
+];
+for (const bundle of browserBundles) {
+  await build({
+    ...browserCommon,
+    entryPoints: [join(root, bundle.entry)],
+    outfile: join(browserDist, bundle.out),
+    format: bundle.format,
+    globalName: bundle.globalName,
+    target: bundle.target,
+  });
+}
+// ORT's self-hosted files, fetched only by engines that pass the WebAssembly SIMD check.
+for (const file of ['ort.wasm.min.js', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) {
+  await copyFile(join(root, 'node_modules/onnxruntime-web/dist', file), join(browserDist, 'ort', file));
+}
+console.log(`built ${browserBundles.map((b) => 'dist/browser/' + b.out).join(', ')} (+ ORT files in dist/browser/ort/)`);
 
 // Type declarations for the library entries (esbuild strips types; tsc writes only .d.ts here).
 // Skipped when TypeScript is absent, as in a production-only install.

@@ -5,7 +5,8 @@ import { writeDirectoryAtomically } from './writeDirectoryAtomically';
 import { OndeckError } from '../errors/OndeckError';
 import { validateCatalogColumns } from './CatalogColumns';
 import { decodeFactorsFile, encodeFactorsFile } from './factorsFile';
-import { MODEL_FILES, MODEL_FORMAT_NAME, MODEL_FORMAT_VERSION, type ModelFileEntry, type ModelManifest } from './ModelManifest';
+import { MODEL_FILES, type ModelFileEntry, type ModelManifest } from './ModelManifest';
+import { parseManifest } from './parseManifest';
 import type { OndeckModel } from './OndeckModel';
 
 /** Lower-case hex SHA-256 of `bytes`. */
@@ -88,33 +89,6 @@ export async function readModelDirectory(directory: string): Promise<OndeckModel
   const catalog = validateCatalogColumns(catalogValue, manifest.itemCount, manifest.dims);
   const scoringGraph = await load(MODEL_FILES.scoringGraph);
   return { manifest, factors, gramian, catalog, scoringGraph };
-}
-
-/** Parses and checks model.json. */
-export function parseManifest(text: string): ModelManifest {
-  const corrupt = (reason: string): OndeckError => new OndeckError('model-corrupt', { file: MODEL_FILES.manifest, reason });
-  let value: Record<string, unknown>;
-  try {
-    value = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    throw corrupt('not valid JSON');
-  }
-  if (typeof value !== 'object' || value === null || value.format !== MODEL_FORMAT_NAME) throw corrupt('not an ondeck model (format field)');
-  if (value.formatVersion !== MODEL_FORMAT_VERSION) {
-    throw new OndeckError('model-version-mismatch', { got: value.formatVersion, expected: MODEL_FORMAT_VERSION });
-  }
-  const positiveInteger = (name: string): void => {
-    if (!Number.isInteger(value[name]) || (value[name] as number) < 1) throw corrupt(`${name} must be a positive integer`);
-  };
-  positiveInteger('dims');
-  positiveInteger('itemCount');
-  positiveInteger('modelVersion');
-  const foldIn = value.foldIn as Record<string, unknown> | undefined;
-  for (const key of ['alpha', 'unobservedWeight', 'regularization', 'regularizationExponent']) {
-    if (typeof foldIn?.[key] !== 'number' || !Number.isFinite(foldIn[key])) throw corrupt(`foldIn.${key} must be a finite number`);
-  }
-  if (typeof value.files !== 'object' || value.files === null) throw corrupt('files is missing');
-  return value as unknown as ModelManifest;
 }
 
 async function refuseForeignDirectory(directory: string): Promise<void> {

@@ -19,7 +19,16 @@ export type OndeckErrorCode =
   | 'unknown-item'
   | 'backend-unavailable'
   | 'training-failed'
-  | 'import-failed';
+  | 'import-failed'
+  | 'network-failed'
+  | 'not-ready'
+  | 'unknown-profile'
+  | 'malformed-event'
+  | 'worker-crashed'
+  | 'disposed'
+  | 'storage-unavailable'
+  | 'storage-quota'
+  | 'storage-failed';
 
 /** Free-form structured context attached to an error (file, line, expected, got, …). */
 export type OndeckErrorDetails = Record<string, unknown>;
@@ -43,7 +52,19 @@ const messages: Record<OndeckErrorCode, (details: OndeckErrorDetails) => string>
   'unknown-item': (d) => `Unknown item id: ${String(d.id)}`,
   'backend-unavailable': (d) => `Scoring backend "${String(d.backend)}" is unavailable: ${String(d.reason)}`,
   'training-failed': (d) => `Training failed: ${String(d.reason)}`,
+  'network-failed': (d) => `Download of ${String(d.url)} failed: ${String(d.reason)}`,
+  'not-ready': (d) => `The recommender has no model yet${d.reason ? ` (${String(d.reason)})` : ''}; wait for ready or pass modelUrl`,
+  'unknown-profile': (d) => `No profile with id "${String(d.id)}"`,
+  'malformed-event': (d) => `Malformed event: ${String(d.reason)}`,
+  'worker-crashed': (d) => `The recommender's worker stopped${d.reason ? `: ${String(d.reason)}` : ''}; it is being restarted`,
+  'disposed': () => 'The recommender was disposed',
   'import-failed': (d) => `Import failed${d.path ? ` for ${String(d.path)}` : ''}: ${String(d.reason)}`,
+  'storage-unavailable': (d) =>
+    `IndexedDB is unavailable (${String(d.reason ?? 'unknown reason')}); models and history are kept in memory for this session`,
+  'storage-quota': (d) =>
+    `Storage quota exceeded during ${String(d.operation ?? 'a write')}; models and history are kept in memory for this session`,
+  'storage-failed': (d) =>
+    `Storage failed during ${String(d.operation ?? 'an operation')}: ${String(d.reason ?? 'unknown reason')}; models and history are kept in memory for this session`,
 };
 
 /**

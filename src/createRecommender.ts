@@ -1,0 +1,129 @@
+import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import { OndeckError } from '../models/errors/OndeckError';
+import { registerErrorTransfer } from '../worker/registerErrorTransfer';
+import type { EngineApi, EngineEvent, EngineInitOptions } from '../worker/EngineApi';
+import type { Recommender } from './Recommender';
+import { RECOMMENDER_DEFAULTS, type RecommenderOptions } from './RecommenderOptions';
+import type { RecommenderEventMap, RecommenderStatus } from './types';
+
+// Where this script was loaded from, captured while it is the current script (classic <script>).
+const scriptBase: string =
+  typeof document !== 'undefined' && document.currentScript instanceof HTMLScriptElement && document.currentScript.src
+    ? document.currentScript.src
+    : typeof location !== 'undefined'
+      ? location.href
+      : '';
+
+type Listeners = { [K in keyof RecommenderEventMap]: Set<(payload: RecommenderEventMap[K]) => void> };
+
+/**
+ * Starts the on-device recommender: spawns the engine in a Web Worker, loads the model (from
+ * IndexedDB, else `modelUrl`) and returns the {@link Recommender} the app talks to. If the worker
+ * crashes it is restarted and its state restored from IndexedDB; calls made meanwhile wait.
+ *
+ * @example
+ * ```ts
+ * import { createRecommender } from 'ondeck';
+ * const recommender = createRecommender({ modelUrl: '/models/current/', workerUrl: '/ondeck/ondeck-worker.js' });
+ * recommender.on('error', (e) => console.warn(e.code, e.message));
+ * const rows = await recommender.rows({ perRow: 12 });
+ * ```
+ */
+export function createRecommender(options: RecommenderOptions = {}): Recommender {
+  registerErrorTransfer();
+  const workerUrl = options.workerUrl ?? new URL('ondeck-worker.js', scriptBase).href;
+  const init: EngineInitOptions = {
+    modelUrl: options.modelUrl,
+    databaseName: options.databaseName ?? RECOMMENDER_DEFAULTS.databaseName,
+    backend: options.backend ?? RECOMMENDER_DEFAULTS.backend,
+    ortBaseUrl: options.ortBaseUrl ?? new URL('ort/', workerUrl).href,
+    historyLimit: options.historyLimit ?? RECOMMENDER_DEFAULTS.historyLimit,
+    profileId: options.profileId,
+  };
+  const listeners: Listeners = { ready: new Set(), update: new Set(), error: new Set() };
+  const emit = <K extends keyof RecommenderEventMap>(event: K, payload: RecommenderEventMap[K]): void => {
+    listeners[event].forEach((listener) => {
+      try {
+        listener(payload);
+      } catch {
+        // A throwing listener must not break the recommender or the other listeners.
+      }
+    });
+  };
+  const onEngineEvent = proxy((event: EngineEvent) => {
+    if (event.type === 'error') emit('error', { code: event.code, message: event.message });
+    else emit(event.type, event.status);
+  });
+
+  let worker: Worker | undefined;
+  let remote: Remote<EngineApi> | undefined;
+  let started: Promise<RecommenderStatus>;
+  let crashed: Promise<never>;
+  let disposed = false;
+
+  const start = (): Promise<RecommenderStatus> => {
+    worker = new Worker(workerUrl);
+    remote = wrap<EngineApi>(worker);
+    crashed = new Promise<never>((_, reject) => {
+      worker!.addEventListener('error', (event) => {
+        event.preventDefault();
+        const error = new OndeckError('worker-crashed', { reason: event.message });
+        reject(error);
+        emit('error', { code: error.code, message: error.message });
+        if (!disposed && options.restartOnCrash !== false) restart();
+      });
+    });
+    crashed.catch(() => undefined);
+    return Promise.race([remote.init(init, onEngineEvent), crashed]);
+  };
+  const restart = (): void => {
+    remote?.[releaseProxy]();
+    worker?.terminate();
+    started = start();
+    started.catch(() => undefined);
+  };
+
+  started = start();
+  if (options.persistStorage !== false && typeof navigator !== 'undefined' && navigator.storage && navigator.storage.persist) {
+    // Best effort: the browser may say no; ondeck works either way.
+    navigator.storage.persist().catch(() => undefined);
+  }
+
+  /** Runs `task` on the engine once it is up; fails fast if the worker crashes mid-call. */
+  const call = async <T>(task: (engine: Remote<EngineApi>) => Promise<T>): Promise<T> => {
+    if (disposed) throw new OndeckError('disposed');
+    await started;
+    return Promise.race([task(remote!), crashed]);
+  };
+
+  const recommender: Recommender = {
+    get ready() {
+      return started;
+    },
+    track: (event) => call((engine) => engine.track(event)),
+    recommend: (request) => call((engine) => engine.recommend(request)),
+    similar: (itemId, similarOptions) => call((engine) => engine.similar(itemId, similarOptions)),
+    rows: (request) => call((engine) => engine.rows(request)),
+    profiles: {
+      list: () => call((engine) => engine.listProfiles()),
+      create: (profile) => call((engine) => engine.createProfile(profile)),
+      switch: (id) => call((engine) => engine.switchProfile(id)),
+      delete: (id) => call((engine) => engine.deleteProfile(id)),
+    },
+    forget: () => call((engine) => engine.forget()),
+    status: () => call((engine) => engine.status()),
+    updateModel: (url) => call((engine) => engine.updateModel(url)),
+    on(event, listener) {
+      listeners[event].add(listener);
+      return () => listeners[event].delete(listener);
+    },
+    async dispose() {
+      if (disposed) return;
+      await remote?.dispose().catch(() => undefined);
+      disposed = true;
+      remote?.[releaseProxy]();
+      worker?.terminate();
+    },
+  };
+  return recommender;
+}

@@ -1,0 +1,15 @@
+/**
+ * ondeck's device SDK: on-device recommendations for TV web apps.
+ *
+ * @example
+ * ```ts
+ * import { createRecommender } from 'ondeck';
+ * const recommender = createRecommender({ modelUrl: '/models/current/' });
+ * const rows = await recommender.rows();
+ * ```
+ */
+export { createRecommender } from './createRecommender';
+export type { Recommender, RecommenderProfiles } from './Recommender';
+export { RECOMMENDER_DEFAULTS, type RecommenderOptions } from './RecommenderOptions';
+export type * from './types';
+export { OndeckError, isOndeckError, type OndeckErrorCode } from '../models/errors/OndeckError';

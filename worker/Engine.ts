@@ -1,0 +1,264 @@
+import type { OndeckModel } from '../models/artifact/OndeckModel';
+import { OndeckError, isOndeckError } from '../models/errors/OndeckError';
+import type { HistoryEntry, Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, TrackEvent, TrackEventType } from '../src/types';
+import type { EngineApi, EngineEvent, EngineInitOptions } from './EngineApi';
+import { selectBackend, type BackendSelection } from './backends/selectBackend';
+import { loadOrtInClassicWorker } from './backends/loadOrtInClassicWorker';
+import { RecommendationEngine } from './engine/RecommendationEngine';
+import { historyToInteractions, type InterpretedHistory } from './engine/historyToInteractions';
+import { decodeModelFiles } from './model/decodeModelFiles';
+import { fetchModelFiles } from './model/fetchModelFiles';
+import type { EngineStorage } from './storage/EngineStorage';
+import { openEngineStorage } from './storage/openEngineStorage';
+
+const DEFAULT_PROFILE: Profile = Object.freeze({ id: 'default', name: 'Default', createdAt: 0 });
+const TRACK_TYPES: readonly TrackEventType[] = ['play', 'progress', 'complete', 'like', 'dislike', 'hide'];
+const STATE_CURRENT_PROFILE = 'currentProfile';
+const STATE_LAST_SYNC = 'lastSync';
+
+/**
+ * The on-device engine: storage, profiles and history, the current model and its scoring
+ * backend. Runs in the worker (and in Node for tests); the main thread talks to it through
+ * {@link EngineApi}. One model version serves at a time; an update is decoded and verified off
+ * to the side and swapped in with a single assignment, so queries never see a mix.
+ */
+export class Engine implements EngineApi {
+  private storage?: EngineStorage;
+  private options: EngineInitOptions = {};
+  private emit: (event: EngineEvent) => void = () => undefined;
+  private serving?: { model: OndeckModel; engine: RecommendationEngine; selection: BackendSelection };
+  private profile: Profile = DEFAULT_PROFILE;
+  private history: HistoryEntry[] = [];
+  private interpreted?: InterpretedHistory;
+  private unknownItemsTracked = 0;
+  private lastSync?: string;
+  private lastError?: string;
+  private disposed = false;
+
+  async init(options: EngineInitOptions, onEvent: (event: EngineEvent) => void): Promise<RecommenderStatus> {
+    this.options = options;
+    this.emit = onEvent;
+    this.storage = await openEngineStorage({ databaseName: options.databaseName, onError: (error) => this.reportError(error) });
+    await this.restoreProfile(options.profileId);
+    this.lastSync = await this.storage.getState<string>(STATE_LAST_SYNC);
+
+    const stored = await this.storage.loadCurrentModel().catch((error: unknown) => {
+      this.reportError(error);
+      return undefined;
+    });
+    if (stored) {
+      try {
+        await this.serve(await decodeModelFiles(stored.manifest, stored.files));
+      } catch (error) {
+        // A corrupted stored model is reported and replaced by a fresh download below.
+        this.reportError(error);
+      }
+    }
+    if (!this.serving && options.modelUrl) {
+      await this.updateModel(options.modelUrl);
+    } else if (this.serving && options.modelUrl) {
+      // Serve what we have now; look for a newer version without delaying the first result.
+      void this.updateModel(options.modelUrl).catch(() => undefined);
+    }
+    if (!this.serving) throw new OndeckError('not-ready', { reason: options.modelUrl ? 'the model could not be loaded' : 'no stored model and no modelUrl' });
+    const status = await this.status();
+    this.emit({ type: 'ready', status });
+    return status;
+  }
+
+  async track(event: TrackEvent): Promise<{ accepted: boolean }> {
+    const { engine } = this.requireServing();
+    const entry = checkTrackEvent(event);
+    if (engine.indexOfItem(entry.itemId) === undefined) {
+      // An app must not crash on a title the model does not know yet (newer catalog, typo).
+      this.unknownItemsTracked++;
+      return { accepted: false };
+    }
+    await this.requireStorage().appendHistory(this.profile.id, entry, this.historyLimit());
+    this.history.push(entry);
+    if (this.history.length > this.historyLimit()) this.history.splice(0, this.history.length - this.historyLimit());
+    this.interpreted = undefined;
+    return { accepted: true };
+  }
+
+  async recommend(request: RecommendRequest = {}): Promise<Recommendation[]> {
+    const { engine } = this.requireServing();
+    return engine.recommend(this.viewer(), request, this.profile.maturityLimit);
+  }
+
+  async similar(itemId: string, options: { count?: number; filter?: RecommendFilter } = {}): Promise<Recommendation[]> {
+    const { engine } = this.requireServing();
+    return engine.similar(itemId, options, this.viewer(), this.profile.maturityLimit);
+  }
+
+  async rows(request: RowsRequest = {}): Promise<Row[]> {
+    const { engine } = this.requireServing();
+    return engine.rows(this.viewer(), request, this.profile.maturityLimit);
+  }
+
+  async listProfiles(): Promise<Profile[]> {
+    return this.requireStorage().listProfiles();
+  }
+
+  async createProfile(input: { name: string; maturityLimit?: number; id?: string }): Promise<Profile> {
+    if (typeof input?.name !== 'string' || input.name.trim() === '' || input.name.length > 100) {
+      throw new OndeckError('invalid-argument', { name: 'profile name', reason: 'a non-empty string of at most 100 characters' });
+    }
+    if (input.maturityLimit !== undefined && !(Number.isInteger(input.maturityLimit) && input.maturityLimit >= 0 && input.maturityLimit <= 21)) {
+      throw new OndeckError('invalid-argument', { name: 'maturityLimit', reason: `an integer age in 0..21, got ${String(input.maturityLimit)}` });
+    }
+    const id = input.id ?? `p-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
+    const profile: Profile = { id, name: input.name.trim(), createdAt: Date.now(), ...(input.maturityLimit !== undefined ? { maturityLimit: input.maturityLimit } : {}) };
+    await this.requireStorage().putProfile(profile);
+    return profile;
+  }
+
+  async switchProfile(id: string): Promise<Profile> {
+    const profile = (await this.requireStorage().listProfiles()).find((candidate) => candidate.id === id);
+    if (!profile) throw new OndeckError('unknown-profile', { id });
+    await this.activate(profile);
+    return profile;
+  }
+
+  async deleteProfile(id: string): Promise<void> {
+    const storage = this.requireStorage();
+    if (!(await storage.listProfiles()).some((profile) => profile.id === id)) throw new OndeckError('unknown-profile', { id });
+    await storage.deleteProfile(id);
+    if (id === DEFAULT_PROFILE.id) await storage.putProfile(DEFAULT_PROFILE);
+    if (id === this.profile.id) await this.activate(DEFAULT_PROFILE);
+  }
+
+  async forget(): Promise<void> {
+    await this.requireStorage().clearHistory(this.profile.id);
+    this.history = [];
+    this.interpreted = undefined;
+  }
+
+  async status(): Promise<RecommenderStatus> {
+    const serving = this.serving;
+    return {
+      backend: serving?.selection.backend.name ?? 'js',
+      backendReason: serving?.selection.reason ?? 'no model loaded yet',
+      backendAttempts: serving?.selection.attempts ?? [],
+      modelVersion: serving?.model.manifest.modelVersion,
+      lineageId: serving?.model.manifest.lineageId,
+      itemCount: serving?.model.manifest.itemCount ?? 0,
+      dims: serving?.model.manifest.dims ?? 0,
+      storage: this.storage?.kind ?? 'memory',
+      profileId: this.profile.id,
+      historyLength: this.history.length,
+      unknownItemsTracked: this.unknownItemsTracked,
+      ...(this.lastSync ? { lastSync: this.lastSync } : {}),
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  async updateModel(url = this.options.modelUrl): Promise<RecommenderStatus> {
+    if (!url) throw new OndeckError('invalid-argument', { name: 'url', reason: 'no model URL given' });
+    try {
+      const { manifest, files } = await fetchModelFiles(url);
+      const current = this.serving?.model.manifest;
+      if (current && current.lineageId === manifest.lineageId && manifest.modelVersion <= current.modelVersion) return this.status();
+      // Verify and decode before anything is stored or swapped: a bad download changes nothing.
+      const model = await decodeModelFiles(manifest, files);
+      await this.requireStorage().saveModel({ manifest, files, storedAt: Date.now() });
+      await this.serve(model);
+      this.lastSync = new Date().toISOString();
+      await this.requireStorage().setState(STATE_LAST_SYNC, this.lastSync);
+      const status = await this.status();
+      this.emit({ type: 'update', status });
+      return status;
+    } catch (error) {
+      this.reportError(error);
+      throw error;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.serving?.selection.backend.dispose().catch(() => undefined);
+    this.serving = undefined;
+    this.storage?.close();
+  }
+
+  /** Chooses a backend for `model` and swaps it in as the one serving version. */
+  private async serve(model: OndeckModel): Promise<void> {
+    const previous = this.serving;
+    const selection = await selectBackend(
+      { factors: model.factors, onnxModel: model.scoringGraph },
+      {
+        preference: this.options.backend,
+        ortRuntimeLoader: this.options.ortBaseUrl ? loadOrtInClassicWorker(this.options.ortBaseUrl) : undefined,
+      },
+    );
+    this.serving = { model, engine: new RecommendationEngine(model, selection.backend), selection };
+    this.interpreted = undefined;
+    if (previous && previous.selection.backend !== selection.backend) await previous.selection.backend.dispose().catch(() => undefined);
+  }
+
+  private async restoreProfile(requested?: string): Promise<void> {
+    const storage = this.requireStorage();
+    let profiles = await storage.listProfiles();
+    if (!profiles.some((profile) => profile.id === DEFAULT_PROFILE.id)) {
+      await storage.putProfile(DEFAULT_PROFILE);
+      profiles = await storage.listProfiles();
+    }
+    const wanted = requested ?? (await storage.getState<string>(STATE_CURRENT_PROFILE)) ?? DEFAULT_PROFILE.id;
+    const profile = profiles.find((candidate) => candidate.id === wanted);
+    if (requested && !profile) throw new OndeckError('unknown-profile', { id: requested });
+    await this.activate(profile ?? DEFAULT_PROFILE);
+  }
+
+  private async activate(profile: Profile): Promise<void> {
+    const storage = this.requireStorage();
+    this.history = await storage.loadHistory(profile.id);
+    this.profile = profile;
+    this.interpreted = undefined;
+    await storage.setState(STATE_CURRENT_PROFILE, profile.id);
+  }
+
+  private viewer(): InterpretedHistory {
+    const { engine } = this.requireServing();
+    this.interpreted ??= historyToInteractions(this.history, (id) => engine.indexOfItem(id), Date.now());
+    return this.interpreted;
+  }
+
+  private historyLimit(): number {
+    return this.options.historyLimit ?? 500;
+  }
+
+  private requireServing(): NonNullable<Engine['serving']> {
+    if (this.disposed) throw new OndeckError('disposed');
+    if (!this.serving) throw new OndeckError('not-ready');
+    return this.serving;
+  }
+
+  private requireStorage(): EngineStorage {
+    if (this.disposed) throw new OndeckError('disposed');
+    if (!this.storage) throw new OndeckError('not-ready', { reason: 'storage is not open' });
+    return this.storage;
+  }
+
+  private reportError(error: unknown): void {
+    const code = isOndeckError(error) ? error.code : 'internal';
+    const message = error instanceof Error ? error.message : String(error);
+    this.lastError = message;
+    this.emit({ type: 'error', code, message });
+  }
+}
+
+/** Validates a tracked event; returns the history entry to store. */
+function checkTrackEvent(event: TrackEvent): HistoryEntry {
+  const fail = (reason: string): never => {
+    throw new OndeckError('malformed-event', { reason });
+  };
+  if (typeof event !== 'object' || event === null) return fail('an event must be an object');
+  if (!TRACK_TYPES.includes(event.type)) fail(`type must be one of ${TRACK_TYPES.join(', ')}, got ${JSON.stringify(event.type)}`);
+  if (typeof event.itemId !== 'string' || event.itemId === '' || event.itemId.length > 256) fail('itemId must be a non-empty string');
+  const time = event.time ?? Date.now();
+  // Ten years either side of now: anything further is a unit mistake (seconds vs ms) or garbage.
+  if (typeof time !== 'number' || !Number.isFinite(time) || Math.abs(time - Date.now()) > 3.2e11) fail(`time must be ms since the epoch, got ${String(event.time)}`);
+  if (event.progress !== undefined && !(typeof event.progress === 'number' && event.progress >= 0 && event.progress <= 1)) fail(`progress must be in 0..1, got ${String(event.progress)}`);
+  return { itemId: event.itemId, type: event.type, time, ...(event.progress !== undefined ? { progress: event.progress } : {}) };
+}

@@ -1,0 +1,42 @@
+import type { BackendPreference } from './backends/selectBackend';
+import type { Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, TrackEvent } from '../src/types';
+
+/** What the main thread passes to the worker at start. */
+export interface EngineInitOptions {
+  /** URL of a model directory (ending in `/`) to download when storage holds none, or a newer one. */
+  readonly modelUrl?: string;
+  readonly databaseName?: string;
+  readonly backend?: BackendPreference;
+  /** Directory holding ORT's self-hosted files (`ort.wasm.min.js`, `ort-wasm-simd-threaded.*`). */
+  readonly ortBaseUrl?: string;
+  /** Newest events kept per profile. */
+  readonly historyLimit?: number;
+  /** Profile to start in (else the last used one). */
+  readonly profileId?: string;
+}
+
+/** Events the engine pushes to the main thread. */
+export type EngineEvent =
+  | { readonly type: 'ready' | 'update'; readonly status: RecommenderStatus }
+  | { readonly type: 'error'; readonly code: string; readonly message: string };
+
+/**
+ * The worker's API, used on both sides through comlink (`Remote<EngineApi>` on the main thread):
+ * the single description of what crosses the worker boundary.
+ */
+export interface EngineApi {
+  init(options: EngineInitOptions, onEvent: (event: EngineEvent) => void): Promise<RecommenderStatus>;
+  track(event: TrackEvent): Promise<{ readonly accepted: boolean }>;
+  recommend(request?: RecommendRequest): Promise<Recommendation[]>;
+  similar(itemId: string, options?: { count?: number; filter?: RecommendFilter }): Promise<Recommendation[]>;
+  rows(request?: RowsRequest): Promise<Row[]>;
+  listProfiles(): Promise<Profile[]>;
+  createProfile(profile: { name: string; maturityLimit?: number; id?: string }): Promise<Profile>;
+  switchProfile(id: string): Promise<Profile>;
+  deleteProfile(id: string): Promise<void>;
+  forget(): Promise<void>;
+  status(): Promise<RecommenderStatus>;
+  /** Downloads, verifies and atomically switches to the model at `url` if it is newer. */
+  updateModel(url?: string): Promise<RecommenderStatus>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,71 @@
+import { MODEL_FILES, type ModelManifest } from '../../models/artifact/ModelManifest';
+import { parseManifest } from '../../models/artifact/parseManifest';
+import { OndeckError } from '../../models/errors/OndeckError';
+
+/** A downloaded, not yet verified model. */
+export interface FetchedModelFiles {
+  readonly manifest: ModelManifest;
+  readonly files: Map<string, Uint8Array>;
+}
+
+/**
+ * Downloads a model directory served over HTTP (model.json, then every file it lists). Each
+ * body is read with a hard limit of the size the manifest declares: a server that sends more is
+ * cut off and the download refused, whatever its Content-Length says. Verification of the
+ * hashes is the caller's next step (`decodeModelFiles`).
+ *
+ * @param baseUrl URL of the directory, ending in `/`.
+ * @example
+ * ```ts
+ * const { manifest, files } = await fetchModelFiles('https://cdn.example.com/models/v3/');
+ * ```
+ */
+export async function fetchModelFiles(baseUrl: string, fetchImpl: typeof fetch = fetch): Promise<FetchedModelFiles> {
+  const manifestBytes = await fetchLimited(fetchImpl, `${baseUrl}${MODEL_FILES.manifest}`, 1 << 20, MODEL_FILES.manifest);
+  const manifest = parseManifest(new TextDecoder().decode(manifestBytes));
+  const files = new Map<string, Uint8Array>();
+  for (const [name, entry] of Object.entries(manifest.files)) {
+    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new OndeckError('model-corrupt', { file: MODEL_FILES.manifest, reason: `file name "${name}" is not allowed` });
+    files.set(name, await fetchLimited(fetchImpl, `${baseUrl}${name}`, entry.bytes, name));
+  }
+  return { manifest, files };
+}
+
+async function fetchLimited(fetchImpl: typeof fetch, url: string, limit: number, name: string): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, { cache: 'no-cache', credentials: 'omit' });
+  } catch (error) {
+    throw new OndeckError('network-failed', { url, reason: error instanceof Error ? error.message : String(error) });
+  }
+  if (!response.ok) throw new OndeckError('network-failed', { url, reason: `HTTP ${response.status}` });
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit && !response.headers.get('content-encoding')) {
+    throw new OndeckError('model-corrupt', { file: name, reason: `server announces ${declared} bytes, at most ${limit} expected` });
+  }
+  if (!response.body) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.byteLength > limit) throw new OndeckError('model-corrupt', { file: name, reason: `${bytes.byteLength} bytes, at most ${limit} expected` });
+    return bytes;
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limit) {
+      await reader.cancel();
+      throw new OndeckError('model-corrupt', { file: name, reason: `more than the ${limit} bytes the manifest declares` });
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(received);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
