@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeModelDirectory } from '../../models/artifact/modelDirectory';
+import { plantedModel } from '../support/plantedModel';
+import { startStaticServer, type StaticServer } from './support/startStaticServer';
+import { launchBrowserSession, type BrowserSession } from './support/launchBrowserSession';
+import { callPageScenario, runPageScenario } from './support/runPageScenario';
+import type { BrowserEngineName } from './support/requireBrowser';
+import type { Recommendation, RecommenderStatus, Row } from '../../src/types';
+
+const root = join(import.meta.dirname, '../..');
+const expectedBackend: Record<BrowserEngineName, 'wasm' | 'js'> = { chromium: 'wasm', wpe: 'js' };
+const now = Date.now();
+const watch = (ids: string[]) => ids.map((itemId, i) => ({ type: 'complete', itemId, time: now - (ids.length - i) * 60_000 }));
+
+let modelDirectory: string;
+let blockOf: (itemId: string) => number;
+
+beforeAll(async () => {
+  const planted = await plantedModel();
+  blockOf = planted.blockOf;
+  modelDirectory = join(await mkdtemp(join(tmpdir(), 'ondeck-engine-browser-')), 'model');
+  await writeModelDirectory(planted.model, modelDirectory);
+});
+afterAll(async () => {
+  await rm(join(modelDirectory, '..'), { recursive: true, force: true });
+});
+
+describe.each(['chromium', 'wpe'] as const)('device engine in %s', (engine) => {
+  let server: StaticServer;
+  let session: BrowserSession;
+  let page: string;
+  const step = <T>(args: Record<string, unknown>) => callPageScenario<T>(session, args);
+
+  beforeAll(async () => {
+    server = await startStaticServer({
+      mounts: { '/dist/': join(root, 'dist/browser'), '/pages/': join(root, 'test/browser/pages'), '/model/': modelDirectory },
+    });
+    session = await launchBrowserSession(engine);
+    page = `${server.origin}/pages/engine.html`;
+  }, 120_000);
+  afterAll(async () => {
+    await session?.close();
+    await server?.close();
+  });
+
+  it('loads the model from its URL, picks the right backend and stores it', async () => {
+    const { status } = await runPageScenario<{ status: RecommenderStatus }>(session, page, { op: 'start', modelUrl: `${server.origin}/model/` });
+    expect(status.backend).toBe(expectedBackend[engine]);
+    expect(status.storage).toBe('indexeddb');
+    expect(status.modelVersion).toBe(1);
+    expect(status.itemCount).toBe(120);
+    if (engine === 'wpe') {
+      expect(status.backendAttempts[0]).toMatchObject({ backend: 'wasm', ok: false });
+      expect(status.backendReason).toContain('SIMD');
+      // Engines that cannot run ORT must never download it.
+      expect(server.requestedPaths.some((path) => path.startsWith('/dist/ort/'))).toBe(false);
+    } else {
+      expect(server.requestedPaths).toContain('/dist/ort/ort.wasm.min.js');
+    }
+  });
+
+  it('tracks viewing and recommends from the viewer\'s taste, excluding what was seen', async () => {
+    const seen = ['b2-i3', 'b2-i5', 'b2-i8', 'b2-i13'];
+    const tracked = await step<{ accepted: boolean }[]>({ op: 'track', events: [...watch(seen), { type: 'play', itemId: 'not-in-catalog' }] });
+    expect(tracked.map((t) => t.accepted)).toEqual([true, true, true, true, false]);
+    const picks = await step<Recommendation[]>({ op: 'recommend', request: { count: 10, explain: true } });
+    expect(picks.map((p) => blockOf(p.itemId))).toEqual(new Array(10).fill(2));
+    expect(picks.some((p) => seen.includes(p.itemId))).toBe(false);
+    expect(seen).toContain(picks[0].because?.itemId);
+    const rows = await step<Row[]>({ op: 'rows', request: { perRow: 4 } });
+    const ids = rows.flatMap((row) => row.items.map((item) => item.itemId));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(rows.map((row) => row.kind)).toContain('because-you-watched');
+    const status = await step<RecommenderStatus>({ op: 'status' });
+    expect(status.unknownItemsTracked).toBe(1);
+    expect(status.historyLength).toBe(4);
+  });
+
+  it('answers bad input with typed error codes that survive the worker boundary', async () => {
+    const codes = await step<Record<string, string | boolean>>({ op: 'errors' });
+    expect(codes).toEqual({
+      malformedType: 'malformed-event',
+      badProgress: 'malformed-event',
+      secondsNotMs: 'malformed-event',
+      badCount: 'invalid-argument',
+      unknownProfile: 'unknown-profile',
+      unknownSimilar: 'unknown-item',
+      isOndeckError: true,
+    });
+  });
+
+  it('after a reload with the model endpoint down, serves the same results from IndexedDB', async () => {
+    const before = await step<Recommendation[]>({ op: 'recommend', request: { count: 8 } });
+    // The model endpoint answers 503; the app itself still loads.
+    server.failPath('/model/', 503);
+    try {
+      await session.reload();
+      const { status } = await step<{ status: RecommenderStatus }>({ op: 'start', modelUrl: `${server.origin}/model/` });
+      expect(status.modelVersion).toBe(1);
+      expect(status.historyLength).toBe(4);
+      const after = await step<Recommendation[]>({ op: 'recommend', request: { count: 8 } });
+      expect(after.map((p) => p.itemId)).toEqual(before.map((p) => p.itemId));
+      // The background refresh failed and said so, without disturbing what is served.
+      await expect.poll(async () => (await step<{ event: string; code?: string }[]>({ op: 'events' })).filter((e) => e.event === 'error').map((e) => e.code)).toContain('network-failed');
+    } finally {
+      server.failPath('/model/', null);
+    }
+  });
+
+  it('keeps profiles apart and enforces a kids profile\'s maturity limit', async () => {
+    const kids = await step<{ id: string }>({ op: 'createProfile', profile: { name: 'Kids', maturityLimit: 7 } });
+    await step({ op: 'switchProfile', id: kids.id });
+    await step({ op: 'track', events: watch(['b3-i1', 'b3-i2', 'b3-i4']) });
+    const picks = await step<Recommendation[]>({ op: 'recommend', request: { count: 20 } });
+    expect(picks.length).toBeGreaterThan(0);
+    expect(picks.every((p) => blockOf(p.itemId) === 1 || blockOf(p.itemId) === 2)).toBe(true);
+    await step({ op: 'switchProfile', id: 'default' });
+    const status = await step<RecommenderStatus>({ op: 'status' });
+    expect(status.historyLength).toBe(4);
+    await step({ op: 'forget' });
+    expect((await step<RecommenderStatus>({ op: 'status' })).historyLength).toBe(0);
+    expect(await step<string>({ op: 'dispose' })).toBe('disposed');
+  });
+});

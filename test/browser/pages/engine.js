@@ -1,0 +1,65 @@
+// Drives the built SDK (dist/browser/ondeck.js, global `Ondeck`) the way a TV app would.
+// Classic script, ES2017 at most. runScenario({ op, ... }) performs one step and returns JSON.
+(function () {
+  'use strict';
+  var recommender = null;
+  var events = [];
+
+  function codeOf(promise) {
+    return promise.then(function () { return 'resolved'; }, function (error) { return error && error.code ? error.code : 'no-code:' + String(error); });
+  }
+
+  var operations = {
+    start: async function (args) {
+      recommender = Ondeck.createRecommender({
+        workerUrl: '/dist/ondeck-worker.js',
+        ortBaseUrl: '/dist/ort/',
+        modelUrl: args.modelUrl,
+        backend: args.backend,
+        databaseName: args.databaseName || 'ondeck-test',
+      });
+      ['ready', 'update', 'error'].forEach(function (name) {
+        recommender.on(name, function (payload) { events.push({ event: name, code: payload && payload.code }); });
+      });
+      var started = Date.now();
+      var status = await recommender.ready;
+      return { status: status, startMs: Date.now() - started };
+    },
+    track: async function (args) {
+      var results = [];
+      for (var i = 0; i < args.events.length; i++) results.push(await recommender.track(args.events[i]));
+      return results;
+    },
+    recommend: function (args) { return recommender.recommend(args.request); },
+    rows: function (args) { return recommender.rows(args.request); },
+    similar: function (args) { return recommender.similar(args.itemId, args.options); },
+    status: function () { return recommender.status(); },
+    createProfile: function (args) { return recommender.profiles.create(args.profile); },
+    switchProfile: function (args) { return recommender.profiles.switch(args.id); },
+    listProfiles: function () { return recommender.profiles.list(); },
+    forget: function () { return recommender.forget(); },
+    errors: async function () {
+      return {
+        malformedType: await codeOf(recommender.track({ type: 'binge', itemId: 'b0-i0' })),
+        badProgress: await codeOf(recommender.track({ type: 'progress', itemId: 'b0-i0', progress: 7 })),
+        secondsNotMs: await codeOf(recommender.track({ type: 'play', itemId: 'b0-i0', time: 1700000000 })),
+        badCount: await codeOf(recommender.recommend({ count: -3 })),
+        unknownProfile: await codeOf(recommender.profiles.switch('nobody')),
+        unknownSimilar: await codeOf(recommender.similar('no-such-title')),
+        isOndeckError: await recommender.recommend({ count: 0 }).catch(function (error) { return error instanceof Ondeck.OndeckError; }),
+      };
+    },
+    events: function () { return events; },
+    dispose: async function () {
+      await recommender.dispose();
+      return codeOf(recommender.recommend());
+    },
+  };
+
+  window.runScenario = function (args) {
+    var operation = operations[args.op];
+    if (!operation) throw new Error('engine.js: unknown op ' + args.op);
+    return operation(args);
+  };
+  window.scenarioReady = true;
+})();
