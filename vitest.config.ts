@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    typecheck: { enabled: true, include: ['test/types/**/*.test.ts'] },
     // The CLI and thread-pool tests run the built bundles in dist/, as a user would.
     globalSetup: ['test/globalSetup.ts'],
     testTimeout: 60_000,
