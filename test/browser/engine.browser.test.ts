@@ -110,6 +110,18 @@ describe.each(['chromium', 'wpe'] as const)('device engine in %s', (engine) => {
     }
   });
 
+  it('restarts a crashed worker with its state restored from IndexedDB', async () => {
+    await session.reload();
+    await step({ op: 'start', workerUrl: '/pages/crashingWorker.js' });
+    const before = await step<Recommendation[]>({ op: 'recommend', request: { count: 8 } });
+    const { code, status } = await step<{ code: string; status: RecommenderStatus }>({ op: 'crash' });
+    expect(code).toBe('worker-crashed');
+    expect(status.historyLength).toBe(4);
+    expect(status.modelVersion).toBe(1);
+    const after = await step<Recommendation[]>({ op: 'recommend', request: { count: 8 } });
+    expect(after.map((p) => p.itemId)).toEqual(before.map((p) => p.itemId));
+  });
+
   it('keeps profiles apart and enforces a kids profile\'s maturity limit', async () => {
     const kids = await step<{ id: string }>({ op: 'createProfile', profile: { name: 'Kids', maturityLimit: 7 } });
     await step({ op: 'switchProfile', id: kids.id });

@@ -12,7 +12,7 @@
   var operations = {
     start: async function (args) {
       recommender = Ondeck.createRecommender({
-        workerUrl: '/dist/ondeck-worker.js',
+        workerUrl: args.workerUrl || '/dist/ondeck-worker.js',
         ortBaseUrl: '/dist/ort/',
         modelUrl: args.modelUrl,
         backend: args.backend,
@@ -50,6 +50,18 @@
       };
     },
     events: function () { return events; },
+    crash: async function () {
+      var crashed = new Promise(function (resolve) {
+        var unsubscribe = recommender.on('error', function (error) {
+          if (error.code === 'worker-crashed') { unsubscribe(); resolve(error.code); }
+        });
+      });
+      new BroadcastChannel('ondeck-crash-test').postMessage('crash');
+      var code = await crashed;
+      // The SDK restarts the worker; its state comes back from IndexedDB.
+      var status = await recommender.ready;
+      return { code: code, status: status };
+    },
     dispose: async function () {
       await recommender.dispose();
       return codeOf(recommender.recommend());
