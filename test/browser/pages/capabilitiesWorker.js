@@ -1,0 +1,9 @@
+// Classic worker script (old TV engines have no module workers): answers one message with
+// facts only the worker side can tell, proving a real round trip.
+self.onmessage = function (event) {
+  self.postMessage({
+    doubled: event.data.value * 2,
+    indexedDb: typeof indexedDB,
+    webAssembly: typeof WebAssembly,
+  });
+};

@@ -1,0 +1,122 @@
+import { launchChromium, type ChromiumLaunchOptions, type ChromiumPage } from './chromium';
+import type { BrowserEngineName } from './requireBrowser';
+import { startWpeWebDriver, type WpeSession, type WpeWebDriverOptions } from './wpeWebDriver';
+
+/** Options of {@link launchBrowserSession}; each engine reads its own part. */
+export interface BrowserSessionOptions {
+  /** Chromium only: see {@link ChromiumLaunchOptions}. */
+  chromium?: ChromiumLaunchOptions;
+  /** WPE only: see {@link WpeWebDriverOptions}. */
+  wpe?: WpeWebDriverOptions;
+}
+
+/**
+ * One page in one real engine, driven the same way whatever the engine, so a scenario is written
+ * once and run in both (`describe.each(['chromium', 'wpe'])`).
+ */
+export interface BrowserSession {
+  readonly engine: BrowserEngineName;
+  /** Wall-clock milliseconds from launch to a usable page. */
+  readonly launchMilliseconds: number;
+  /** The Chromium tab (for throttling, Playwright APIs); `undefined` in WPE. */
+  readonly chromiumPage: ChromiumPage | undefined;
+  /** The WebDriver session (for raw commands); `undefined` in Chromium. */
+  readonly wpeSession: WpeSession | undefined;
+  /** Navigates and waits for the `load` event. */
+  goto(url: string): Promise<void>;
+  /** Reloads and waits for the `load` event; the profile (IndexedDB…) is kept. */
+  reload(): Promise<void>;
+  /**
+   * Calls a function in the page with one JSON-serialisable `argument` and resolves with its
+   * awaited result as `JSON.parse(JSON.stringify(result))` in the page (identical in both
+   * engines; `undefined` becomes `null`). `pageFunction` is the source of a function expression
+   * (or a self-contained function, sent as its source text): it runs in the engine as written,
+   * so keep it ES2017 for WPE. A throw or rejection in the page rejects here with the page's
+   * message and stack.
+   */
+  call<Result>(pageFunction: string | ((argument: never) => unknown), argument?: unknown): Promise<Result>;
+  /** Closes the engine (and its driver); safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** What the in-page envelope hands back: never a thrown error, which engines report unevenly. */
+type Envelope = { ok: true; value: unknown } | { ok: false; message: string; stack: string };
+
+/**
+ * ES5 source of the in-page envelope: awaits the function and turns a result or an error into a
+ * plain object, because Playwright and WebDriver would otherwise report page errors each in their
+ * own wording (and WebDriver drops the stack). The result goes through JSON in the page, because
+ * the two protocols serialise differently (WebDriver turns an `undefined` property into `null`,
+ * Playwright drops it; Playwright keeps typed arrays and Dates, WebDriver does not).
+ */
+const envelopeSource = `function (pageFunction, argument) {
+  return Promise.resolve().then(function () { return pageFunction(argument); }).then(
+    function (value) { return { ok: true, value: value === undefined ? null : JSON.parse(JSON.stringify(value)) }; },
+    function (error) {
+      var message = error && error.message !== undefined ? String(error.message) : String(error);
+      var name = error && error.name ? String(error.name) + ': ' : '';
+      return { ok: false, message: name + message, stack: error && error.stack ? String(error.stack) : '' };
+    });
+}`;
+
+function unwrap<Result>(engine: BrowserEngineName, envelope: Envelope): Result {
+  if (envelope.ok) return envelope.value as Result;
+  throw new Error(`[${engine}] the page threw ${envelope.message}${envelope.stack ? `\n--- page stack ---\n${envelope.stack}` : ''}`);
+}
+
+/**
+ * Launches `engine` with one blank page behind the common {@link BrowserSession} interface:
+ * Chromium through Playwright, WPE WebKit through its W3C WebDriver.
+ *
+ * @example
+ * ```ts
+ * const session = await launchBrowserSession('wpe');
+ * try {
+ *   await session.goto(`${server.origin}/pages/capabilities.html`);
+ *   expect(await session.call<string>('function () { return typeof Worker; }')).toBe('function');
+ * } finally {
+ *   await session.close();
+ * }
+ * ```
+ */
+export async function launchBrowserSession(engine: BrowserEngineName, options: BrowserSessionOptions = {}): Promise<BrowserSession> {
+  if (engine === 'chromium') {
+    const browser = await launchChromium(options.chromium);
+    try {
+      const page = await browser.openPage('about:blank');
+      return {
+        engine,
+        launchMilliseconds: browser.launchMilliseconds,
+        chromiumPage: page,
+        wpeSession: undefined,
+        goto: (url) => page.goto(url),
+        reload: () => page.reload(),
+        async call<Result>(pageFunction: string | ((argument: never) => unknown), argument?: unknown): Promise<Result> {
+          // A string expression, so no eval is needed in the page and the argument travels as JSON.
+          const expression = `(${envelopeSource})(${String(pageFunction)}, ${JSON.stringify(argument) ?? 'undefined'})`;
+          return unwrap<Result>(engine, await page.evaluate<Envelope>(expression));
+        },
+        close: () => browser.close(),
+      };
+    } catch (error) {
+      await browser.close();
+      throw error;
+    }
+  }
+  const wpe = await startWpeWebDriver(options.wpe);
+  return {
+    engine,
+    launchMilliseconds: wpe.launchMilliseconds,
+    chromiumPage: undefined,
+    wpeSession: wpe,
+    goto: (url) => wpe.navigate(url),
+    reload: () => wpe.reload(),
+    async call<Result>(pageFunction: string | ((argument: never) => unknown), argument?: unknown): Promise<Result> {
+      // execute/async with the callback: WPE 2.38 ignores a promise returned from the script.
+      const script = `var done = arguments[arguments.length - 1];
+(${envelopeSource})(${String(pageFunction)}, arguments.length > 1 ? arguments[0] : undefined).then(done);`;
+      return unwrap<Result>(engine, await wpe.executeAsync<Envelope>(script, argument === undefined ? [] : [argument]));
+    },
+    close: () => wpe.close(),
+  };
+}
