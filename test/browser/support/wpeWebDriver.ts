@@ -42,6 +42,11 @@ export interface WpeSession {
    * call with the result. WPE 2.38 does NOT settle on a returned promise; call the callback.
    */
   executeAsync<Result>(script: string, args?: readonly unknown[]): Promise<Result>;
+  /**
+   * Presses keys one after another through W3C `/actions` (real key events, as a remote sends):
+   * each entry is a WebDriver key code, e.g. `\uE014` ArrowRight, `\uE007` Enter, `\uE00C` Escape.
+   */
+  pressKeys(keys: readonly string[]): Promise<void>;
   /** Ends the session (cog quits); further commands fail. Safe to call twice. */
   deleteSession(): Promise<void>;
   /** Ends the session and kills the driver's whole process group. Safe to call twice. */
@@ -255,6 +260,10 @@ async function openSession(
     },
     async executeAsync<Result>(script: string, args: readonly unknown[] = []): Promise<Result> {
       return sendCommand<Result>(driverUrl, 'POST', sessionPath('/execute/async'), { script, args }, scriptHttpTimeout);
+    },
+    async pressKeys(keys: readonly string[]): Promise<void> {
+      const actions = keys.flatMap((value) => [{ type: 'keyDown', value }, { type: 'keyUp', value }, { type: 'pause', duration: 50 }]);
+      await sendCommand(driverUrl, 'POST', sessionPath('/actions'), { actions: [{ type: 'key', id: 'remote', actions }] }, scriptHttpTimeout);
     },
     deleteSession,
     close,
