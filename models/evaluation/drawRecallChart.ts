@@ -1,4 +1,4 @@
-import { OndeckError } from '../errors/OndeckError';
+import { drawLineChart } from './drawLineChart';
 
 /**
  * One line of a Recall@K chart: a model's recall at each cut-off K.
@@ -31,117 +31,27 @@ export interface RecallChartOptions {
   readonly height?: number;
 }
 
-/** Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. */
-const palette = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
-const margin = { top: 40, right: 170, bottom: 48, left: 56 };
-
 /**
- * Draws Recall@K curves as a self-contained SVG document (no external fonts, scripts or images):
- * K on a linear x axis from 0, recall on y from 0 to the maximum rounded up to a tick, one
- * polyline with a marker per point for each series, a legend and a title. All text is escaped.
+ * Recall@K curves as a self-contained SVG: K on a linear x axis from 0 (whole-number ticks),
+ * recall on y, one line per model, legend and title, all text escaped. A {@link drawLineChart}.
  *
  * @throws OndeckError `invalid-argument` for a non-finite or negative K or recall.
  * @example
  * ```ts
- * const svg = drawRecallChart([
- *   { name: 'ALS', points: [{ k: 10, recall: 0.21 }, { k: 20, recall: 0.3 }] },
- *   { name: 'popularity', points: [{ k: 10, recall: 0.09 }, { k: 20, recall: 0.14 }] },
- * ], { title: 'MovieLens 1M, strong generalisation' });
- * await writeFile('recall.svg', svg);
+ * const svg = drawRecallChart([{ name: 'ALS', points: [{ k: 10, recall: 0.21 }, { k: 20, recall: 0.3 }] }]);
  * ```
  */
 export function drawRecallChart(series: readonly RecallSeries[], options: RecallChartOptions = {}): string {
-  const { title = 'Recall@K', width = 640, height = 400 } = options;
-  for (const { name, points } of series) {
-    for (const { k, recall } of points) {
-      if (!Number.isFinite(k) || !Number.isFinite(recall) || k < 0 || recall < 0) {
-        throw new OndeckError('invalid-argument', { name: 'series', reason: `"${name}" has a point k=${k}, recall=${recall}` });
-      }
-    }
-  }
-  const allPoints = series.flatMap((line) => line.points);
-  // K is a count: never split it into fractional ticks.
-  const xTicks = niceTicks(Math.max(1, ...allPoints.map((point) => point.k)), 1);
-  const yTicks = niceTicks(Math.max(0, ...allPoints.map((point) => point.recall)) || 0.1);
-  const xMax = xTicks[xTicks.length - 1];
-  const yMax = yTicks[yTicks.length - 1];
-  const plotWidth = width - margin.left - margin.right;
-  const plotHeight = height - margin.top - margin.bottom;
-  const bottom = margin.top + plotHeight;
-  const xOf = (k: number): number => round(margin.left + (k / xMax) * plotWidth);
-  const yOf = (recall: number): number => round(bottom - (recall / yMax) * plotHeight);
-
-  const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12" role="img">`,
-    `<title>${escapeXml(title)}</title>`,
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${round(margin.left + plotWidth / 2)}" y="24" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(title)}</text>`,
-  ];
-  for (const tick of yTicks) {
-    const y = yOf(tick);
-    parts.push(
-      `<line x1="${margin.left}" y1="${y}" x2="${margin.left + plotWidth}" y2="${y}" stroke="#e0e0e0"/>`,
-      `<text x="${margin.left - 6}" y="${y + 4}" text-anchor="end">${formatTick(tick)}</text>`,
-    );
-  }
-  for (const tick of xTicks) {
-    const x = xOf(tick);
-    parts.push(
-      `<line x1="${x}" y1="${bottom}" x2="${x}" y2="${bottom + 5}" stroke="#333333"/>`,
-      `<text x="${x}" y="${bottom + 18}" text-anchor="middle">${formatTick(tick)}</text>`,
-    );
-  }
-  parts.push(
-    `<path d="M${margin.left},${margin.top}V${bottom}H${margin.left + plotWidth}" fill="none" stroke="#333333"/>`,
-    `<text x="${round(margin.left + plotWidth / 2)}" y="${height - 10}" text-anchor="middle">K</text>`,
-    `<text transform="translate(16 ${round(margin.top + plotHeight / 2)}) rotate(-90)" text-anchor="middle">Recall@K</text>`,
+  return drawLineChart(
+    series.map((line) => ({ name: line.name, points: line.points.map((point) => ({ x: point.k, y: point.recall })) })),
+    {
+      title: options.title ?? 'Recall@K',
+      width: options.width,
+      height: options.height,
+      xLabel: 'K',
+      yLabel: 'Recall@K',
+      integerX: true,
+      describePoint: (k, recall) => `Recall@${k} = ${String(Number(recall.toPrecision(4)))}`,
+    },
   );
-
-  series.forEach((line, index) => {
-    const colour = palette[index % palette.length];
-    // Past the palette, colours repeat; a dash pattern keeps those lines apart.
-    const dash = index >= palette.length ? ' stroke-dasharray="6 3"' : '';
-    const sorted = [...line.points].sort((a, b) => a.k - b.k);
-    const name = escapeXml(line.name);
-    parts.push(`<g class="series" data-series="${index}">`);
-    parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="2"${dash} points="${sorted.map((point) => `${xOf(point.k)},${yOf(point.recall)}`).join(' ')}"/>`);
-    for (const point of sorted) {
-      parts.push(
-        `<circle cx="${xOf(point.k)}" cy="${yOf(point.recall)}" r="3.5" fill="${colour}"><title>${name}: Recall@${point.k} = ${formatTick(point.recall)}</title></circle>`,
-      );
-    }
-    const legendY = margin.top + 8 + index * 20;
-    const legendX = margin.left + plotWidth + 16;
-    parts.push(
-      `<line x1="${legendX}" y1="${legendY}" x2="${legendX + 20}" y2="${legendY}" stroke="${colour}" stroke-width="2"${dash}/>`,
-      `<circle cx="${legendX + 10}" cy="${legendY}" r="3.5" fill="${colour}"/>`,
-      `<text x="${legendX + 26}" y="${legendY + 4}">${name}</text>`,
-      '</g>',
-    );
-  });
-  parts.push('</svg>');
-  return parts.join('\n') + '\n';
-}
-
-/** Escapes text for XML content and double- or single-quoted attributes. */
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[char]};`);
-}
-
-/** Ticks 0, step, 2·step … up to the first multiple ≥ max, with step 1, 2 or 5 × 10ⁿ (~5 ticks). */
-function niceTicks(max: number, minStep = 0): number[] {
-  const rough = max / 5;
-  const magnitude = 10 ** Math.floor(Math.log10(rough));
-  const niceStep = [1, 2, 5, 10].map((factor) => factor * magnitude).find((candidate) => candidate >= rough) ?? 10 * magnitude;
-  const step = Math.max(niceStep, minStep);
-  const count = Math.ceil(max / step - 1e-9);
-  return Array.from({ length: count + 1 }, (_, index) => Number((index * step).toPrecision(12)));
-}
-
-function formatTick(value: number): string {
-  return String(Number(value.toPrecision(4)));
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
