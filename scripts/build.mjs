@@ -2,6 +2,7 @@
 // Builds every bundle ondeck ships with esbuild. Runs on `npm ci` (the `prepare` script) so that
 // `npx ondeck …` works straight after install, and before the test suites that load dist/.
 import { build } from 'esbuild';
+import { buildServiceWorker, ortFiles } from './buildServiceWorker.mjs';
 import { chmod, copyFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -19,6 +20,7 @@ const nodeBundles = [
   { entry: 'models/index.ts', out: 'models.js' },
   { entry: 'models/als/alsThreadWorker.ts', out: 'alsThreadWorker.js' },
   { entry: 'scripts/bench/trainingSpeed.ts', out: 'bench/trainingSpeed.js' },
+  { entry: 'scripts/bench/runAllBenchmarks.ts', out: 'bench/runAllBenchmarks.js' },
 ];
 
 for (const bundle of nodeBundles) {
@@ -45,10 +47,10 @@ await mkdir(join(browserDist, 'ort'), { recursive: true });
 const browserSwaps = {
   name: 'ondeck-browser-swaps',
   setup(context) {
-    // `import()` does not parse on Chromium 56, and onnx-proto has no place on a TV: swap the two
-    // modules that use them for browser stand-ins (see their doc comments).
-    const swaps = { loadOrtFromPackage: 'worker/backends/loadOrtUnavailable.ts', buildScoringGraph: 'worker/backends/buildScoringGraphUnavailable.ts' };
-    context.onResolve({ filter: /\/(loadOrtFromPackage|buildScoringGraph)$/ }, (args) => ({ path: join(root, swaps[args.path.split('/').pop()]) }));
+    // `import()` does not parse on Chromium 56: swap the module that uses it for a browser
+    // stand-in (see its doc comment). The scoring graph builder is bundled as is: it has its own
+    // protobuf writer, so the device can rebuild scoring.onnx after a sync delta.
+    context.onResolve({ filter: /\/loadOrtFromPackage$/ }, () => ({ path: join(root, 'worker/backends/loadOrtUnavailable.ts') }));
   },
 };
 const browserCommon = {
@@ -76,10 +78,12 @@ for (const bundle of browserBundles) {
   });
 }
 // ORT's self-hosted files, fetched only by engines that pass the WebAssembly SIMD check.
-for (const file of ['ort.wasm.min.js', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) {
+for (const file of ortFiles) {
   await copyFile(join(root, 'node_modules/onnxruntime-web/dist', file), join(browserDist, 'ort', file));
 }
-console.log(`built ${browserBundles.map((b) => 'dist/browser/' + b.out).join(', ')} (+ ORT files in dist/browser/ort/)`);
+// The service worker last: it precaches the bundles above by their content hashes.
+await buildServiceWorker({ root, browserDist, common: browserCommon });
+console.log(`built ${browserBundles.map((b) => 'dist/browser/' + b.out).join(', ')}, dist/browser/ondeck-sw.js (+ ORT files in dist/browser/ort/)`);
 
 // Type declarations for the library entries (esbuild strips types; tsc writes only .d.ts here).
 // Skipped when TypeScript is absent, as in a production-only install.

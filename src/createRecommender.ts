@@ -5,14 +5,7 @@ import type { EngineApi, EngineEvent, EngineInitOptions } from '../worker/Engine
 import type { Recommender } from './Recommender';
 import { RECOMMENDER_DEFAULTS, type RecommenderOptions } from './RecommenderOptions';
 import type { RecommenderEventMap, RecommenderStatus } from './types';
-
-// Where this script was loaded from, captured while it is the current script (classic <script>).
-const scriptBase: string =
-  typeof document !== 'undefined' && document.currentScript instanceof HTMLScriptElement && document.currentScript.src
-    ? document.currentScript.src
-    : typeof location !== 'undefined'
-      ? location.href
-      : '';
+import { sdkScriptBase } from './sdkScriptBase';
 
 type Listeners = { [K in keyof RecommenderEventMap]: Set<(payload: RecommenderEventMap[K]) => void> };
 
@@ -31,12 +24,15 @@ type Listeners = { [K in keyof RecommenderEventMap]: Set<(payload: RecommenderEv
  */
 export function createRecommender(options: RecommenderOptions = {}): Recommender {
   registerErrorTransfer();
-  const workerUrl = options.workerUrl ?? new URL('ondeck-worker.js', scriptBase).href;
+  // Relative URLs (options or defaults) resolve against the script that loaded ondeck.
+  const workerUrl = new URL(options.workerUrl ?? 'ondeck-worker.js', sdkScriptBase).href;
+  // The worker would resolve relative URLs against its own script; the app means its page.
+  const pageBase = typeof location !== 'undefined' ? location.href : sdkScriptBase;
   const init: EngineInitOptions = {
-    modelUrl: options.modelUrl,
+    modelUrl: options.modelUrl === undefined ? undefined : new URL(options.modelUrl, pageBase).href,
     databaseName: options.databaseName ?? RECOMMENDER_DEFAULTS.databaseName,
     backend: options.backend ?? RECOMMENDER_DEFAULTS.backend,
-    ortBaseUrl: options.ortBaseUrl ?? new URL('ort/', workerUrl).href,
+    ortBaseUrl: new URL(options.ortBaseUrl ?? 'ort/', options.ortBaseUrl === undefined ? workerUrl : pageBase).href,
     historyLimit: options.historyLimit ?? RECOMMENDER_DEFAULTS.historyLimit,
     profileId: options.profileId,
   };

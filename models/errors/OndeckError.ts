@@ -28,7 +28,12 @@ export type OndeckErrorCode =
   | 'disposed'
   | 'storage-unavailable'
   | 'storage-quota'
-  | 'storage-failed';
+  | 'storage-failed'
+  | 'signature-invalid'
+  | 'sync-refused'
+  | 'sync-manifest-invalid'
+  | 'sync-delta-invalid'
+  | 'sync-lineage-mismatch';
 
 /** Free-form structured context attached to an error (file, line, expected, got, …). */
 export type OndeckErrorDetails = Record<string, unknown>;
@@ -65,6 +70,12 @@ const messages: Record<OndeckErrorCode, (details: OndeckErrorDetails) => string>
     `Storage quota exceeded during ${String(d.operation ?? 'a write')}; models and history are kept in memory for this session`,
   'storage-failed': (d) =>
     `Storage failed during ${String(d.operation ?? 'an operation')}: ${String(d.reason ?? 'unknown reason')}; models and history are kept in memory for this session`,
+  'signature-invalid': (d) => `The sync manifest's signature is not valid${d.reason ? ` (${String(d.reason)})` : ''}; the current model is kept`,
+  'sync-refused': (d) => `Sync refused: ${String(d.reason)}; the current model is kept`,
+  'sync-manifest-invalid': (d) => `The sync manifest is invalid${d.field ? ` (${String(d.field)})` : ''}: ${String(d.reason)}`,
+  'sync-delta-invalid': (d) => `Sync ${String(d.blob ?? 'blob')} cannot be applied: ${String(d.reason)}`,
+  'sync-lineage-mismatch': (d) =>
+    `The model does not continue the published lineage: ${String(d.reason)}; pass --new-lineage to start a new one (devices then download a full snapshot)`,
 };
 
 /**

@@ -1,12 +1,7 @@
-import onnxProto from 'onnx-proto';
-import type { onnx as OnnxTypes } from 'onnx-proto';
 import type { QuantizedFactors } from '../quantize';
 import { OndeckError } from '../errors/OndeckError';
+import { ProtobufWriter } from './ProtobufWriter';
 import { scoringGraphNames } from './scoringGraphNames';
-
-// onnx-proto is CommonJS that assigns `module.exports.onnx` dynamically, which Node's ESM loader
-// cannot see as a named export; the default import works in Node, esbuild and vitest alike.
-const { onnx } = onnxProto;
 
 /**
  * Which arithmetic the scoring graph uses.
@@ -37,7 +32,7 @@ export interface ScoringGraphOptions {
  */
 export const scoringGraphOpset = 17;
 
-/** IR version 8 is what opset 17 requires (and the newest onnx-proto's schema knows). */
+/** IR version 8 is what opset 17 requires (and the newest onnx-proto schema, used to decode in tests, knows). */
 const irVersion = 8;
 
 /**
@@ -55,6 +50,10 @@ const irVersion = 8;
  * (creation then costs ~100–300 ms and the wasm heap holds a 25.6 MB float table); `'int8'` ≈ 2.0–2.2
  * ms with a 6.4 MB resident table and ~20 ms session creation. The pure TypeScript kernel takes
  * ≈ 6.3 ms, a naive float32 loop ≈ 13 ms.
+ *
+ * The protobuf encoding is hand-written ({@link ProtobufWriter}, no dependency), so the device can
+ * rebuild exactly the bytes the cloud published after applying a sync delta; onnx-proto is only used
+ * to decode in tests and tools.
  *
  * @example
  * ```ts
@@ -79,86 +78,102 @@ export function buildScoringGraph(factors: QuantizedFactors, options: ScoringGra
     throw new OndeckError('invalid-argument', { name: 'variant', reason: `unknown scoring graph variant "${String(variant)}"` });
   }
 
-  const graph = variant === 'float' ? floatGraph(factors) : int8Graph(factors);
-  const model: OnnxTypes.IModelProto = {
-    irVersion,
-    opsetImport: [{ domain: '', version: scoringGraphOpset }],
-    producerName: 'ondeck',
-    producerVersion: '0.1.0',
-    docString: 'ondeck item scoring: scale_i × (values_i · user_vector), then TopK',
-    graph,
-    metadataProps: [
-      { key: 'ondeck.variant', value: variant },
-      { key: 'ondeck.items', value: String(rows) },
-      { key: 'ondeck.dims', value: String(dims) },
-    ],
-  };
-  return onnx.ModelProto.encode(model).finish();
+  // Fields are written in ascending field number (onnx.proto), the canonical order, so these
+  // bytes equal what protobufjs / protoc encoders produce for the same model.
+  const model = new ProtobufWriter()
+    .int64(ModelField.irVersion, irVersion)
+    .string(ModelField.producerName, 'ondeck')
+    .string(ModelField.producerVersion, '0.1.0')
+    .string(ModelField.docString, 'ondeck item scoring: scale_i × (values_i · user_vector), then TopK')
+    .message(ModelField.graph, variant === 'float' ? floatGraph(factors) : int8Graph(factors))
+    .message(ModelField.opsetImport, new ProtobufWriter().string(1, '').int64(2, scoringGraphOpset));
+  for (const [key, value] of [
+    ['ondeck.variant', variant],
+    ['ondeck.items', String(rows)],
+    ['ondeck.dims', String(dims)],
+  ]) {
+    model.message(ModelField.metadataProps, new ProtobufWriter().string(1, key).string(2, value));
+  }
+  return model.finish();
 }
 
-function floatGraph({ rows, dims, values, scales }: QuantizedFactors): OnnxTypes.IGraphProto {
+/** Field numbers of onnx.proto (IR version 8) for the messages this graph uses. */
+const ModelField = { irVersion: 1, producerName: 2, producerVersion: 3, docString: 6, graph: 7, opsetImport: 8, metadataProps: 14 } as const;
+const GraphField = { node: 1, name: 2, initializer: 5, input: 11, output: 12 } as const;
+const NodeField = { input: 1, output: 2, name: 3, opType: 4, attribute: 5 } as const;
+const AttributeField = { name: 1, i: 3, type: 20 } as const;
+const TensorField = { dims: 1, dataType: 2, name: 8, rawData: 9 } as const;
+/** `TensorProto.DataType` values. */
+const DataType = { FLOAT: 1, INT8: 3, INT64: 7 } as const;
+/** `AttributeProto.AttributeType.INT`. */
+const ATTRIBUTE_INT = 2;
+
+interface GraphParts {
+  readonly name: string;
+  readonly nodes: readonly ProtobufWriter[];
+  readonly initializers: readonly ProtobufWriter[];
+  readonly dims: number;
+}
+
+function encodeGraph({ name, nodes, initializers, dims }: GraphParts): ProtobufWriter {
+  const graph = new ProtobufWriter();
+  for (const node of nodes) graph.message(GraphField.node, node);
+  graph.string(GraphField.name, name);
+  for (const initializer of initializers) graph.message(GraphField.initializer, initializer);
+  graph.message(GraphField.input, valueInfo(scoringGraphNames.userVector, DataType.FLOAT, [1, dims]));
+  graph.message(GraphField.input, valueInfo(scoringGraphNames.topK, DataType.INT64, [1]));
+  graph.message(GraphField.output, valueInfo(scoringGraphNames.scores, DataType.FLOAT, [1, 'k']));
+  graph.message(GraphField.output, valueInfo(scoringGraphNames.indices, DataType.INT64, [1, 'k']));
+  return graph;
+}
+
+function floatGraph({ rows, dims, values, scales }: QuantizedFactors): ProtobufWriter {
   const names = scoringGraphNames;
-  return {
+  return encodeGraph({
     name: 'ondeck_scoring_float',
-    input: graphInputs(dims),
-    output: graphOutputs(),
-    initializer: [
-      tensor('item_values', onnx.TensorProto.DataType.INT8, [rows, dims], bytesOf(values)),
+    dims,
+    initializers: [
+      tensor('item_values', DataType.INT8, [rows, dims], bytesOf(values)),
       // [rows, 1] so that Mul broadcasts one scale across each row.
-      tensor('item_scales', onnx.TensorProto.DataType.FLOAT, [rows, 1], bytesOf(scales)),
+      tensor('item_scales', DataType.FLOAT, [rows, 1], bytesOf(scales)),
     ],
-    node: [
+    nodes: [
       // Cast + Mul read initializers only: onnxruntime folds them into one float32 constant when the
       // session is created, so dequantisation happens once per model version, not per query.
-      node('Cast', ['item_values'], ['item_values_float'], [intAttribute('to', onnx.TensorProto.DataType.FLOAT)]),
+      node('Cast', ['item_values'], ['item_values_float'], [intAttribute('to', DataType.FLOAT)]),
       node('Mul', ['item_values_float', 'item_scales'], ['item_table']),
       node('Gemm', [names.userVector, 'item_table'], ['all_scores'], [intAttribute('transB', 1)]),
       topKNode('all_scores'),
     ],
-  };
+  });
 }
 
-function int8Graph({ rows, dims, values, scales }: QuantizedFactors): OnnxTypes.IGraphProto {
+function int8Graph({ rows, dims, values, scales }: QuantizedFactors): ProtobufWriter {
   const names = scoringGraphNames;
   // MatMulInteger has no transB: store the table as [dims, rows] so B is the right shape as is.
   const transposed = new Int8Array(rows * dims);
   for (let r = 0; r < rows; r++) {
     for (let d = 0; d < dims; d++) transposed[d * rows + r] = values[r * dims + d];
   }
-  return {
+  return encodeGraph({
     name: 'ondeck_scoring_int8',
-    input: graphInputs(dims),
-    output: graphOutputs(),
-    initializer: [
-      tensor('item_values_t', onnx.TensorProto.DataType.INT8, [dims, rows], bytesOf(transposed)),
-      tensor('item_scales', onnx.TensorProto.DataType.FLOAT, [rows], bytesOf(scales)),
+    dims,
+    initializers: [
+      tensor('item_values_t', DataType.INT8, [dims, rows], bytesOf(transposed)),
+      tensor('item_scales', DataType.FLOAT, [rows], bytesOf(scales)),
     ],
-    node: [
+    nodes: [
       node('DynamicQuantizeLinear', [names.userVector], ['user_q', 'user_scale', 'user_zero_point']),
       node('MatMulInteger', ['user_q', 'item_values_t', 'user_zero_point'], ['all_dots']),
-      node('Cast', ['all_dots'], ['all_dots_float'], [intAttribute('to', onnx.TensorProto.DataType.FLOAT)]),
+      node('Cast', ['all_dots'], ['all_dots_float'], [intAttribute('to', DataType.FLOAT)]),
       node('Mul', ['all_dots_float', 'user_scale'], ['all_dots_scaled']),
       node('Mul', ['all_dots_scaled', 'item_scales'], ['all_scores']),
       topKNode('all_scores'),
     ],
-  };
+  });
 }
 
-function graphInputs(dims: number): OnnxTypes.IValueInfoProto[] {
-  return [
-    valueInfo(scoringGraphNames.userVector, onnx.TensorProto.DataType.FLOAT, [1, dims]),
-    valueInfo(scoringGraphNames.topK, onnx.TensorProto.DataType.INT64, [1]),
-  ];
-}
-
-function graphOutputs(): OnnxTypes.IValueInfoProto[] {
-  return [
-    valueInfo(scoringGraphNames.scores, onnx.TensorProto.DataType.FLOAT, [1, 'k']),
-    valueInfo(scoringGraphNames.indices, onnx.TensorProto.DataType.INT64, [1, 'k']),
-  ];
-}
-
-function topKNode(scoresName: string): OnnxTypes.INodeProto {
+function topKNode(scoresName: string): ProtobufWriter {
   // largest + sorted; the spec breaks ties by lower index, which the js kernel also does.
   return node('TopK', [scoresName, scoringGraphNames.topK], [scoringGraphNames.scores, scoringGraphNames.indices], [
     intAttribute('axis', -1),
@@ -167,28 +182,32 @@ function topKNode(scoresName: string): OnnxTypes.INodeProto {
   ]);
 }
 
-function node(opType: string, input: string[], output: string[], attribute: OnnxTypes.IAttributeProto[] = []): OnnxTypes.INodeProto {
-  return { opType, input, output, attribute, name: `${opType}_${output[0]}` };
+function node(opType: string, inputs: string[], outputs: string[], attributes: ProtobufWriter[] = []): ProtobufWriter {
+  const encoded = new ProtobufWriter();
+  for (const input of inputs) encoded.string(NodeField.input, input);
+  for (const output of outputs) encoded.string(NodeField.output, output);
+  encoded.string(NodeField.name, `${opType}_${outputs[0]}`).string(NodeField.opType, opType);
+  for (const attribute of attributes) encoded.message(NodeField.attribute, attribute);
+  return encoded;
 }
 
-function intAttribute(name: string, value: number): OnnxTypes.IAttributeProto {
-  return { name, type: onnx.AttributeProto.AttributeType.INT, i: value };
+function intAttribute(name: string, value: number): ProtobufWriter {
+  return new ProtobufWriter().string(AttributeField.name, name).int64(AttributeField.i, value).uint(AttributeField.type, ATTRIBUTE_INT);
 }
 
-function tensor(name: string, dataType: number, dims: number[], rawData: Uint8Array): OnnxTypes.ITensorProto {
-  return { name, dataType, dims, rawData };
+function tensor(name: string, dataType: number, dims: number[], rawData: Uint8Array): ProtobufWriter {
+  return new ProtobufWriter().packedInt64(TensorField.dims, dims).uint(TensorField.dataType, dataType).string(TensorField.name, name).bytes(TensorField.rawData, rawData);
 }
 
-function valueInfo(name: string, elemType: number, shape: Array<number | string>): OnnxTypes.IValueInfoProto {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
-  };
+/** A `ValueInfoProto` with a tensor type: name, then type { tensor_type { elem_type, shape } }. */
+function valueInfo(name: string, elemType: number, shape: Array<number | string>): ProtobufWriter {
+  const tensorShape = new ProtobufWriter();
+  for (const dim of shape) {
+    // Dimension: dim_value = 1 (int64) or dim_param = 2 (string).
+    tensorShape.message(1, typeof dim === 'number' ? new ProtobufWriter().int64(1, dim) : new ProtobufWriter().string(2, dim));
+  }
+  const tensorType = new ProtobufWriter().uint(1, elemType).message(2, tensorShape);
+  return new ProtobufWriter().string(1, name).message(2, new ProtobufWriter().message(1, tensorType));
 }
 
 /**
