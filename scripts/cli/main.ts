@@ -1,6 +1,6 @@
 /**
  * The `ondeck` command line: the cloud half of ondeck (synth, train, tune, eval, export,
- * import, recommend). Bundled to dist/cli.js and exposed as the package's `bin`.
+ * import, recommend, and keygen / publish / serve for sync). Bundled to dist/cli.js and exposed as the package's `bin`.
  */
 import { Command } from 'commander';
 import { registerSynthCommand } from './commands/synthCommand';
@@ -10,6 +10,9 @@ import { registerEvalCommand } from './commands/evalCommand';
 import { registerExportCommand } from './commands/exportCommand';
 import { registerImportCommand } from './commands/importCommand';
 import { registerRecommendCommand } from './commands/recommendCommand';
+import { registerKeygenCommand } from './commands/keygenCommand';
+import { registerPublishCommand } from './commands/publishCommand';
+import { registerServeCommand } from './commands/serveCommand';
 import { reportFailure } from './reportFailure';
 
 const program = new Command()
@@ -25,6 +28,9 @@ registerEvalCommand(program);
 registerExportCommand(program);
 registerImportCommand(program);
 registerRecommendCommand(program);
+registerKeygenCommand(program);
+registerPublishCommand(program);
+registerServeCommand(program);
 
 try {
   await program.parseAsync(process.argv);

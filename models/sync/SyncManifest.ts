@@ -1,0 +1,80 @@
+/**
+ * The sync protocol's signed manifest (docs/sync.md). A publish directory served by any CDN holds
+ * `manifest.json` (short-lived, signed) and immutable content-addressed blobs under `blobs/`.
+ *
+ * `manifest.json` is a {@link SignedManifest} envelope: the exact payload bytes (base64) and an
+ * Ed25519 signature over those bytes, so verification never depends on re-serialising JSON.
+ */
+
+/** Version of the sync manifest format this build reads and writes. */
+export const SYNC_FORMAT_VERSION = 1;
+
+/** `format` field of every sync manifest payload. */
+export const SYNC_FORMAT_NAME = 'ondeck-sync';
+
+/** The envelope stored as manifest.json. */
+export interface SignedManifest {
+  /** Base64 of the UTF-8 JSON bytes of a {@link SyncManifest}: exactly what was signed. */
+  readonly payload: string;
+  /** Base64 Ed25519 signature of the payload bytes. */
+  readonly signature: string;
+  /** Hex of the first 8 bytes of SHA-256(raw 32-byte public key): which key signed. */
+  readonly keyId: string;
+}
+
+/** One immutable blob of the publish directory. */
+export interface BlobReference {
+  /** Path relative to the manifest, `blobs/<sha256>.<kind>`. */
+  readonly path: string;
+  /** Lower-case hex SHA-256 of the blob bytes as served (after compression). */
+  readonly sha256: string;
+  /** Size as served. The device refuses to read more. */
+  readonly bytes: number;
+  /** `gzip` or `identity`. */
+  readonly encoding: 'gzip' | 'identity';
+  /** Size after decompression (a bound for the decompressor). */
+  readonly decodedBytes: number;
+}
+
+/** A delta from one version to the next within a lineage. */
+export interface DeltaReference extends BlobReference {
+  readonly fromVersion: number;
+  readonly toVersion: number;
+}
+
+/** The signed content of manifest.json. */
+export interface SyncManifest {
+  readonly format: typeof SYNC_FORMAT_NAME;
+  readonly formatVersion: number;
+  /** Latent basis: deltas only apply within one lineage. */
+  readonly lineageId: string;
+  /** Monotonic model version of the snapshot. */
+  readonly version: number;
+  /** Previous published version (absent for the first). */
+  readonly parentVersion?: number;
+  /** Oldest device SDK version (semver) that can read this model. */
+  readonly minSdkVersion: string;
+  readonly publishedAt: string;
+  /**
+   * Set only by a deliberate, signed rollback: devices on a newer version of this lineage then
+   * accept this older version. Without it they refuse any version lower than their own.
+   */
+  readonly rollback?: boolean;
+  /**
+   * With `rollback`: the newest version published before the rollback. A device accepts the
+   * rollback only if it serves a version ≤ this, so a replayed old rollback manifest cannot pull
+   * devices back from versions published after it.
+   */
+  readonly rollbackFrom?: number;
+  /** Shape of the model, checked before anything is downloaded. */
+  readonly dims: number;
+  readonly itemCount: number;
+  /** The full model at `version`. */
+  readonly snapshot: BlobReference;
+  /**
+   * Deltas between consecutive recent versions, oldest first, each starting where the previous
+   * one ends and the last ending at `version` (docs/sync.md). Empty when the newest step had no
+   * delta worth shipping.
+   */
+  readonly deltas: readonly DeltaReference[];
+}

@@ -1,0 +1,302 @@
+/**
+ * Sync benchmark (docs/sync.md). Cloud half, measured here in Node:
+ *
+ * 1. Delta size: a 100k × 64 catalog and its "daily update" (2% of rows retrained, 0.5% new titles,
+ *    0.5% removed, 0.1% edited, every popularity drifting ~3%) published with `publishModel`;
+ *    delta bytes / snapshot bytes, with the default popularity tolerance and with exact counts.
+ * 2. Apply: the device path in Node (gunzip + `applyDelta` + SHA-256 of the result), and whether
+ *    the rebuilt files hash equal to the snapshot of the same version (`identical`).
+ * 3. Basis stability: ALS trained on a synthetic log, then retrained on the same data warm-started
+ *    from it vs from scratch (another seed): the share of rows whose int8 bytes change.
+ * 4. Reference server: `ondeck serve` (built CLI, its own process) under autocannon with 1,000
+ *    loopback connections of conditional GETs of manifest.json (If-None-Match → 304).
+ *
+ * The device half (apply timing in real browsers) plugs in at {@link measureBrowserApply}.
+ * Last line: one JSON object (`deltaRatio`, `applyMs`, `identical`, `server.reqPerSec`,
+ * `server.p99Ms`, `server.errors`, …).
+ *
+ * Usage: `node scripts/build.mjs && node dist/bench/syncBenchmark.js [--quick] [--items N]
+ * [--dims K] [--connections C] [--duration S]`
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { get } from 'node:http';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import autocannon from 'autocannon';
+import { trainAls } from '../../models/als/trainAls';
+import { writeModelDirectory } from '../../models/artifact/modelDirectory';
+import { generateSyntheticDataset } from '../../models/data/synth';
+import { quantizeRows } from '../../models/quantize';
+import { applyDelta } from '../../models/sync/applyDelta';
+import { relativeRowDistance } from '../../models/sync/relativeRowDistance';
+import { generateSigningKeyPair, verifySignedManifest } from '../../models/sync/node/manifestSigning';
+import { publishModel, type PublishResult } from '../../models/sync/node/publishModel';
+import { nextSyntheticVersion, packageSyntheticVersion, syntheticModelVersion } from '../../models/sync/node/syntheticModelVersions';
+import { decodeSnapshotBlob } from '../../models/sync/snapshotBlob';
+import type { SyncManifest } from '../../models/sync/SyncManifest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** What the device half reports for applying the published delta in a real engine. */
+export interface BrowserApplyTiming {
+  /** e.g. `chromium`, `wpe`. */
+  readonly engine: string;
+  /** Median time to download-free apply (decompress + applyDelta + verify + store) in ms. */
+  readonly applyMs: number;
+  /** The applied files hash equal to the snapshot of the same version. */
+  readonly identical: boolean;
+}
+
+/**
+ * DEVICE HALF — to be filled in by the device benchmark (scripts/bench/device/): apply the delta of
+ * `manifest` (a publish directory at `cdnDirectory`, version `manifest.version`, base version
+ * `manifest.deltas.at(-1).fromVersion`) in real browsers and report the timings. Returning an
+ * empty list keeps the Node measurement as `applyMs`.
+ */
+async function measureBrowserApply(context: { cdnDirectory: string; manifest: SyncManifest; quick: boolean }): Promise<BrowserApplyTiming[]> {
+  void context;
+  return [];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean' },
+      items: { type: 'string' },
+      dims: { type: 'string' },
+      connections: { type: 'string' },
+      duration: { type: 'string' },
+    },
+  });
+  const quick = values.quick ?? false;
+  const items = Number(values.items ?? (quick ? 20000 : 100000));
+  const dims = Number(values.dims ?? 64);
+  const connections = Number(values.connections ?? 1000);
+  const duration = Math.min(10, Number(values.duration ?? (quick ? 5 : 10)));
+  const workDir = await mkdtemp(join(tmpdir(), 'ondeck-sync-bench-'));
+  try {
+    const keys = generateSigningKeyPair();
+    log(`catalog: ${items} items × ${dims} dims; daily update: 2% retrained, 0.5% added, 0.5% removed, popularity drift 3%`);
+    let started = performance.now();
+    const first = syntheticModelVersion({ items, dims, seed: 1 });
+    const second = nextSyntheticVersion(first);
+    await writeModelDirectory(packageSyntheticVersion(first, 12), join(workDir, 'v1'));
+    await writeModelDirectory(packageSyntheticVersion(second, 12), join(workDir, 'v2'));
+    log(`exported both versions in ${seconds(started)} s`);
+
+    // 1. Delta size, with the default popularity tolerance and with exact popularity counts.
+    const publishBoth = async (name: string, popularityTolerance?: number): Promise<{ cdn: string; result: PublishResult; publishSeconds: number }> => {
+      const cdn = join(workDir, name);
+      await publishModel({ modelDirectory: join(workDir, 'v1'), outDirectory: cdn, privateKeyPem: keys.privateKeyPem, popularityTolerance });
+      const start = performance.now();
+      const result = await publishModel({ modelDirectory: join(workDir, 'v2'), outDirectory: cdn, privateKeyPem: keys.privateKeyPem, popularityTolerance });
+      return { cdn, result, publishSeconds: Number(seconds(start)) };
+    };
+    const published = await publishBoth('cdn');
+    const exactPopularity = await publishBoth('cdn-exact', 0);
+    const { result } = published;
+    if (!result.delta) throw new Error(`no delta was published: ${result.deltaSkipped}`);
+    const deltaRatio = result.delta.bytes / result.snapshot.bytes;
+    const exactDeltaBytes = exactPopularity.result.delta?.bytes ?? exactPopularity.result.snapshot.bytes;
+    log(`publish v2: ${published.publishSeconds} s; snapshot ${kb(result.snapshot.bytes)} (gzip; ${kb(result.snapshot.decodedBytes)} raw), delta ${kb(result.delta.bytes)} = ${pct(deltaRatio)} of the snapshot`);
+    log(`  rows shipped ${result.deltaSummary?.upsertedRows} (${result.deltaSummary?.addedRows} new), removed ${result.deltaSummary?.removedRows}, catalog cells ${result.deltaSummary?.catalogCells}`);
+    log(`  with exact popularity counts (tolerance 0): delta ${kb(exactDeltaBytes)} = ${pct(exactDeltaBytes / result.snapshot.bytes)}, catalog cells ${exactPopularity.result.deltaSummary?.catalogCells}`);
+
+    // 2. Apply on the "device" (here Node): gunzip + applyDelta, then the check a device does.
+    const manifest = result.manifest;
+    const v1Manifest = verifySignedManifest(await readFile(join(published.cdn, 'versions', '1.json'), 'utf8'), keys.publicKeyBase64);
+    const readBlob = async (path: string): Promise<Uint8Array> => readFile(join(published.cdn, path));
+    const baseFiles = decodeSnapshotBlob(gunzipSync(await readBlob(v1Manifest.snapshot.path)));
+    const deltaBytes = await readBlob(result.delta.path);
+    const applyTimes: number[] = [];
+    let applied = new Map<string, Uint8Array>();
+    for (let run = 0; run < (quick ? 3 : 5); run++) {
+      started = performance.now();
+      applied = applyDelta(baseFiles, gunzipSync(deltaBytes));
+      for (const bytes of applied.values()) createHash('sha256').update(bytes).digest();
+      applyTimes.push(performance.now() - started);
+    }
+    const snapshotFiles = decodeSnapshotBlob(gunzipSync(await readBlob(manifest.snapshot.path)));
+    const identical = [...snapshotFiles].every(([name, bytes]) => sha256(bytes) === sha256(applied.get(name) ?? new Uint8Array())) && applied.size === snapshotFiles.size;
+    const applyMsNode = median(applyTimes);
+    log(`apply in Node (gunzip + applyDelta + SHA-256 of the result), median of ${applyTimes.length}: ${applyMsNode.toFixed(0)} ms; identical to the v2 snapshot: ${identical}`);
+    const browser = await measureBrowserApply({ cdnDirectory: published.cdn, manifest, quick });
+    for (const timing of browser) log(`apply in ${timing.engine}: ${timing.applyMs.toFixed(0)} ms; identical: ${timing.identical}`);
+
+    // 3. Basis stability under retraining.
+    const stability = await measureBasisStability(quick);
+    log(
+      `retraining the same log (${stability.items} items × ${stability.dims} dims, ${stability.entries} events): rows whose int8 bytes change — ` +
+        `warm start (${stability.warmEpochs} epochs): ${pct(stability.warmChangedFraction)}, from scratch (${stability.epochs} epochs, new seed): ${pct(stability.scratchChangedFraction)}`,
+    );
+    for (const { tolerance, warm, scratch } of stability.shippedWithTolerance) {
+      log(`  rows that would ship with --row-tolerance ${tolerance}: warm start ${pct(warm)}, from scratch ${pct(scratch)}`);
+    }
+
+    // 4. The reference server under load.
+    const server = await loadServer(published.cdn, connections, duration);
+    log(`ondeck serve, ${connections} connections × ${duration} s of conditional GETs of manifest.json: ${server.reqPerSec.toFixed(0)} req/s, p99 ${server.p99Ms} ms, ${server.notModified} × 304, errors ${server.errors}`);
+
+    const summary = {
+      items,
+      dims,
+      snapshotBytes: result.snapshot.bytes,
+      deltaBytes: result.delta.bytes,
+      deltaRatio: round(deltaRatio, 4),
+      deltaRatioExactPopularity: round(exactDeltaBytes / result.snapshot.bytes, 4),
+      applyMs: round(browser.length > 0 ? Math.max(...browser.map((timing) => timing.applyMs)) : applyMsNode, 1),
+      applyMsNode: round(applyMsNode, 1),
+      browserApply: browser,
+      identical: identical && browser.every((timing) => timing.identical),
+      warmStartChangedFraction: round(stability.warmChangedFraction, 4),
+      scratchChangedFraction: round(stability.scratchChangedFraction, 4),
+      shippedWithRowTolerance: stability.shippedWithTolerance,
+      server,
+    };
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+interface BasisStability {
+  readonly items: number;
+  readonly dims: number;
+  readonly entries: number;
+  readonly epochs: number;
+  readonly warmEpochs: number;
+  readonly warmChangedFraction: number;
+  readonly scratchChangedFraction: number;
+  /** Rows that would ship with `--row-tolerance τ`, per τ: warm start vs scratch. */
+  readonly shippedWithTolerance: readonly { tolerance: number; warm: number; scratch: number }[];
+}
+
+/** Row tolerances (relative L2) reported by the basis-stability measurement. */
+const ROW_TOLERANCES = [0.01, 0.02, 0.05, 0.1];
+
+/** Trains once, then retrains the same log warm-started and from scratch, and compares the int8 rows. */
+async function measureBasisStability(quick: boolean): Promise<BasisStability> {
+  const dataset = generateSyntheticDataset({ items: quick ? 2000 : 10000, users: quick ? 2000 : 8000, eventsPerUser: 30, seed: 5 });
+  const matrix = dataset.interactions;
+  const dims = 64;
+  // Well converged first (ALS drifts for many epochs in its flat directions), then a short
+  // warm-started retrain, as a daily job would run it.
+  const epochs = quick ? 15 : 30;
+  const warmEpochs = quick ? 2 : 3;
+  const hyper = { factors: dims };
+  const base = await trainAls(matrix, { hyper, epochs, seed: 1 });
+  const warm = await trainAls(matrix, { hyper, epochs: warmEpochs, seed: 1, warmStart: { itemIds: base.itemIds, dims, itemFactors: base.itemFactors } });
+  const scratch = await trainAls(matrix, { hyper, epochs, seed: 2 });
+  const rows = base.itemIds.length;
+  const quantised = (factors: Float32Array) => quantizeRows(factors, rows, dims);
+  const reference = quantised(base.itemFactors);
+  const changed = (factors: Float32Array): number => {
+    const other = quantised(factors);
+    let count = 0;
+    for (let row = 0; row < rows; row++) {
+      let same = reference.scales[row] === other.scales[row];
+      for (let d = 0; same && d < dims; d++) same = reference.values[row * dims + d] === other.values[row * dims + d];
+      if (!same) count++;
+    }
+    return count / rows;
+  };
+  const beyond = (factors: Float32Array, tolerance: number): number => {
+    const other = quantised(factors);
+    let count = 0;
+    for (let row = 0; row < rows; row++) {
+      if (relativeRowDistance(reference.values, reference.scales[row], row, other.values, other.scales[row], row, dims) > tolerance) count++;
+    }
+    return count / rows;
+  };
+  if (warm.itemIds.join('\n') !== base.itemIds.join('\n') || scratch.itemIds.join('\n') !== base.itemIds.join('\n')) throw new Error('item order changed between trainings');
+  return {
+    items: rows,
+    dims,
+    entries: matrix.indices.length,
+    epochs,
+    warmEpochs,
+    warmChangedFraction: changed(warm.itemFactors),
+    scratchChangedFraction: changed(scratch.itemFactors),
+    shippedWithTolerance: ROW_TOLERANCES.map((tolerance) => ({ tolerance, warm: round(beyond(warm.itemFactors, tolerance), 4), scratch: round(beyond(scratch.itemFactors, tolerance), 4) })),
+  };
+}
+
+interface ServerLoad {
+  readonly connections: number;
+  readonly durationSeconds: number;
+  readonly reqPerSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly notModified: number;
+  readonly errors: number;
+}
+
+async function loadServer(cdn: string, connections: number, duration: number): Promise<ServerLoad> {
+  const child = spawn(process.execPath, [join(root, 'dist/cli.js'), 'serve', cdn, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        const match = /at (http:\/\/\S+\/)/.exec(chunk.toString());
+        if (match) resolveUrl(match[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`ondeck serve exited with ${code}`)));
+    });
+    // What a device sends: it accepts compression, so the ETag to revalidate is the compressed twin's.
+    const headers = { 'accept-encoding': 'br, gzip' };
+    const etag = await new Promise<string>((resolveEtag, reject) => {
+      get(`${url}manifest.json`, { headers }, (response) => {
+        response.resume();
+        resolveEtag(String(response.headers.etag ?? ''));
+      }).once('error', reject);
+    });
+    const result = await autocannon({ url: `${url}manifest.json`, connections, duration, headers: { ...headers, 'if-none-match': etag } });
+    return {
+      connections,
+      durationSeconds: duration,
+      reqPerSec: round(result.requests.average, 0),
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+      notModified: result['3xx'],
+      // Anything but a 304 (or a 200) is a failure: socket errors, timeouts, 4xx, 5xx.
+      errors: result.errors + result.timeouts + result['4xx'] + result['5xx'],
+    };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function round(value: number, digits: number): number {
+  return Number(value.toFixed(digits));
+}
+
+function seconds(start: number): string {
+  return ((performance.now() - start) / 1000).toFixed(1);
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(0)} KiB`;
+}
+
+function pct(fraction: number): string {
+  return `${(100 * fraction).toFixed(2)}%`;
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+await main();

@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { OndeckError } from '../../../models/errors/OndeckError';
+import { publishModel } from '../../../models/sync/node/publishModel';
+import { rollbackPublication } from '../../../models/sync/node/rollbackPublication';
+import { ONDECK_SDK_VERSION } from '../../../worker/sync/sdkVersion';
+import { parseNumberOption } from '../parseOptionValues';
+
+interface PublishFlags {
+  model?: string;
+  out: string;
+  key: string;
+  rollback?: string;
+  newLineage?: boolean;
+  keepDeltas?: string;
+  deltaMargin?: string;
+  minSdk?: string;
+  popularityTolerance?: string;
+  rowTolerance?: string;
+  prune?: boolean;
+  quiet?: boolean;
+}
+
+/** `ondeck publish`: a model directory → immutable blobs + signed manifest in a CDN directory. */
+export function registerPublishCommand(program: Command): void {
+  program
+    .command('publish')
+    .description('publish a model as a new signed version of a sync directory (snapshot + delta blobs, manifest.json); see docs/sync.md')
+    .requiredOption('--out <dir>', 'publish directory, served as is by any CDN or static server')
+    .requiredOption('--key <file>', 'Ed25519 private key PEM from `ondeck keygen`')
+    .option('--model <dir>', 'model directory from `ondeck export` / `ondeck import`')
+    .option('--rollback <version>', 'instead of publishing a model, make an older published version current again (signed rollback)')
+    .option('--new-lineage', 'accept a model that does not continue the published lineage (other basis, dims or catalog); devices download the snapshot')
+    .option('--keep-deltas <n>', 'deltas listed in the manifest (default 7)')
+    .option('--delta-margin <fraction>', 'ship a delta only if it is at most (1 − margin) × the snapshot (default 0.2)')
+    .option('--min-sdk <semver>', `oldest device SDK that may install this version (default ${ONDECK_SDK_VERSION})`)
+    .option('--popularity-tolerance <fraction>', 'keep the previous popularity of a title unless it moved by more than this (default 0.1; 0 = exact)')
+    .option('--row-tolerance <fraction>', 'keep the previous int8 row of a title whose factors moved less than this (relative L2; default 0 = only identical rows; ~0.01 keeps retrain noise out of deltas)')
+    .option('--prune', 'delete blobs that neither the manifest nor the newest --keep-deltas versions use')
+    .option('--quiet', 'no summary on stderr')
+    .action(async (flags: PublishFlags) => {
+      const privateKeyPem = await readKey(flags.key);
+      if ((flags.model === undefined) === (flags.rollback === undefined)) {
+        throw new OndeckError('invalid-argument', { name: 'options', reason: 'pass exactly one of --model and --rollback' });
+      }
+      if (flags.rollback !== undefined) {
+        const version = parseNumberOption('rollback', flags.rollback, { min: 1, integer: true })!;
+        const manifest = await rollbackPublication({ outDirectory: flags.out, privateKeyPem, version });
+        process.stdout.write(`${JSON.stringify({ version: manifest.version, rollback: true, rollbackFrom: manifest.rollbackFrom, lineageId: manifest.lineageId })}\n`);
+        if (!flags.quiet) process.stderr.write(`rolled back to version ${manifest.version} (from ${manifest.rollbackFrom}) → ${flags.out}/manifest.json\n`);
+        return;
+      }
+      const result = await publishModel({
+        modelDirectory: flags.model!,
+        outDirectory: flags.out,
+        privateKeyPem,
+        newLineage: flags.newLineage,
+        keepDeltas: parseNumberOption('keep-deltas', flags.keepDeltas, { min: 0, max: 64, integer: true }),
+        deltaMargin: parseNumberOption('delta-margin', flags.deltaMargin, { min: 0, max: 0.99 }),
+        minSdkVersion: flags.minSdk ?? ONDECK_SDK_VERSION,
+        popularityTolerance: parseNumberOption('popularity-tolerance', flags.popularityTolerance, { min: 0, max: 1 }),
+        rowTolerance: parseNumberOption('row-tolerance', flags.rowTolerance, { min: 0, max: 1 }),
+        prune: flags.prune,
+      });
+      const { manifest, snapshot, delta } = result;
+      process.stdout.write(
+        `${JSON.stringify({
+          version: manifest.version,
+          lineageId: manifest.lineageId,
+          snapshotBytes: snapshot.bytes,
+          deltaBytes: delta?.bytes ?? null,
+          deltaSkipped: result.deltaSkipped ?? null,
+          deltas: manifest.deltas.length,
+          pruned: result.pruned.length,
+        })}\n`,
+      );
+      if (!flags.quiet) {
+        const deltaText = delta
+          ? `delta from v${delta.fromVersion}: ${delta.bytes} bytes (${((100 * delta.bytes) / snapshot.bytes).toFixed(1)}% of the snapshot, ${result.deltaSummary?.upsertedRows ?? 0} rows)`
+          : `no delta (${result.deltaSkipped})`;
+        process.stderr.write(`published v${manifest.version} (lineage ${manifest.lineageId.slice(0, 8)}): snapshot ${snapshot.bytes} bytes, ${deltaText} → ${flags.out}\n`);
+      }
+    });
+}
+
+async function readKey(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    throw new OndeckError('file-not-found', { path });
+  }
+}

@@ -1,0 +1,176 @@
+// The same HTTP contract checked against the reference server (`ondeck serve`, run from the built
+// CLI as a user runs it) and against Debian's nginx with the config the repository ships.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { request } from 'node:http';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeModelDirectory } from '../../models/artifact/modelDirectory';
+import { generateSigningKeyPair, verifySignedManifest } from '../../models/sync/node/manifestSigning';
+import { publishModel } from '../../models/sync/node/publishModel';
+import { nextSyntheticVersion, packageSyntheticVersion, syntheticModelVersion } from '../../models/sync/node/syntheticModelVersions';
+import type { SyncManifest } from '../../models/sync/SyncManifest';
+import { startNginx, type RunningNginx } from './support/startNginx';
+
+const cliPath = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+const keys = generateSigningKeyPair();
+
+interface HttpResult {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Buffer;
+}
+
+/** A raw HTTP exchange (no automatic decompression, unlike fetch). */
+function http(url: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const call = request(url, { method: options.method ?? 'GET', headers: options.headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('error', reject);
+    });
+    call.on('error', reject);
+    call.end();
+  });
+}
+
+let workDir: string;
+let cdn: string;
+let manifest: SyncManifest;
+let manifestText: string;
+
+interface ServerUnderTest {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startOndeckServe(): Promise<ServerUnderTest> {
+  const child: ChildProcess = spawn(process.execPath, [cliPath, 'serve', cdn, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /at (http:\/\/\S+\/)/.exec(output);
+      if (match) resolve(match[1]);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`ondeck serve exited with ${code}: ${output}`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'ondeck-servers-'));
+  cdn = join(workDir, 'cdn');
+  const first = syntheticModelVersion({ items: 400, dims: 8, seed: 11 });
+  for (const [index, version] of [first, nextSyntheticVersion(first)].entries()) {
+    const directory = join(workDir, `model-${index}`);
+    await writeModelDirectory(packageSyntheticVersion(version, 4), directory);
+    await publishModel({ modelDirectory: directory, outDirectory: cdn, privateKeyPem: keys.privateKeyPem });
+  }
+  manifestText = await readFile(join(cdn, 'manifest.json'), 'utf8');
+  manifest = verifySignedManifest(manifestText, keys.publicKeyBase64);
+});
+
+afterAll(async () => {
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+const servers: Array<[string, { brotli: boolean; start: () => Promise<ServerUnderTest> }]> = [
+  ['ondeck serve', { brotli: true, start: startOndeckServe }],
+  ['nginx (docs/deploy/nginx-ondeck-sync.conf)', { brotli: false, start: async (): Promise<RunningNginx> => startNginx(cdn, await mkdtemp(join(workDir, 'nginx-'))) }],
+];
+
+describe.each(servers)('%s', (_name, { brotli, start }) => {
+  let server: ServerUnderTest;
+  beforeAll(async () => {
+    server = await start();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('serves the signed manifest with a short max-age, an ETag and CORS, and answers If-None-Match with 304', async () => {
+    const response = await http(`${server.url}manifest.json`);
+    expect(response.status).toBe(200);
+    expect(response.body.toString('utf8')).toBe(manifestText);
+    expect(verifySignedManifest(response.body.toString('utf8'), keys.publicKeyBase64)).toEqual(manifest);
+    expect(response.headers['cache-control']).toBe('public, max-age=60');
+    expect(response.headers['access-control-allow-origin']).toBe('*');
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    const etag = response.headers.etag as string;
+    expect(etag).toMatch(/^(W\/)?"[^"]+"$/);
+    const revalidated = await http(`${server.url}manifest.json`, { headers: { 'If-None-Match': etag } });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.body).toHaveLength(0);
+    expect(revalidated.headers['cache-control']).toBe('public, max-age=60');
+    expect(revalidated.headers['access-control-allow-origin']).toBe('*');
+    const stale = await http(`${server.url}manifest.json`, { headers: { 'If-None-Match': '"not-the-etag"' } });
+    expect(stale.status).toBe(200);
+  });
+
+  it('compresses the manifest for clients that accept it', async () => {
+    const gzip = await http(`${server.url}manifest.json`, { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(gzip.status).toBe(200);
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gzip.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(gunzipSync(gzip.body).toString('utf8')).toBe(manifestText);
+    if (brotli) {
+      const br = await http(`${server.url}manifest.json`, { headers: { 'Accept-Encoding': 'gzip, br' } });
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(brotliDecompressSync(br.body).toString('utf8')).toBe(manifestText);
+    }
+  });
+
+  it('serves blobs as immutable opaque bytes whose SHA-256 is the one the manifest signs', async () => {
+    for (const blob of [manifest.snapshot, ...manifest.deltas]) {
+      const response = await http(`${server.url}${blob.path}`, { headers: { 'Accept-Encoding': 'gzip, br' } });
+      expect(response.status).toBe(200);
+      expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(response.headers['content-type']).toBe('application/octet-stream');
+      expect(response.headers['content-encoding']).toBeUndefined();
+      expect(response.headers['access-control-allow-origin']).toBe('*');
+      expect(response.body).toHaveLength(blob.bytes);
+      expect(createHash('sha256').update(response.body).digest('hex')).toBe(blob.sha256);
+      const revalidated = await http(`${server.url}${blob.path}`, { headers: { 'If-None-Match': response.headers.etag as string } });
+      expect(revalidated.status).toBe(304);
+    }
+  });
+
+  it('answers a byte range with 206 and exactly those bytes', async () => {
+    const blob = manifest.snapshot;
+    const whole = await readFile(join(cdn, blob.path));
+    const response = await http(`${server.url}${blob.path}`, { headers: { Range: 'bytes=100-1099' } });
+    expect(response.status).toBe(206);
+    expect(response.headers['content-range']).toBe(`bytes 100-1099/${blob.bytes}`);
+    expect(response.body.equals(whole.subarray(100, 1100))).toBe(true);
+    const rest = await http(`${server.url}${blob.path}`, { headers: { Range: `bytes=${blob.bytes - 10}-` } });
+    expect(rest.status).toBe(206);
+    expect(rest.body.equals(whole.subarray(blob.bytes - 10))).toBe(true);
+  });
+
+  it('answers CORS preflights, and 404 for what is not there', async () => {
+    const preflight = await http(`${server.url}manifest.json`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://tv.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'if-none-match' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('*');
+    expect(preflight.headers['access-control-allow-methods']).toMatch(/GET/);
+    expect(preflight.headers['access-control-allow-headers']).toMatch(/If-None-Match/i);
+    expect((await http(`${server.url}blobs/${'0'.repeat(64)}.delta`)).status).toBe(404);
+    expect((await http(`${server.url}nothing-here.json`)).status).toBe(404);
+  });
+});
