@@ -10,11 +10,14 @@
   var PER_ROW = 7;
   var HANDLED_KEYS = [KEY.left, KEY.up, KEY.right, KEY.down, KEY.enter].concat(BACK_KEYS);
 
-  var recommender = Ondeck.createRecommender({
-    modelUrl: '/model/',
-    workerUrl: '/ondeck/ondeck-worker.js',
-    ortBaseUrl: '/ondeck/ort/',
-  });
+  var recommender = null;
+
+  /** Where the model comes from: /config.json from `npm start` (signed sync endpoint), else /model/. */
+  function loadConfig() {
+    return fetch('/config.json', { cache: 'no-store' })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .catch(function () { return {}; });
+  }
 
   var state = {
     view: 'home',
@@ -236,6 +239,16 @@
   }
 
   async function start() {
+    var config = await loadConfig();
+    recommender = Ondeck.createRecommender({
+      modelUrl: config.modelUrl || '/model/',
+      syncUrl: config.syncUrl,
+      publicKey: config.publicKey,
+      workerUrl: '/ondeck/ondeck-worker.js',
+      ortBaseUrl: '/ondeck/ort/',
+    });
+    // The app shell and SDK then start offline; the model and history live in IndexedDB.
+    if (Ondeck.registerServiceWorker) Ondeck.registerServiceWorker('/ondeck/ondeck-sw.js', { scope: '/' });
     recommender.on('error', function (error) { showToast('ondeck: ' + error.message); });
     recommender.on('update', function () { refreshRows(); });
     await recommender.ready;

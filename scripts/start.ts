@@ -6,7 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,10 +22,18 @@ import { readModelDirectory, writeModelDirectory } from '../models/artifact/mode
 import { createJsInt8Backend } from '../worker/backends/createJsInt8Backend';
 import { HistoryRecommender } from '../worker/engine/HistoryRecommender';
 import { reportFailure } from './cli/reportFailure';
+import { publishModel } from '../models/sync/node/publishModel';
+import { createSyncServer } from '../models/sync/node/createSyncServer';
+import { generateSigningKeyPair, publicKeyOf } from '../models/sync/node/manifestSigning';
+import { createDemoServer } from './createDemoServer';
+
+const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 import { startProgress } from './cli/progressBar';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { data: { type: 'string' }, fresh: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { data: { type: 'string' }, fresh: { type: 'boolean' }, port: { type: 'string' }, 'no-serve': { type: 'boolean' } },
+  });
   const workspace = resolve('.ondeck/start');
   const inputs = { data: values.data ? resolve(values.data) : 'synthetic:5000x2000', hyper: DEFAULT_ALS_HYPERPARAMETERS, epochs: 15 };
   const key = createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 12);
@@ -32,7 +42,11 @@ async function main(): Promise<void> {
   const dataset = values.data ? await loadDataset(values.data) : generateSyntheticDataset({ items: 5000, users: 2000 });
   process.stdout.write(`ondeck: ${dataset.interactions.userIds.length} viewers, ${dataset.interactions.itemIds.length} titles, ${dataset.interactions.indices.length} interactions (${inputs.data})\n`);
 
+  const cdnDirectory = join(workspace, 'cdn');
+  const keyDirectory = join(workspace, 'keys');
+  let rebuilt = false;
   if (values.fresh || !existsSync(join(modelDirectory, 'model.json'))) {
+    rebuilt = true;
     const bar = startProgress('training', inputs.epochs);
     const als = await trainAls(dataset.interactions, {
       hyper: inputs.hyper,
@@ -55,6 +69,14 @@ async function main(): Promise<void> {
     process.stdout.write(`exported the device model → ${modelDirectory}\n`);
   } else {
     process.stdout.write(`reusing the model built earlier → ${modelDirectory} (pass --fresh to rebuild)\n`);
+  }
+
+  // Publish the model as a signed static endpoint (what a CDN would serve to a fleet of TVs).
+  // A rebuilt model is a cold retrain: a new latent basis, so a new lineage.
+  const keys = await loadOrCreateSigningKeys(keyDirectory);
+  if (rebuilt || !existsSync(join(cdnDirectory, 'manifest.json'))) {
+    const published = await publishModel({ modelDirectory, outDirectory: cdnDirectory, privateKeyPem: keys.privateKeyPem, newLineage: rebuilt });
+    process.stdout.write(`published v${published.manifest.version} (signed manifest, ${(published.snapshot.bytes / 1e6).toFixed(2)} MB snapshot) → ${cdnDirectory}\n`);
   }
 
   const model = await readModelDirectory(modelDirectory);
@@ -88,6 +110,46 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`\nmodel: ${(await readFile(join(modelDirectory, 'model.json'), 'utf8')).length} B manifest, ${model.manifest.itemCount} titles × ${model.manifest.dims} int8 factors, taste clusters: ${catalog.clusters.names.slice(0, 4).join(' · ')} …\n`);
   await backend.dispose();
+  if (values['no-serve']) return;
+
+  // Serve the endpoint and the demo app on loopback only, on two ports as a CDN and an app would be.
+  const port = Number(values.port ?? 8080);
+  const endpoint = await listen(createSyncServer(cdnDirectory), port + 1);
+  const endpointUrl = `http://127.0.0.1:${endpoint}/`;
+  const app = await listen(
+    createDemoServer({
+      demoDirectory: join(root, 'demo'),
+      sdkDirectory: join(root, 'dist/browser'),
+      modelDirectory,
+      config: { modelUrl: '/model/', syncUrl: endpointUrl, publicKey: keys.publicKeyBase64 },
+    }),
+    port,
+  );
+  process.stdout.write(`\nsync endpoint: ${endpointUrl}manifest.json\ndemo TV app:   http://127.0.0.1:${app}/   (arrow keys, Enter, Escape = Back; Ctrl-C to stop)\n`);
+}
+
+/** Listens on 127.0.0.1, trying the next ports when one is taken; resolves to the port used. */
+function listen(server: Server, firstPort: number): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    let port = firstPort;
+    server.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE' && port < firstPort + 20) server.listen(++port, '127.0.0.1');
+      else reject(error);
+    });
+    server.listen(port, '127.0.0.1', () => resolvePort(port));
+  });
+}
+
+/** The demo's signing key pair, created once and kept under .ondeck/ (private key mode 0600). */
+async function loadOrCreateSigningKeys(directory: string): Promise<{ privateKeyPem: string; publicKeyBase64: string }> {
+  const privatePath = join(directory, 'ondeck-signing-key.pem');
+  if (!existsSync(privatePath)) {
+    const pair = generateSigningKeyPair();
+    await mkdir(directory, { recursive: true });
+    await writeFile(privatePath, pair.privateKeyPem, { mode: 0o600 });
+  }
+  const privateKeyPem = await readFile(privatePath, 'utf8');
+  return { privateKeyPem, publicKeyBase64: publicKeyOf(privateKeyPem).publicKeyBase64 };
 }
 
 main().catch((error) => {

@@ -1,0 +1,55 @@
+import { createServer, type Server } from 'node:http';
+import sirv from 'sirv';
+
+/** What the demo page reads from /config.json: where its model comes from. */
+export interface DemoConfig {
+  /** A plain model directory (development). */
+  readonly modelUrl?: string;
+  /** A signed publish directory (production path: manifest.json + blobs). */
+  readonly syncUrl?: string;
+  /** Base64 Ed25519 public key the device verifies sync manifests with. */
+  readonly publicKey?: string;
+}
+
+/**
+ * The demo app's server for `npm start`: the TV app from demo/, the SDK bundles under /ondeck/
+ * (with `Service-Worker-Allowed: /` so the service worker can control the whole app), the model
+ * under /model/, and /config.json. The sync endpoint is served separately, like a CDN.
+ *
+ * @example
+ * ```ts
+ * createDemoServer({ demoDirectory: 'demo', sdkDirectory: 'dist/browser', modelDirectory, config }).listen(8080, '127.0.0.1');
+ * ```
+ */
+export function createDemoServer(options: { demoDirectory: string; sdkDirectory: string; modelDirectory: string; config: DemoConfig }): Server {
+  const demo = sirv(options.demoDirectory, { dev: true, etag: true });
+  const sdk = sirv(options.sdkDirectory, {
+    dev: true,
+    etag: true,
+    setHeaders: (response) => response.setHeader('Service-Worker-Allowed', '/'),
+  });
+  const model = sirv(options.modelDirectory, { dev: true, etag: true });
+  const configBody = JSON.stringify(options.config);
+  const notFound = (response: import('node:http').ServerResponse): void => {
+    response.writeHead(404, { 'Content-Type': 'text/plain' });
+    response.end('not found');
+  };
+  return createServer((request, response) => {
+    const url = request.url ?? '/';
+    const strip = (prefix: string): void => {
+      request.url = url.slice(prefix.length - 1);
+    };
+    if (url === '/config.json') {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      response.end(configBody);
+    } else if (url.startsWith('/ondeck/')) {
+      strip('/ondeck/');
+      sdk(request, response, () => notFound(response));
+    } else if (url.startsWith('/model/')) {
+      strip('/model/');
+      model(request, response, () => notFound(response));
+    } else {
+      demo(request, response, () => notFound(response));
+    }
+  });
+}
