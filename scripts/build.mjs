@@ -20,6 +20,7 @@ const nodeBundles = [
   { entry: 'models/index.ts', out: 'models.js' },
   { entry: 'models/als/alsThreadWorker.ts', out: 'alsThreadWorker.js' },
   { entry: 'scripts/bench/trainingSpeed.ts', out: 'bench/trainingSpeed.js' },
+  { entry: 'scripts/bench/deviceBenchmark.ts', out: 'bench/deviceBenchmark.js' },
   { entry: 'scripts/bench/syncBenchmark.ts', out: 'bench/syncBenchmark.js' },
   { entry: 'scripts/bench/runAllBenchmarks.ts', out: 'bench/runAllBenchmarks.js' },
 ];

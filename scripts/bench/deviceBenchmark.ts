@@ -1,0 +1,476 @@
+/**
+ * Device benchmark (`npm run bench:device [-- --quick] [-- --no-wpe]`): the built SDK in real
+ * browsers, timed end to end from the main-thread `recommender.recommend({ count: 20 })` to the
+ * result, on synthetic int8 models of 10k / 100k / 500k items × 64 factors with a 50-title
+ * history (excluded from the results). Chromium runs the `wasm` and the `js` backend next to a
+ * naive float32 loop in the same page; WPE WebKit runs `js`. Also: CDP CPU throttling 6×, cold
+ * start from a warm IndexedDB, the worker's memory (DevTools protocol) and the bundle sizes
+ * (dist/browser/sizes.json). Prints markdown tables and, as its LAST line, one JSON object.
+ *
+ * `--quick`: 10k and 100k only, one run of 100 timed calls per configuration.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchBrowserSession, type BrowserSession } from '../../test/browser/support/launchBrowserSession';
+import { callPageScenario, runPageScenario } from '../../test/browser/support/runPageScenario';
+import { startStaticServer, type StaticServer } from '../../test/browser/support/startStaticServer';
+import type { RecommenderStatus } from '../../src/types';
+import { measureWorkerMemory, type WorkerMemory } from './device/measureWorkerMemory';
+import { benchmarkItemId, writeBenchmarkModel } from './device/writeBenchmarkModel';
+
+// dist/bench/deviceBenchmark.js → the repository root.
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const quick = process.argv.includes('--quick');
+const skipWpe = process.argv.includes('--no-wpe');
+
+const DIMS = 64;
+const HISTORY_ITEMS = 50;
+const COUNT = 20;
+const HEADLINE_ITEMS = 100_000;
+const THROTTLE_RATE = 6;
+const sizes = quick ? [10_000, HEADLINE_ITEMS] : [10_000, HEADLINE_ITEMS, 500_000];
+const plan = { warmup: 20, calls: quick ? 100 : 200, runs: quick ? 1 : 3, coldStarts: quick ? 1 : 3 };
+
+interface Latency {
+  p50: number;
+  p90: number;
+  min: number;
+  max: number;
+  calls: number;
+}
+interface Timed {
+  latency: Latency;
+  resultCount: number;
+  seenReturned: number;
+}
+/** Medians over runs of each run's p50 and p90. */
+interface Summary {
+  p50Ms: number;
+  p90Ms: number;
+  runsP50Ms: number[];
+  calls: number;
+}
+interface StartResult {
+  status: RecommenderStatus;
+  readyMs: number;
+  firstResultMs: number;
+  firstCount: number;
+}
+
+const log = (message: string): void => {
+  process.stderr.write(`[bench:device] ${message}\n`);
+};
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+const summarise = (runs: readonly Latency[]): Summary => ({
+  p50Ms: round(median(runs.map((run) => run.p50))),
+  p90Ms: round(median(runs.map((run) => run.p90))),
+  runsP50Ms: runs.map((run) => round(run.p50)),
+  calls: runs.reduce((sum, run) => sum + run.calls, 0),
+});
+const seenIndices = (items: number): number[] => Array.from({ length: HISTORY_ITEMS }, (_, i) => Math.floor(((i + 0.5) * items) / HISTORY_ITEMS));
+const modelPath = (items: number): string => `/models/items-${items}/`;
+/** Problems that make a number meaningless (wrong backend, seen titles returned…). */
+const problems: string[] = [];
+
+/** One SDK instance in the page: start it, load the 50-title history, check what it runs. */
+async function startRecommender(session: BrowserSession, server: StaticServer, name: string, items: number, backend: 'wasm' | 'js'): Promise<StartResult> {
+  const started = await callPageScenario<StartResult>(session, { op: 'start', name, modelUrl: server.origin + modelPath(items), backend, databaseName: `bench-${name}` });
+  if (started.status.backend !== backend) problems.push(`${session.engine} ${name}: asked for ${backend}, got ${started.status.backend} (${started.status.backendReason})`);
+  const tracked = await callPageScenario<{ accepted: number; status: RecommenderStatus }>(session, {
+    op: 'track',
+    name,
+    itemIds: seenIndices(items).map(benchmarkItemId),
+    time: Date.now(),
+  });
+  if (tracked.accepted !== HISTORY_ITEMS) problems.push(`${session.engine} ${name}: ${tracked.accepted} of ${HISTORY_ITEMS} history events accepted`);
+  return started;
+}
+
+async function timeRecommend(session: BrowserSession, name: string, items: number, calls = plan.calls, warmup = plan.warmup): Promise<Latency> {
+  const timed = await callPageScenario<Timed>(session, { op: 'recommend', name, count: COUNT, warmup, calls, seen: seenIndices(items).map(benchmarkItemId) });
+  if (timed.resultCount !== COUNT || timed.seenReturned !== 0) problems.push(`${session.engine} ${name}: ${timed.resultCount} results, ${timed.seenReturned} already seen`);
+  return timed.latency;
+}
+
+async function timeNaive(session: BrowserSession, calls = plan.calls, warmup = plan.warmup): Promise<Latency> {
+  return (await callPageScenario<{ latency: Latency }>(session, { op: 'naive', count: COUNT, warmup, calls })).latency;
+}
+
+interface EngineSizeResult {
+  items: number;
+  wasm?: Summary;
+  js: Summary;
+  naiveJs?: Summary;
+}
+
+interface ChromiumResult {
+  timerResolutionMs: number;
+  bySize: EngineSizeResult[];
+  throttled: { wasm: Summary; js: Summary; naiveJs: Summary };
+  memory: { wasm?: WorkerMemory; js?: WorkerMemory };
+  coldStarts: StartResult[];
+  coldStartsJs: StartResult[];
+  /** Downloads of the stored model's factors.bin during the cold starts. */
+  modelDownloads: number;
+}
+
+async function runChromium(server: StaticServer, pageUrl: string): Promise<ChromiumResult> {
+  const session = await launchBrowserSession('chromium');
+  try {
+    const timerResolutionMs = await runPageScenario<number>(session, pageUrl, { op: 'timerResolution' });
+    const bySize: EngineSizeResult[] = [];
+    let throttled: ChromiumResult['throttled'] | undefined;
+    let memory: ChromiumResult['memory'] = {};
+    for (const items of sizes) {
+      const headline = items === HEADLINE_ITEMS;
+      const runs = headline ? plan.runs : 1;
+      log(`chromium ${items} items: starting wasm and js`);
+      await startRecommender(session, server, `wasm-${items}`, items, 'wasm');
+      await startRecommender(session, server, `js-${items}`, items, 'js');
+      if (headline) await callPageScenario(session, { op: 'loadNaive', factorsUrl: `${modelPath(items)}factors.bin`, seenIndices: seenIndices(items) });
+      const wasmRuns: Latency[] = [];
+      const jsRuns: Latency[] = [];
+      const naiveRuns: Latency[] = [];
+      // Interleaved, so a burst of load on the shared machine hits every configuration alike.
+      for (let run = 0; run < runs; run++) {
+        log(`chromium ${items} items: run ${run + 1}/${runs}`);
+        wasmRuns.push(await timeRecommend(session, `wasm-${items}`, items));
+        jsRuns.push(await timeRecommend(session, `js-${items}`, items));
+        if (headline) naiveRuns.push(await timeNaive(session));
+      }
+      bySize.push({ items, wasm: summarise(wasmRuns), js: summarise(jsRuns), ...(headline ? { naiveJs: summarise(naiveRuns) } : {}) });
+      if (headline) {
+        log(`chromium ${items} items: CPU throttling ${THROTTLE_RATE}×`);
+        await session.chromiumPage!.setCpuThrottling(THROTTLE_RATE);
+        try {
+          const throttledWasm: Latency[] = [];
+          for (let run = 0; run < runs; run++) throttledWasm.push(await timeRecommend(session, `wasm-${items}`, items));
+          // One shorter run each: enough to show whether the throttle reaches the worker at all.
+          const throttledJs = await timeRecommend(session, `js-${items}`, items, 50, 5);
+          const throttledNaive = await timeNaive(session, 50, 5);
+          throttled = { wasm: summarise(throttledWasm), js: summarise([throttledJs]), naiveJs: summarise([throttledNaive]) };
+        } finally {
+          await session.chromiumPage!.setCpuThrottling(1);
+        }
+        await callPageScenario(session, { op: 'dropNaive' });
+        log(`chromium ${items} items: worker memory (DevTools heap snapshot)`);
+        // `self.ort` exists only in the worker that loaded onnxruntime-web (the wasm backend).
+        const workers = await measureWorkerMemory(session.chromiumPage!.page, 'ondeck-worker.js', 'typeof self.ort');
+        memory = { wasm: workers.find((worker) => worker.probe === 'object'), js: workers.find((worker) => worker.probe !== 'object') };
+      }
+      await callPageScenario(session, { op: 'dispose', name: `wasm-${items}` });
+      await callPageScenario(session, { op: 'dispose', name: `js-${items}` });
+    }
+
+    // Cold start: a reloaded page whose IndexedDB already holds the model (and the history), as a
+    // TV app started again: backend auto (what an app leaves it at), then js forced, which shows
+    // what loading onnxruntime-web costs.
+    const coldStarts: StartResult[] = [];
+    const coldStartsJs: StartResult[] = [];
+    const requestsBefore = server.requestedPaths.length;
+    for (const backend of ['auto', 'js'] as const) {
+      for (let run = 0; run < plan.coldStarts; run++) {
+        log(`chromium cold start (${backend}) ${run + 1}/${plan.coldStarts}`);
+        await session.reload();
+        const started = await callPageScenario<StartResult>(session, {
+          op: 'start',
+          name: 'cold',
+          modelUrl: server.origin + modelPath(HEADLINE_ITEMS),
+          databaseName: `bench-wasm-${HEADLINE_ITEMS}`,
+          backend,
+        });
+        if (started.status.historyLength !== HISTORY_ITEMS) problems.push(`cold start: history of ${started.status.historyLength}, expected ${HISTORY_ITEMS} from IndexedDB`);
+        (backend === 'js' ? coldStartsJs : coldStarts).push(started);
+      }
+    }
+    // The model is in IndexedDB: any download of its files during these starts is the start-up
+    // update check fetching more than model.json.
+    const modelDownloads = server.requestedPaths.slice(requestsBefore).filter((path) => path.startsWith(`${modelPath(HEADLINE_ITEMS)}factors.bin`)).length;
+    await callPageScenario(session, { op: 'dispose', name: 'cold' });
+    if (!throttled) throw new Error(`the headline size ${HEADLINE_ITEMS} was not measured`);
+    return { timerResolutionMs, bySize, throttled, memory, coldStarts, coldStartsJs, modelDownloads };
+  } finally {
+    await session.close();
+  }
+}
+
+async function runWpe(server: StaticServer, pageUrl: string): Promise<{ timerResolutionMs: number; bySize: EngineSizeResult[] }> {
+  const session = await launchBrowserSession('wpe');
+  try {
+    const timerResolutionMs = await runPageScenario<number>(session, pageUrl, { op: 'timerResolution' });
+    const bySize: EngineSizeResult[] = [];
+    for (const items of sizes) {
+      const headline = items === HEADLINE_ITEMS;
+      const runs = headline ? plan.runs : 1;
+      log(`wpe ${items} items: starting js`);
+      await startRecommender(session, server, `js-${items}`, items, 'js');
+      if (headline) await callPageScenario(session, { op: 'loadNaive', factorsUrl: `${modelPath(items)}factors.bin`, seenIndices: seenIndices(items) });
+      const jsRuns: Latency[] = [];
+      const naiveRuns: Latency[] = [];
+      for (let run = 0; run < runs; run++) {
+        log(`wpe ${items} items: run ${run + 1}/${runs}`);
+        jsRuns.push(await timeRecommend(session, `js-${items}`, items));
+        if (headline) naiveRuns.push(await timeNaive(session));
+      }
+      if (headline) await callPageScenario(session, { op: 'dropNaive' });
+      await callPageScenario(session, { op: 'dispose', name: `js-${items}` });
+      bySize.push({ items, js: summarise(jsRuns), ...(headline ? { naiveJs: summarise(naiveRuns) } : {}) });
+    }
+    return { timerResolutionMs, bySize };
+  } finally {
+    await session.close();
+  }
+}
+
+interface BundleSizes {
+  [file: string]: { bytes: number; gzip: number; brotli: number; budgetBrotli: number };
+}
+
+function readBundleSizes(): BundleSizes {
+  try {
+    return JSON.parse(readFileSync(join(root, 'dist/browser/sizes.json'), 'utf8')) as BundleSizes;
+  } catch {
+    throw new Error('dist/browser/sizes.json is missing: run `node scripts/build.mjs && node scripts/checkBundles.mjs` first (npm run bench:device does)');
+  }
+}
+
+const table = (header: string[], rows: string[][]): string => {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
+  return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+};
+const ms = (value: number | undefined): string => (value === undefined ? '–' : value.toFixed(2));
+const mb = (bytes: number): number => round(bytes / 2 ** 20, 1);
+
+async function main(): Promise<void> {
+  const loadBefore = loadavg();
+  log(`${cpus().length} cores, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}; ${quick ? 'quick' : 'full'} run`);
+  const bundles = readBundleSizes();
+  const modelsDirectory = await mkdtemp(join(tmpdir(), 'ondeck-bench-device-'));
+  let server: StaticServer | undefined;
+  try {
+    for (const items of sizes) {
+      const started = performance.now();
+      await writeBenchmarkModel(join(modelsDirectory, `items-${items}`), { itemCount: items, dims: DIMS, seed: items });
+      log(`model ${items} × ${DIMS} written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+    // 127.0.0.1 only (startStaticServer never binds another interface).
+    server = await startStaticServer({
+      mounts: {
+        '/dist/': join(root, 'dist/browser'),
+        '/bench/': join(root, 'scripts/bench/pages'),
+        '/harness/': join(root, 'test/browser/pages'),
+        '/models/': modelsDirectory,
+      },
+    });
+    const pageUrl = `${server.origin}/bench/device.html`;
+    const chromium = await runChromium(server, pageUrl);
+    const wpe = skipWpe ? undefined : await runWpe(server, pageUrl);
+    report(chromium, wpe, bundles, loadBefore);
+  } finally {
+    await server?.close();
+    await rm(modelsDirectory, { recursive: true, force: true });
+  }
+}
+
+function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>> | undefined, bundles: BundleSizes, loadBefore: number[]): void {
+  const headline = chromium.bySize.find((row) => row.items === HEADLINE_ITEMS)!;
+  const wpeHeadline = wpe?.bySize.find((row) => row.items === HEADLINE_ITEMS);
+  const wasm = headline.wasm!;
+  const js = headline.js;
+  const naive = headline.naiveJs!;
+  const wasmSpeedUp = round(naive.p50Ms / wasm.p50Ms);
+  const jsSpeedUp = round(naive.p50Ms / js.p50Ms);
+  const throttled = chromium.throttled;
+  // CDP throttling is applied to the page; how much of it reaches the worker is measured here
+  // (the js backend's slowdown) next to the main thread's (the naive loop's). The estimate
+  // assumes every thread 6× slower.
+  const mainThreadSlowdown = round(throttled.naiveJs.p50Ms / naive.p50Ms, 1);
+  const workerSlowdown = round(throttled.js.p50Ms / js.p50Ms, 1);
+  const allThreadsEstimate = round(THROTTLE_RATE * wasm.p50Ms);
+  const coldStartMs = round(median(chromium.coldStarts.map((start) => start.firstResultMs)), 1);
+  const coldReadyMs = round(median(chromium.coldStarts.map((start) => start.readyMs)), 1);
+  const coldStartJsMs = round(median(chromium.coldStartsJs.map((start) => start.firstResultMs)), 1);
+  const memory = chromium.memory.wasm;
+  const memoryJs = chromium.memory.js;
+  const workerMemoryMB = memory ? mb(memory.totalBytes) : null;
+  const bundleBrotliBytes = {
+    main: bundles['ondeck.js'].brotli,
+    mainEsm: bundles['ondeck.mjs']?.brotli ?? null,
+    worker: bundles['ondeck-worker.js'].brotli,
+  };
+  const loadAfter = loadavg();
+
+  const targets = [
+    { name: 'chromium wasm p50 (100k) ≤ 2 ms', target: 2, measured: wasm.p50Ms, pass: wasm.p50Ms <= 2 },
+    { name: 'chromium wasm ≥ 5× faster than naive JS (p50)', target: 5, measured: wasmSpeedUp, pass: wasmSpeedUp >= 5 },
+    { name: 'chromium js ≥ 2× faster than naive JS (p50)', target: 2, measured: jsSpeedUp, pass: jsSpeedUp >= 2 },
+    { name: `chromium wasm p50 with CDP throttling ${THROTTLE_RATE}× ≤ 12 ms`, target: 12, measured: throttled.wasm.p50Ms, pass: throttled.wasm.p50Ms <= 12 },
+    { name: `(estimate) chromium wasm p50 with every thread ${THROTTLE_RATE}× slower ≤ 12 ms`, target: 12, measured: allThreadsEstimate, pass: allThreadsEstimate <= 12 },
+    { name: 'wpe js p50 (100k) ≤ 10 ms', target: 10, measured: wpeHeadline?.js.p50Ms ?? null, pass: wpeHeadline ? wpeHeadline.js.p50Ms <= 10 : null },
+    { name: 'cold start, warm IndexedDB → first result ≤ 400 ms', target: 400, measured: coldStartMs, pass: coldStartMs <= 400 },
+    { name: 'worker memory (wasm backend, 100k) ≤ 64 MB', target: 64, measured: workerMemoryMB, pass: workerMemoryMB === null ? null : workerMemoryMB <= 64 },
+    { name: 'main bundle ≤ 8 KB brotli', target: 8192, measured: bundleBrotliBytes.main, pass: bundleBrotliBytes.main <= 8192 },
+    { name: 'worker bundle ≤ 40 KB brotli (ORT excluded)', target: 40960, measured: bundleBrotliBytes.worker, pass: bundleBrotliBytes.worker <= 40960 },
+  ];
+
+  const lines: string[] = [];
+  lines.push(`# ondeck device benchmark (${quick ? 'quick' : 'full'})`, '');
+  lines.push(
+    `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} at start, ` +
+      `${loadAfter.map((l) => l.toFixed(2)).join(' ')} at end. ${DIMS} factors, ${HISTORY_ITEMS}-title history excluded, top-${COUNT}, ` +
+      `end to end from the main-thread recommend() call; ${plan.warmup} warm-up + ${plan.calls} timed calls per run, medians of ${plan.runs} interleaved runs at ${HEADLINE_ITEMS / 1000}k ` +
+      `(1 run at other sizes). Timer resolution: Chromium ${round(chromium.timerResolutionMs, 3)} ms${wpe ? `, WPE ${round(wpe.timerResolutionMs, 3)} ms` : ''}.`,
+    '',
+  );
+  lines.push(`## ${HEADLINE_ITEMS / 1000}k items`, '');
+  const speedUp = (summary: Summary) => `${round(naive.p50Ms / summary.p50Ms)}×`;
+  const headlineRows = [
+    ['chromium wasm', ms(wasm.p50Ms), ms(wasm.p90Ms), speedUp(wasm), wasm.runsP50Ms.join(' ')],
+    ['chromium js', ms(js.p50Ms), ms(js.p90Ms), speedUp(js), js.runsP50Ms.join(' ')],
+    ['chromium naive float32 JS (main thread)', ms(naive.p50Ms), ms(naive.p90Ms), '1×', naive.runsP50Ms.join(' ')],
+    [`chromium wasm, CDP throttling ${THROTTLE_RATE}×`, ms(throttled.wasm.p50Ms), ms(throttled.wasm.p90Ms), '', throttled.wasm.runsP50Ms.join(' ')],
+    [`chromium js, CDP throttling ${THROTTLE_RATE}×`, ms(throttled.js.p50Ms), ms(throttled.js.p90Ms), '', throttled.js.runsP50Ms.join(' ')],
+    [`chromium naive JS, CDP throttling ${THROTTLE_RATE}×`, ms(throttled.naiveJs.p50Ms), ms(throttled.naiveJs.p90Ms), '', throttled.naiveJs.runsP50Ms.join(' ')],
+  ];
+  if (wpeHeadline) {
+    headlineRows.push(['wpe js', ms(wpeHeadline.js.p50Ms), ms(wpeHeadline.js.p90Ms), wpeHeadline.naiveJs ? `${round(wpeHeadline.naiveJs.p50Ms / wpeHeadline.js.p50Ms)}× (vs WPE naive)` : '', wpeHeadline.js.runsP50Ms.join(' ')]);
+    if (wpeHeadline.naiveJs) headlineRows.push(['wpe naive float32 JS (main thread)', ms(wpeHeadline.naiveJs.p50Ms), ms(wpeHeadline.naiveJs.p90Ms), '', wpeHeadline.naiveJs.runsP50Ms.join(' ')]);
+  }
+  lines.push(table(['configuration', 'p50 ms', 'p90 ms', 'speed-up vs naive', 'p50 of each run'], headlineRows), '');
+  lines.push(
+    `CDP throttling ${THROTTLE_RATE}× slowed the main thread ${mainThreadSlowdown}× (naive loop) and the worker ${workerSlowdown}× (js backend): it does not slow the worker fully. ` +
+      `If every thread were ${THROTTLE_RATE}× slower, wasm p50 would be about ${THROTTLE_RATE} × ${ms(wasm.p50Ms)} = ${ms(allThreadsEstimate)} ms.`,
+    '',
+  );
+
+  lines.push('## Scaling (p50 / p90 ms)', '');
+  const scalingRows = sizes.map((items) => {
+    const chromiumRow = chromium.bySize.find((row) => row.items === items);
+    const wpeRow = wpe?.bySize.find((row) => row.items === items);
+    const cell = (summary?: Summary) => (summary ? `${ms(summary.p50Ms)} / ${ms(summary.p90Ms)}` : '–');
+    return [`${items / 1000}k`, cell(chromiumRow?.wasm), cell(chromiumRow?.js), cell(wpeRow?.js)];
+  });
+  lines.push(table(['items', 'chromium wasm', 'chromium js', 'wpe js'], scalingRows), '');
+
+  lines.push('## Cold start and memory', '');
+  lines.push(
+    `Cold start (page reloaded, model and history already in IndexedDB, backend auto → ${chromium.coldStarts[0]?.status.backend}): createRecommender → ready ${ms(coldReadyMs)} ms, ` +
+      `→ first recommend() result ${ms(coldStartMs)} ms (median of ${chromium.coldStarts.length}: ${chromium.coldStarts.map((start) => start.firstResultMs.toFixed(0)).join(', ')} ms); ` +
+      `with the js backend forced (no onnxruntime-web): ${ms(coldStartJsMs)} ms. ` +
+      'Every script and ORT\'s 14 MB wasm are fetched again and recompiled (the bench server sends no-store), and the start-up update check runs meanwhile: ' +
+      `it downloaded the stored model's factors.bin ${chromium.modelDownloads} time(s) during the ${chromium.coldStarts.length + chromium.coldStartsJs.length} starts.`,
+    '',
+  );
+  const memoryRow = (label: string, worker?: WorkerMemory) =>
+    worker
+      ? [label, String(mb(worker.jsHeapBytes)), String(mb(worker.embedderHeapBytes)), String(mb(worker.arrayBufferBytes)), String(mb(worker.wasmMemoryBytes)), String(mb(worker.totalBytes)), String(mb(worker.wasmCodeBytes))]
+      : [label, '–', '–', '–', '–', '–', '–'];
+  lines.push(
+    table(
+      ['worker (100k items, after GC)', 'JS heap MB', 'Blink MB', 'ArrayBuffers MB', 'wasm memory MB', 'total MB', '(compiled wasm code MB)'],
+      [memoryRow('wasm backend', memory), memoryRow('js backend', memoryJs)],
+    ),
+    '',
+  );
+  lines.push(
+    'Measured over the DevTools protocol on the worker target: Runtime.getHeapUsage after HeapProfiler.collectGarbage (V8 heap, Blink heap, ArrayBuffer backing stores), ' +
+      'plus the byteLength of every WebAssembly.Memory found in a heap snapshot (ORT\'s linear memory: it never shrinks, so it is the peak reached while the session was created). Compiled wasm code is shown, not counted.',
+    '',
+  );
+  lines.push(
+    `Bundles (brotli, dist/browser/sizes.json): main ${bundleBrotliBytes.main} B (ESM ${bundleBrotliBytes.mainEsm} B), worker ${bundleBrotliBytes.worker} B; ` +
+      "ORT's own files are not counted (fetched only when the wasm backend is chosen).",
+    '',
+  );
+  lines.push('## Targets', '');
+  lines.push(table(['target', 'measured', 'pass'], targets.map((t) => [t.name, t.measured === null ? '–' : String(t.measured), t.pass === null ? 'not run' : t.pass ? 'PASS' : 'FAIL'])), '');
+  if (problems.length > 0) lines.push('## Problems', '', ...problems.map((problem) => `- ${problem}`), '');
+  console.log(lines.join('\n'));
+
+  const chromiumSizes = Object.fromEntries(chromium.bySize.map((row) => [String(row.items), { wasm: row.wasm, js: row.js }]));
+  console.log(
+    JSON.stringify({
+      benchmark: 'deviceBenchmark',
+      quick,
+      config: { dims: DIMS, historyItems: HISTORY_ITEMS, count: COUNT, headlineItems: HEADLINE_ITEMS, ...plan },
+      machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? null, loadAverageStart: loadBefore.map((l) => round(l)), loadAverageEnd: loadAfter.map((l) => round(l)), node: process.version },
+      chromium: {
+        wasm: { ...wasm, speedUpVsNaive: wasmSpeedUp },
+        js: { ...js, speedUpVsNaive: jsSpeedUp },
+        naiveJs: naive,
+        throttled6x: {
+          p50Ms: throttled.wasm.p50Ms,
+          p90Ms: throttled.wasm.p90Ms,
+          rate: THROTTLE_RATE,
+          mainThreadSlowdown,
+          workerSlowdown,
+          jsP50Ms: throttled.js.p50Ms,
+          naiveJsP50Ms: throttled.naiveJs.p50Ms,
+          allThreadsEstimateP50Ms: allThreadsEstimate,
+        },
+        timerResolutionMs: round(chromium.timerResolutionMs, 3),
+        bySize: chromiumSizes,
+      },
+      wpe: wpe
+        ? {
+            js: wpeHeadline ? { ...wpeHeadline.js, speedUpVsNaive: wpeHeadline.naiveJs ? round(wpeHeadline.naiveJs.p50Ms / wpeHeadline.js.p50Ms) : null } : null,
+            naiveJs: wpeHeadline?.naiveJs ?? null,
+            timerResolutionMs: round(wpe.timerResolutionMs, 3),
+            bySize: Object.fromEntries(wpe.bySize.map((row) => [String(row.items), { js: row.js }])),
+          }
+        : null,
+      coldStartMs,
+      coldStart: {
+        readyMs: coldReadyMs,
+        firstResultMs: chromium.coldStarts.map((start) => round(start.firstResultMs, 1)),
+        backend: chromium.coldStarts[0]?.status.backend ?? null,
+        jsBackendMs: coldStartJsMs,
+        modelDownloadsDuringStarts: chromium.modelDownloads,
+      },
+      workerMemoryMB,
+      workerMemory: {
+        measures: 'Chromium worker after GC: V8 heap + Blink heap + ArrayBuffer backing stores (CDP Runtime.getHeapUsage) + WebAssembly.Memory byteLength (heap snapshot; high-water mark)',
+        wasm: memory ? memoryInMegabytes(memory) : null,
+        js: memoryJs ? memoryInMegabytes(memoryJs) : null,
+      },
+      bundleBrotliBytes,
+      // p50s as plain numbers per series (what `npm run bench` charts), p90s beside them.
+      scaling: sizes.map((items) => {
+        const chromiumRow = chromium.bySize.find((row) => row.items === items);
+        const wpeRow = wpe?.bySize.find((row) => row.items === items);
+        return {
+          items,
+          chromiumWasmP50Ms: chromiumRow?.wasm?.p50Ms ?? null,
+          chromiumJsP50Ms: chromiumRow?.js.p50Ms ?? null,
+          wpeJsP50Ms: wpeRow?.js.p50Ms ?? null,
+          p90Ms: { chromiumWasm: chromiumRow?.wasm?.p90Ms ?? null, chromiumJs: chromiumRow?.js.p90Ms ?? null, wpeJs: wpeRow?.js.p90Ms ?? null },
+        };
+      }),
+      targets,
+      allTargetsPass: targets.every((t) => t.pass !== false),
+      problems,
+    }),
+  );
+}
+
+function memoryInMegabytes(worker: WorkerMemory): Record<string, number> {
+  return {
+    jsHeapMB: mb(worker.jsHeapBytes),
+    embedderHeapMB: mb(worker.embedderHeapBytes),
+    arrayBuffersMB: mb(worker.arrayBufferBytes),
+    wasmMemoryMB: mb(worker.wasmMemoryBytes),
+    totalMB: mb(worker.totalBytes),
+    compiledWasmCodeMB: mb(worker.wasmCodeBytes),
+  };
+}
+
+await main();
