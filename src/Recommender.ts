@@ -1,4 +1,4 @@
-import type { Profile, Recommendation, RecommenderEventMap, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, TrackEvent } from './types';
+import type { Profile, Recommendation, RecommenderEventMap, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, SyncResult, TrackEvent } from './types';
 
 /** Profile management of a {@link Recommender}. */
 export interface RecommenderProfiles {
@@ -37,9 +37,18 @@ export interface Recommender {
   /** Wipes the current profile's history. */
   forget(): Promise<void>;
   status(): Promise<RecommenderStatus>;
-  /** Checks `modelUrl` (or `url`) for a newer model and switches to it atomically. */
+  /**
+   * Checks `modelUrl` (or `url`) for a newer model and switches to it atomically. Unsigned: for
+   * development; production devices use {@link Recommender.sync} with `syncUrl` and `publicKey`.
+   */
   updateModel(url?: string): Promise<RecommenderStatus>;
-  /** Subscribes to `ready`, `update` or `error`; returns the unsubscribe function. */
+  /**
+   * Checks `syncUrl` now instead of waiting for the schedule (joining a check already running):
+   * verifies the signed manifest, downloads the cheapest path (deltas or snapshot) and switches
+   * atomically. Rejects with the failure (also sent as an `error` event); the serving model stays.
+   */
+  sync(): Promise<SyncResult>;
+  /** Subscribes to `ready`, `update`, `progress` or `error`; returns the unsubscribe function. */
   on<K extends keyof RecommenderEventMap>(event: K, listener: (payload: RecommenderEventMap[K]) => void): () => void;
   /** Stops the worker. */
   dispose(): Promise<void>;

@@ -9,10 +9,41 @@ export interface RecommenderOptions {
   readonly workerUrl?: string;
   /**
    * URL of a model directory (ending in `/`, as `ondeck export` writes it) used when IndexedDB
-   * holds no model yet, and checked for a newer version at start.
+   * holds no model yet, and checked for a newer version at start (unless `syncUrl` is set: then
+   * only on a first start whose sync failed). Nothing is signed on this path: use it for
+   * development; production devices use `syncUrl` with `publicKey`.
    * @defaultValue none: the stored model only
    */
   readonly modelUrl?: string;
+  /**
+   * URL of the publish directory `ondeck publish` writes (the one holding `manifest.json`), served
+   * by any CDN. Turns on signed sync: the engine checks the manifest on a jittered schedule, with
+   * exponential backoff and `Retry-After` on failures and no attempts while offline; verifies its
+   * Ed25519 signature against `publicKey` and every blob's SHA-256; takes the cheaper of the delta
+   * chain and the snapshot; resumes interrupted downloads; and switches versions atomically. A
+   * cross-origin CDN must allow the request headers `If-None-Match` and `Range` and expose `ETag`
+   * and `Content-Range` (CORS).
+   * @defaultValue none: no sync
+   */
+  readonly syncUrl?: string;
+  /**
+   * Base64 of the raw 32-byte Ed25519 public key (`ondeck keygen` prints it) that manifests must be
+   * signed with. Required with `syncUrl`.
+   * @defaultValue none
+   */
+  readonly publicKey?: string;
+  /**
+   * Pause between successful sync checks, spread ±20 % per device; `0` checks only when
+   * `sync()` is called.
+   * @defaultValue 21600000 (6 hours)
+   */
+  readonly syncIntervalMs?: number;
+  /**
+   * First retry delay after a failed sync check; it doubles per consecutive failure up to
+   * `syncIntervalMs`, and is never shorter than the server's `Retry-After`.
+   * @defaultValue 60000 (1 minute)
+   */
+  readonly syncRetryMs?: number;
   /**
    * Directory with ORT's self-hosted files (`ort.wasm.min.js`, `ort-wasm-simd-threaded.wasm/.mjs`).
    * Only engines with WebAssembly SIMD ever fetch from it.
@@ -52,4 +83,6 @@ export const RECOMMENDER_DEFAULTS = Object.freeze({
   historyLimit: 500,
   persistStorage: true,
   restartOnCrash: true,
+  syncIntervalMs: 6 * 60 * 60 * 1000,
+  syncRetryMs: 60 * 1000,
 });

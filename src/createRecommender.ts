@@ -35,8 +35,12 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
     ortBaseUrl: new URL(options.ortBaseUrl ?? 'ort/', options.ortBaseUrl === undefined ? workerUrl : pageBase).href,
     historyLimit: options.historyLimit ?? RECOMMENDER_DEFAULTS.historyLimit,
     profileId: options.profileId,
+    syncUrl: options.syncUrl === undefined ? undefined : new URL(options.syncUrl, pageBase).href,
+    publicKey: options.publicKey,
+    syncIntervalMs: options.syncIntervalMs ?? RECOMMENDER_DEFAULTS.syncIntervalMs,
+    syncRetryMs: options.syncRetryMs ?? RECOMMENDER_DEFAULTS.syncRetryMs,
   };
-  const listeners: Listeners = { ready: new Set(), update: new Set(), error: new Set() };
+  const listeners: Listeners = { ready: new Set(), update: new Set(), progress: new Set(), error: new Set() };
   const emit = <K extends keyof RecommenderEventMap>(event: K, payload: RecommenderEventMap[K]): void => {
     listeners[event].forEach((listener) => {
       try {
@@ -48,6 +52,7 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
   };
   const onEngineEvent = proxy((event: EngineEvent) => {
     if (event.type === 'error') emit('error', { code: event.code, message: event.message });
+    else if (event.type === 'progress') emit('progress', event.progress);
     else emit(event.type, event.status);
   });
 
@@ -109,6 +114,7 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
     forget: () => call((engine) => engine.forget()),
     status: () => call((engine) => engine.status()),
     updateModel: (url) => call((engine) => engine.updateModel(url)),
+    sync: () => call((engine) => engine.sync()),
     on(event, listener) {
       listeners[event].add(listener);
       return () => listeners[event].delete(listener);

@@ -119,11 +119,61 @@ export interface RecommenderStatus {
   /** ISO time of the last successful model update, if any. */
   readonly lastSync?: string;
   readonly lastError?: string;
+  /** Signed sync's schedule and last outcome; present when `syncUrl` is configured. */
+  readonly sync?: SyncStatus;
+}
+
+/** Where signed sync stands (see `RecommenderOptions.syncUrl`). */
+export interface SyncStatus {
+  /** ISO time of the last attempt that succeeded (the manifest verified; updated or already current). */
+  readonly lastSuccess?: string;
+  /** ISO time the next automatic attempt is due, if one is scheduled. */
+  readonly nextAttempt?: string;
+  /** Consecutive failed attempts since the last success (retries back off exponentially). */
+  readonly failures: number;
+  /** Offline: no automatic attempt until the network is back (the `online` event, or `navigator.onLine` re-checked). */
+  readonly waitingForNetwork: boolean;
+  /** An attempt is running now. */
+  readonly running: boolean;
+}
+
+/** What one `sync()` did. */
+export interface SyncResult {
+  /** `not-modified`: the CDN answered 304; `current`: verified, nothing newer; `updated`: switched. */
+  readonly result: 'not-modified' | 'current' | 'updated';
+  /** The manifest's version (when one was read). */
+  readonly version?: number;
+  /** How the update came: a chain of deltas or the full snapshot. */
+  readonly path?: 'delta' | 'snapshot';
+  /** Blob bytes fetched from the network in this attempt. */
+  readonly downloadedBytes: number;
+  /** Blob bytes taken from an interrupted earlier download (resumed with a Range request). */
+  readonly resumedBytes: number;
+  /** Which Ed25519 implementation checked the signature. */
+  readonly signatureCheck?: 'webcrypto' | 'tweetnacl';
+  /** Why a planned delta path was abandoned for the snapshot. */
+  readonly deltaFallback?: string;
+}
+
+/** Progress of a sync attempt (the `progress` event). */
+export interface SyncProgress {
+  /** `checking` the manifest, `downloading` blobs, `applying` (verify, store, switch). */
+  readonly phase: 'checking' | 'downloading' | 'applying';
+  /** The version being fetched, once the manifest is verified. */
+  readonly version?: number;
+  readonly path?: 'delta' | 'snapshot';
+  /** Blob bytes received so far in this attempt (resumed bytes included). */
+  readonly receivedBytes: number;
+  /** Blob bytes the chosen path needs in total. */
+  readonly totalBytes: number;
 }
 
 /** Events a recommender emits. */
 export interface RecommenderEventMap {
   ready: RecommenderStatus;
+  /** A new model version is serving. */
   update: RecommenderStatus;
+  /** A sync attempt moved on (throttled to a few per second while downloading). */
+  progress: SyncProgress;
   error: { readonly code: string; readonly message: string };
 }

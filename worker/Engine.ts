@@ -1,6 +1,7 @@
 import type { OndeckModel } from '../models/artifact/OndeckModel';
 import { OndeckError, isOndeckError } from '../models/errors/OndeckError';
-import type { HistoryEntry, Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, TrackEvent, TrackEventType } from '../src/types';
+import type { ModelManifest } from '../models/artifact/ModelManifest';
+import type { HistoryEntry, Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, SyncResult, TrackEvent, TrackEventType } from '../src/types';
 import type { EngineApi, EngineEvent, EngineInitOptions } from './EngineApi';
 import { selectBackend, type BackendSelection } from './backends/selectBackend';
 import { loadOrtInClassicWorker } from './backends/loadOrtInClassicWorker';
@@ -10,6 +11,8 @@ import { decodeModelFiles } from './model/decodeModelFiles';
 import { fetchModelFiles } from './model/fetchModelFiles';
 import type { EngineStorage } from './storage/EngineStorage';
 import { openEngineStorage } from './storage/openEngineStorage';
+import { RECOMMENDER_DEFAULTS } from '../src/RecommenderOptions';
+import { createSyncController, type SyncController } from './sync/createSyncController';
 
 const DEFAULT_PROFILE: Profile = Object.freeze({ id: 'default', name: 'Default', createdAt: 0 });
 const TRACK_TYPES: readonly TrackEventType[] = ['play', 'progress', 'complete', 'like', 'dislike', 'hide'];
@@ -34,6 +37,9 @@ export class Engine implements EngineApi {
   private lastSync?: string;
   private lastError?: string;
   private disposed = false;
+  private syncController?: SyncController;
+  /** Model switches (sync installs, updateModel) run one at a time, in call order. */
+  private switching: Promise<unknown> = Promise.resolve();
 
   async init(options: EngineInitOptions, onEvent: (event: EngineEvent) => void): Promise<RecommenderStatus> {
     this.options = options;
@@ -54,13 +60,38 @@ export class Engine implements EngineApi {
         this.reportError(error);
       }
     }
+    if (options.syncUrl) {
+      this.syncController = await createSyncController({
+        syncUrl: options.syncUrl,
+        publicKey: options.publicKey ?? '',
+        intervalMs: options.syncIntervalMs ?? RECOMMENDER_DEFAULTS.syncIntervalMs,
+        retryMs: options.syncRetryMs ?? RECOMMENDER_DEFAULTS.syncRetryMs,
+        storage: this.storage,
+        databaseName: options.databaseName ?? RECOMMENDER_DEFAULTS.databaseName,
+        serving: () => {
+          const manifest = this.serving?.model.manifest;
+          return manifest && { lineageId: manifest.lineageId, version: manifest.modelVersion, dims: manifest.dims, itemCount: manifest.itemCount };
+        },
+        install: async (manifest, files) => {
+          await this.install(manifest, files);
+        },
+        onProgress: (progress) => this.emit({ type: 'progress', progress }),
+        onError: (error) => this.reportError(error),
+      });
+      // A first start has nothing to serve: wait for the first sync (its failure was reported).
+      if (!this.serving) await this.syncController.sync().catch(() => undefined);
+      await this.syncController.start();
+    }
     if (!this.serving && options.modelUrl) {
       await this.updateModel(options.modelUrl);
-    } else if (this.serving && options.modelUrl) {
+    } else if (this.serving && options.modelUrl && !options.syncUrl) {
       // Serve what we have now; look for a newer version without delaying the first result.
       void this.updateModel(options.modelUrl).catch(() => undefined);
     }
-    if (!this.serving) throw new OndeckError('not-ready', { reason: options.modelUrl ? 'the model could not be loaded' : 'no stored model and no modelUrl' });
+    if (!this.serving) {
+      this.syncController?.stop();
+      throw new OndeckError('not-ready', { reason: options.modelUrl || options.syncUrl ? 'the model could not be loaded' : 'no stored model, no syncUrl and no modelUrl' });
+    }
     const status = await this.status();
     this.emit({ type: 'ready', status });
     return status;
@@ -150,7 +181,15 @@ export class Engine implements EngineApi {
       unknownItemsTracked: this.unknownItemsTracked,
       ...(this.lastSync ? { lastSync: this.lastSync } : {}),
       ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.syncController ? { sync: this.syncController.status() } : {}),
     };
+  }
+
+  async sync(): Promise<SyncResult> {
+    if (this.disposed) throw new OndeckError('disposed');
+    if (!this.syncController) throw new OndeckError('invalid-argument', { name: 'syncUrl', reason: 'sync() needs createRecommender({ syncUrl, publicKey })' });
+    // Failures were reported as error events by the controller; the caller gets them too.
+    return this.syncController.sync();
   }
 
   async updateModel(url = this.options.modelUrl): Promise<RecommenderStatus> {
@@ -160,14 +199,7 @@ export class Engine implements EngineApi {
       const current = this.serving?.model.manifest;
       if (current && current.lineageId === manifest.lineageId && manifest.modelVersion <= current.modelVersion) return this.status();
       // Verify and decode before anything is stored or swapped: a bad download changes nothing.
-      const model = await decodeModelFiles(manifest, files);
-      await this.requireStorage().saveModel({ manifest, files, storedAt: Date.now() });
-      await this.serve(model);
-      this.lastSync = new Date().toISOString();
-      await this.requireStorage().setState(STATE_LAST_SYNC, this.lastSync);
-      const status = await this.status();
-      this.emit({ type: 'update', status });
-      return status;
+      return await this.install(manifest, files);
     } catch (error) {
       this.reportError(error);
       throw error;
@@ -177,9 +209,31 @@ export class Engine implements EngineApi {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.syncController?.stop();
     await this.serving?.selection.backend.dispose().catch(() => undefined);
     this.serving = undefined;
     this.storage?.close();
+  }
+
+  /**
+   * Verifies a downloaded model against its model.json, stores it (one storage transaction: a
+   * reload or a quota error mid-way leaves the previous version current and complete), then
+   * swaps it in. Until the swap, queries keep being answered by the previous version.
+   */
+  private install(manifest: ModelManifest, files: Map<string, Uint8Array>): Promise<RecommenderStatus> {
+    const run = async (): Promise<RecommenderStatus> => {
+      const model = await decodeModelFiles(manifest, files);
+      await this.requireStorage().saveModel({ manifest, files, storedAt: Date.now() });
+      await this.serve(model);
+      this.lastSync = new Date().toISOString();
+      await this.requireStorage().setState(STATE_LAST_SYNC, this.lastSync);
+      const status = await this.status();
+      this.emit({ type: 'update', status });
+      return status;
+    };
+    const result = this.switching.then(run, run);
+    this.switching = result.catch(() => undefined);
+    return result;
   }
 
   /** Chooses a backend for `model` and swaps it in as the one serving version. */

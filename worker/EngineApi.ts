@@ -1,5 +1,5 @@
 import type { BackendPreference } from './backends/selectBackend';
-import type { Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, TrackEvent } from '../src/types';
+import type { Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, SyncProgress, SyncResult, TrackEvent } from '../src/types';
 
 /** What the main thread passes to the worker at start. */
 export interface EngineInitOptions {
@@ -13,11 +13,20 @@ export interface EngineInitOptions {
   readonly historyLimit?: number;
   /** Profile to start in (else the last used one). */
   readonly profileId?: string;
+  /** Absolute URL of a publish directory (holding `manifest.json`), ending in `/`: signed sync. */
+  readonly syncUrl?: string;
+  /** Base64 of the raw 32-byte Ed25519 key manifests must be signed with (required with `syncUrl`). */
+  readonly publicKey?: string;
+  /** Pause between successful checks, before ±20 % jitter; 0: only on `sync()`. */
+  readonly syncIntervalMs?: number;
+  /** First retry delay after a failed check (doubling up to `syncIntervalMs`). */
+  readonly syncRetryMs?: number;
 }
 
 /** Events the engine pushes to the main thread. */
 export type EngineEvent =
   | { readonly type: 'ready' | 'update'; readonly status: RecommenderStatus }
+  | { readonly type: 'progress'; readonly progress: SyncProgress }
   | { readonly type: 'error'; readonly code: string; readonly message: string };
 
 /**
@@ -38,5 +47,7 @@ export interface EngineApi {
   status(): Promise<RecommenderStatus>;
   /** Downloads, verifies and atomically switches to the model at `url` if it is newer. */
   updateModel(url?: string): Promise<RecommenderStatus>;
+  /** Runs a signed sync attempt now (joining one already running). */
+  sync(): Promise<SyncResult>;
   dispose(): Promise<void>;
 }

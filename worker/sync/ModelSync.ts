@@ -1,0 +1,169 @@
+import { MODEL_FILES, type ModelManifest } from '../../models/artifact/ModelManifest';
+import { parseManifest } from '../../models/artifact/parseManifest';
+import { OndeckError, isOndeckError } from '../../models/errors/OndeckError';
+import { applyDelta } from '../../models/sync/applyDelta';
+import { decodeSnapshotBlob } from '../../models/sync/snapshotBlob';
+import type { BlobReference, SyncManifest } from '../../models/sync/SyncManifest';
+import type { SyncProgress, SyncResult } from '../../src/types';
+import type { EngineStorage } from '../storage/EngineStorage';
+import { decompressBlob, type GunzipImplementation } from './decompressBlob';
+import type { DownloadCache } from './DownloadCache';
+import { downloadBlob } from './downloadBlob';
+import { fetchManifest } from './fetchManifest';
+import { openSignedManifest } from './openSignedManifest';
+import { planSync, type ServingVersion } from './planSync';
+import type { Ed25519Implementation } from './verifyEd25519';
+
+/** State key under which sync keeps its bookkeeping. */
+export const SYNC_STATE_KEY = 'sync';
+
+/** What sync persists between attempts (in the engine storage's `state` store). */
+interface SyncState {
+  /** ETag of the last manifest fully dealt with, and the version served when it was. */
+  readonly etag?: string;
+  readonly lineageId?: string;
+  readonly version?: number;
+}
+
+/** Options of {@link ModelSync}. */
+export interface ModelSyncOptions {
+  /** Directory holding `manifest.json`, ending in `/`. */
+  readonly syncUrl: string;
+  /** Raw 32-byte Ed25519 key the device trusts. */
+  readonly publicKey: Uint8Array;
+  readonly fetch: typeof fetch;
+  readonly storage: Pick<EngineStorage, 'getState' | 'setState' | 'loadCurrentModel'>;
+  readonly cache: DownloadCache;
+  /** The version the engine serves right now. */
+  readonly serving: () => ServingVersion | undefined;
+  /**
+   * Verifies every file against `manifest`, stores the version atomically and makes it the one
+   * served; on any failure leaves the serving version as it was and throws.
+   */
+  readonly install: (manifest: ModelManifest, files: Map<string, Uint8Array>) => Promise<void>;
+  readonly onProgress?: (progress: SyncProgress) => void;
+  /** Forced implementations, for tests on engines that have the native ones. */
+  readonly implementations?: { readonly signature?: Ed25519Implementation; readonly gunzip?: GunzipImplementation };
+}
+
+/**
+ * One sync attempt against a publish directory (`ondeck publish` output on any CDN): a
+ * conditional GET of `manifest.json`, the signature checked with the configured key, the plan
+ * (nothing, a delta chain or the snapshot; {@link planSync}), the blobs downloaded with resume
+ * and verified against the signed SHA-256, the new model files rebuilt and handed to `install`,
+ * which verifies each file against its model.json, commits it in one storage transaction and
+ * swaps it in. Any failure before `install` returns leaves the serving version untouched; the
+ * history is never read or written. A delta chain that does not apply falls back to the snapshot
+ * within the same attempt.
+ *
+ * @example
+ * ```ts
+ * const sync = new ModelSync({ syncUrl, publicKey, fetch, storage, cache, serving, install });
+ * const outcome = await sync.runOnce(); // { result: 'updated', version: 7, path: 'delta', … }
+ * ```
+ */
+export class ModelSync {
+  constructor(private readonly options: ModelSyncOptions) {}
+
+  async runOnce(): Promise<SyncResult> {
+    const { options } = this;
+    const serving = options.serving();
+    const state = (await options.storage.getState<SyncState>(SYNC_STATE_KEY).catch(() => undefined)) ?? {};
+    // The stored ETag stands for "that manifest was dealt with while serving this version": valid
+    // only while the device still serves it (storage may have fallen back, or been restored).
+    const etag = state.etag && serving && state.lineageId === serving.lineageId && state.version === serving.version ? state.etag : undefined;
+    options.onProgress?.({ phase: 'checking', receivedBytes: 0, totalBytes: 0 });
+    const response = await fetchManifest(options.fetch, `${options.syncUrl}manifest.json`, etag);
+    if (response.kind === 'not-modified') return { result: 'not-modified', downloadedBytes: 0, resumedBytes: 0 };
+    // No serving context for the parser: a same-lineage manifest whose dims changed is not
+    // refused outright; planSync sends it down the snapshot path, which is self-consistent.
+    const { manifest, verifier } = await openSignedManifest(response.bytes, options.publicKey, options.implementations?.signature);
+    const plan = planSync(serving, manifest);
+    if (plan.kind === 'current') {
+      await this.remember(response.etag, serving);
+      return { result: 'current', version: manifest.version, downloadedBytes: 0, resumedBytes: 0, signatureCheck: verifier };
+    }
+    // Partial downloads of blobs this manifest no longer names will never be needed.
+    const wanted = [manifest.snapshot.sha256].concat(plan.kind === 'delta' ? plan.chain.map((delta) => delta.sha256) : []);
+    await options.cache.discardExcept(wanted).catch(() => undefined);
+
+    const counters = { downloadedBytes: 0, resumedBytes: 0 };
+    let deltaFallback: string | undefined;
+    if (plan.kind === 'delta') {
+      try {
+        const files = await this.applyDeltaChain(manifest, plan.chain, plan.bytes, counters);
+        await this.installChecked(manifest, files);
+        await this.finish(response.etag);
+        return { result: 'updated', version: manifest.version, path: 'delta', ...counters, signatureCheck: verifier };
+      } catch (error) {
+        // A network failure is retried later as it is; anything else means this chain cannot
+        // work (a base that is not what the delta expects, a bad blob): the snapshot always can.
+        if (isOndeckError(error, 'network-failed')) throw error;
+        deltaFallback = error instanceof Error ? error.message : String(error);
+      }
+    }
+    const bytes = await this.download(manifest, manifest.snapshot, 'snapshot', 0, manifest.snapshot.bytes, counters);
+    options.onProgress?.({ phase: 'applying', version: manifest.version, path: 'snapshot', receivedBytes: manifest.snapshot.bytes, totalBytes: manifest.snapshot.bytes });
+    const files = decodeSnapshotBlob(bytes);
+    await this.installChecked(manifest, files);
+    await this.finish(response.etag);
+    return { result: 'updated', version: manifest.version, path: 'snapshot', ...counters, signatureCheck: verifier, ...(deltaFallback ? { deltaFallback } : {}) };
+  }
+
+  private async applyDeltaChain(manifest: SyncManifest, chain: readonly BlobReference[], totalBytes: number, counters: { downloadedBytes: number; resumedBytes: number }): Promise<Map<string, Uint8Array>> {
+    const base = await this.options.storage.loadCurrentModel();
+    const serving = this.options.serving();
+    if (!base || !serving || base.manifest.lineageId !== serving.lineageId || base.manifest.modelVersion !== serving.version) {
+      throw new OndeckError('sync-delta-invalid', { blob: 'delta', reason: 'the stored model is not the serving version' });
+    }
+    if (!base.files.has(MODEL_FILES.manifest)) {
+      // Stored by the plain modelUrl path, which keeps no model.json bytes to check a delta's base against.
+      throw new OndeckError('sync-delta-invalid', { blob: 'delta', reason: 'the stored model has no model.json bytes' });
+    }
+    let files: ReadonlyMap<string, Uint8Array> = base.files;
+    let done = 0;
+    for (const delta of chain) {
+      const bytes = await this.download(manifest, delta, 'delta', done, totalBytes, counters);
+      done += delta.bytes;
+      files = await applyDelta(files, bytes);
+    }
+    this.options.onProgress?.({ phase: 'applying', version: manifest.version, path: 'delta', receivedBytes: totalBytes, totalBytes });
+    return new Map(files);
+  }
+
+  /** Downloads, verifies and decodes one blob, reporting progress over the whole plan. */
+  private async download(manifest: SyncManifest, reference: BlobReference, path: 'delta' | 'snapshot', before: number, totalBytes: number, counters: { downloadedBytes: number; resumedBytes: number }): Promise<Uint8Array> {
+    const { bytes, resumedFrom } = await downloadBlob({
+      url: `${this.options.syncUrl}${reference.path}`,
+      reference,
+      cache: this.options.cache,
+      fetch: this.options.fetch,
+      onProgress: (received) => this.options.onProgress?.({ phase: 'downloading', version: manifest.version, path, receivedBytes: before + received, totalBytes }),
+    });
+    counters.resumedBytes += resumedFrom;
+    counters.downloadedBytes += reference.bytes - resumedFrom;
+    return decompressBlob(bytes, reference.encoding, reference.decodedBytes, reference.path, this.options.implementations?.gunzip);
+  }
+
+  /** Checks the rebuilt model is the one the signed manifest announced, then installs it. */
+  private async installChecked(manifest: SyncManifest, files: Map<string, Uint8Array>): Promise<void> {
+    const modelJson = files.get(MODEL_FILES.manifest);
+    if (!modelJson) throw new OndeckError('model-corrupt', { file: MODEL_FILES.manifest, reason: 'missing from the synced model' });
+    const model = parseManifest(new TextDecoder().decode(modelJson));
+    const expected = `${manifest.lineageId} v${manifest.version} ${manifest.itemCount}×${manifest.dims}`;
+    const got = `${model.lineageId} v${model.modelVersion} ${model.itemCount}×${model.dims}`;
+    if (expected !== got) throw new OndeckError('model-corrupt', { file: MODEL_FILES.manifest, reason: `the signed manifest announces ${expected}, the model is ${got}` });
+    await this.options.install(model, files);
+  }
+
+  private async finish(etag: string | undefined): Promise<void> {
+    await this.remember(etag, this.options.serving());
+    // Applied: the downloaded blobs are in the model store now.
+    await this.options.cache.discardExcept([]).catch(() => undefined);
+  }
+
+  private async remember(etag: string | undefined, serving: ServingVersion | undefined): Promise<void> {
+    const state: SyncState = etag && serving ? { etag, lineageId: serving.lineageId, version: serving.version } : {};
+    await this.options.storage.setState(SYNC_STATE_KEY, state).catch(() => undefined);
+  }
+}

@@ -1,0 +1,150 @@
+import { OndeckError } from '../../models/errors/OndeckError';
+import type { ModelManifest } from '../../models/artifact/ModelManifest';
+import type { SyncProgress, SyncResult, SyncStatus } from '../../src/types';
+import type { EngineStorage } from '../storage/EngineStorage';
+import { createIndexedDbDownloadCache } from './createIndexedDbDownloadCache';
+import { createMemoryDownloadCache } from './createMemoryDownloadCache';
+import { decodeBase64 } from './decodeBase64';
+import type { DownloadCache } from './DownloadCache';
+import { globalSchedulerEnvironment } from './globalSchedulerEnvironment';
+import { ModelSync } from './ModelSync';
+import type { ServingVersion } from './planSync';
+import { SyncScheduler, type SchedulerEnvironment } from './SyncScheduler';
+
+/** State key of the time of the last successful sync attempt (ms since the epoch). */
+const LAST_SUCCESS_KEY = 'syncLastSuccess';
+
+/** Progress events are sent at most this often while downloading (phase changes always go out). */
+const PROGRESS_INTERVAL_MS = 250;
+
+/** Options of {@link createSyncController}. */
+export interface SyncControllerOptions {
+  /** Publish directory URL; a trailing `manifest.json` is accepted and stripped. */
+  readonly syncUrl: string;
+  /** Base64 raw Ed25519 public key. */
+  readonly publicKey: string;
+  readonly intervalMs: number;
+  readonly retryMs: number;
+  readonly storage: EngineStorage;
+  /** Name of the engine's IndexedDB database; partial downloads live in `<name>-downloads`. */
+  readonly databaseName: string;
+  readonly serving: () => ServingVersion | undefined;
+  readonly install: (manifest: ModelManifest, files: Map<string, Uint8Array>) => Promise<void>;
+  readonly onProgress: (progress: SyncProgress) => void;
+  /** Told about every failed attempt, automatic or forced. */
+  readonly onError: (error: unknown) => void;
+  readonly fetch?: typeof fetch;
+  readonly environment?: SchedulerEnvironment;
+  /** @defaultValue the global `indexedDB` */
+  readonly indexedDB?: IDBFactory;
+}
+
+/** Signed sync as the engine drives it. */
+export interface SyncController {
+  /** Starts automatic checks: the first one when the last success is an interval old, spread a little. */
+  start(): Promise<void>;
+  /** An attempt now (joining a running one). */
+  sync(): Promise<SyncResult>;
+  status(): SyncStatus;
+  stop(): void;
+}
+
+/**
+ * Wires {@link ModelSync} (one attempt), {@link SyncScheduler} (when) and a download cache (in
+ * IndexedDB `<databaseName>-downloads` when the engine's storage is IndexedDB, else memory) into
+ * what the engine needs. Checks the configuration first: a public key that is not 32 bytes of
+ * base64 is the integrator's mistake and fails start-up (`invalid-argument`) rather than every
+ * sync later.
+ *
+ * @example
+ * ```ts
+ * const controller = await createSyncController({ syncUrl, publicKey, intervalMs, retryMs, storage, databaseName, serving, install, onProgress, onError });
+ * await controller.start();
+ * ```
+ */
+export async function createSyncController(options: SyncControllerOptions): Promise<SyncController> {
+  const publicKey = decodeBase64(options.publicKey, 'publicKey');
+  if (publicKey.length !== 32) throw new OndeckError('invalid-argument', { name: 'publicKey', reason: `an Ed25519 public key is 32 bytes, this is ${publicKey.length}` });
+  if (!/^https?:\/\//.test(options.syncUrl)) throw new OndeckError('invalid-argument', { name: 'syncUrl', reason: `an absolute http(s) URL, got ${JSON.stringify(options.syncUrl)}` });
+  const syncUrl = options.syncUrl.replace(/manifest\.json$/, '').replace(/\/?$/, '/');
+  const environment = options.environment ?? globalSchedulerEnvironment();
+  const cache = await openDownloadCache(options);
+
+  let lastSuccess = await options.storage.getState<number>(LAST_SUCCESS_KEY).catch(() => undefined);
+  let lastProgressAt = 0;
+  let lastPhase = '';
+  const modelSync = new ModelSync({
+    syncUrl,
+    publicKey,
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    storage: options.storage,
+    cache,
+    serving: options.serving,
+    install: options.install,
+    onProgress(progress) {
+      const now = environment.now();
+      const done = progress.totalBytes > 0 && progress.receivedBytes === progress.totalBytes;
+      if (progress.phase === lastPhase && !done && now - lastProgressAt < PROGRESS_INTERVAL_MS) return;
+      lastPhase = progress.phase;
+      lastProgressAt = now;
+      options.onProgress(progress);
+    },
+  });
+  let lastResult: SyncResult | undefined;
+  let stopped = false;
+  const scheduler = new SyncScheduler(
+    async () => {
+      try {
+        lastResult = await modelSync.runOnce();
+        lastSuccess = environment.now();
+        await options.storage.setState(LAST_SUCCESS_KEY, lastSuccess).catch(() => undefined);
+      } catch (error) {
+        options.onError(error);
+        throw error;
+      }
+    },
+    { intervalMs: options.intervalMs, retryBaseMs: options.retryMs },
+    environment,
+  );
+  return {
+    async start() {
+      if (options.intervalMs <= 0) return;
+      const now = environment.now();
+      const due = lastSuccess === undefined ? now : lastSuccess + options.intervalMs;
+      // Boxes powered on together (a building, a time zone at 8 pm) must not ask at once.
+      const spread = environment.random() * Math.min(30_000, options.intervalMs * 0.2);
+      scheduler.start(Math.max(0, Math.min(due - now, options.intervalMs)) + spread);
+    },
+    async sync() {
+      if (stopped) throw new OndeckError('disposed');
+      await scheduler.syncNow();
+      return lastResult!;
+    },
+    status() {
+      const state = scheduler.state();
+      return {
+        ...(lastSuccess !== undefined ? { lastSuccess: new Date(lastSuccess).toISOString() } : {}),
+        ...(state.nextAttemptAt !== undefined ? { nextAttempt: new Date(state.nextAttemptAt).toISOString() } : {}),
+        failures: state.failures,
+        waitingForNetwork: state.waitingForNetwork,
+        running: state.running,
+      };
+    },
+    stop() {
+      stopped = true;
+      scheduler.stop();
+      cache.close();
+    },
+  };
+}
+
+async function openDownloadCache(options: SyncControllerOptions): Promise<DownloadCache> {
+  const factory = options.indexedDB ?? (typeof indexedDB !== 'undefined' ? indexedDB : undefined);
+  if (options.storage.kind !== 'indexeddb' || !factory) return createMemoryDownloadCache();
+  try {
+    return await createIndexedDbDownloadCache({ indexedDB: factory, databaseName: `${options.databaseName}-downloads` });
+  } catch {
+    // Only resumability across reloads is lost.
+    return createMemoryDownloadCache();
+  }
+}
