@@ -3,12 +3,12 @@ import { OndeckError, isOndeckError } from '../models/errors/OndeckError';
 import type { ModelManifest } from '../models/artifact/ModelManifest';
 import type { HistoryEntry, Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, SyncResult, TrackEvent, TrackEventType } from '../src/types';
 import type { EngineApi, EngineEvent, EngineInitOptions } from './EngineApi';
-import { selectBackend, type BackendSelection } from './backends/selectBackend';
+import { selectBackend, type BackendPreference, type BackendSelection, type SelectBackendOptions } from './backends/selectBackend';
 import { loadOrtInClassicWorker } from './backends/loadOrtInClassicWorker';
 import { RecommendationEngine } from './engine/RecommendationEngine';
 import { historyToInteractions, type InterpretedHistory } from './engine/historyToInteractions';
 import { decodeModelFiles } from './model/decodeModelFiles';
-import { fetchModelFiles } from './model/fetchModelFiles';
+import { fetchModelFiles, fetchModelManifest } from './model/fetchModelFiles';
 import type { EngineStorage } from './storage/EngineStorage';
 import { openEngineStorage } from './storage/openEngineStorage';
 import { RECOMMENDER_DEFAULTS } from '../src/RecommenderOptions';
@@ -195,9 +195,11 @@ export class Engine implements EngineApi {
   async updateModel(url = this.options.modelUrl): Promise<RecommenderStatus> {
     if (!url) throw new OndeckError('invalid-argument', { name: 'url', reason: 'no model URL given' });
     try {
-      const { manifest, files } = await fetchModelFiles(url);
+      // model.json first: an unchanged model costs one small request, not the whole download.
+      const manifest = await fetchModelManifest(url);
       const current = this.serving?.model.manifest;
       if (current && current.lineageId === manifest.lineageId && manifest.modelVersion <= current.modelVersion) return this.status();
+      const { files } = await fetchModelFiles(url, fetch, manifest);
       // Verify and decode before anything is stored or swapped: a bad download changes nothing.
       return await this.install(manifest, files);
     } catch (error) {
@@ -239,16 +241,49 @@ export class Engine implements EngineApi {
   /** Chooses a backend for `model` and swaps it in as the one serving version. */
   private async serve(model: OndeckModel): Promise<void> {
     const previous = this.serving;
-    const selection = await selectBackend(
-      { factors: model.factors, onnxModel: model.scoringGraph },
-      {
-        preference: this.options.backend,
-        ortRuntimeLoader: this.options.ortBaseUrl ? loadOrtInClassicWorker(this.options.ortBaseUrl) : undefined,
-      },
-    );
-    this.serving = { model, engine: new RecommendationEngine(model, selection.backend), selection };
+    const preference = this.options.backend ?? 'auto';
+    const backendModel = { factors: model.factors, onnxModel: model.scoringGraph };
+    // With `auto`, answer at once with the int8 kernel (no download, no compile) and upgrade to
+    // ORT in the background: starting onnxruntime-web (fetch + compile 14 MB of wasm + session)
+    // takes ~0.6 s, and both backends give the same rankings, so the switch is invisible.
+    const selection = await selectBackend(backendModel, preference === 'auto' ? { preference: 'js' } : this.backendOptions(preference));
+    this.serving = {
+      model,
+      engine: new RecommendationEngine(model, selection.backend),
+      selection: preference === 'auto' ? { ...selection, reason: 'js: answering while onnxruntime-web starts (upgrade to wasm pending)' } : selection,
+    };
     this.interpreted = undefined;
     if (previous && previous.selection.backend !== selection.backend) await previous.selection.backend.dispose().catch(() => undefined);
+    if (preference === 'auto') this.upgradeBackend(model, backendModel);
+  }
+
+  /** Tries the best backend for `model` in the background and switches to it when it works. */
+  private upgradeBackend(model: OndeckModel, backendModel: { factors: OndeckModel['factors']; onnxModel: Uint8Array }): void {
+    void selectBackend(backendModel, this.backendOptions('auto'))
+      .then(async (selection) => {
+        const serving = this.serving;
+        if (this.disposed || !serving || serving.model !== model) {
+          await selection.backend.dispose();
+          return;
+        }
+        if (selection.backend.name === serving.selection.backend.name) {
+          // Nothing better runs here: keep the kernel already serving, report why.
+          await selection.backend.dispose();
+          this.serving = { ...serving, selection: { ...serving.selection, attempts: selection.attempts, reason: selection.reason } };
+          return;
+        }
+        this.serving = { model, engine: new RecommendationEngine(model, selection.backend), selection };
+        await serving.selection.backend.dispose().catch(() => undefined);
+        this.emit({ type: 'update', status: await this.status() });
+      })
+      .catch((error: unknown) => this.reportError(error));
+  }
+
+  private backendOptions(preference: BackendPreference): SelectBackendOptions {
+    return {
+      preference,
+      ortRuntimeLoader: this.options.ortBaseUrl ? loadOrtInClassicWorker(this.options.ortBaseUrl) : undefined,
+    };
   }
 
   private async restoreProfile(requested?: string): Promise<void> {

@@ -20,6 +20,7 @@ export class RecommendationEngine {
   private readonly recommender: HistoryRecommender;
   private readonly indexOf: Map<string, number>;
   private readonly byPopularity: Int32Array;
+  private readonly viewerVectors = new WeakMap<InterpretedHistory, Float32Array>();
 
   constructor(
     readonly model: OndeckModel,
@@ -123,7 +124,20 @@ export class RecommendationEngine {
   /** Fold-in ranking, or popularity for a viewer with no usable history. */
   private async personalRanking(viewer: InterpretedHistory, count: number, excluded: Set<number>, allowed: ItemPredicate): Promise<Ranked> {
     if (viewer.history.indices.length === 0) return this.rankByPopularity(count, excluded, allowed);
-    return this.rankByVector(this.recommender.foldIn(viewer.history), count, excluded, allowed);
+    return this.rankByVector(this.viewerVector(viewer), count, excluded, allowed);
+  }
+
+  /**
+   * The folded-in vector of a history snapshot. The engine builds a new InterpretedHistory on
+   * every tracked event, so caching by identity is exact and saves the fold-in on repeat queries.
+   */
+  private viewerVector(viewer: InterpretedHistory): Float32Array {
+    let vector = this.viewerVectors.get(viewer);
+    if (!vector) {
+      vector = this.recommender.foldIn(viewer.history);
+      this.viewerVectors.set(viewer, vector);
+    }
+    return vector;
   }
 
   /**
@@ -167,7 +181,7 @@ export class RecommendationEngine {
     const dims = this.model.factors.dims;
     const affinity = new Float64Array(names.length);
     if (viewer.history.indices.length > 0) {
-      const vector = this.recommender.foldIn(viewer.history);
+      const vector = this.viewerVector(viewer);
       for (let c = 0; c < names.length; c++) for (let d = 0; d < dims; d++) affinity[c] += centroids[c * dims + d] * vector[d];
     } else {
       this.model.catalog.clusterOfItem.forEach((cluster, index) => {

@@ -9,7 +9,7 @@ export interface FetchedModelFiles {
 }
 
 /**
- * Downloads a model directory served over HTTP (model.json, then every file it lists). Each
+ * Downloads a model directory served over HTTP (model.json unless given, then every file it lists). Each
  * body is read with a hard limit of the size the manifest declares: a server that sends more is
  * cut off and the download refused, whatever its Content-Length says. Verification of the
  * hashes is the caller's next step (`decodeModelFiles`).
@@ -20,15 +20,23 @@ export interface FetchedModelFiles {
  * const { manifest, files } = await fetchModelFiles('https://cdn.example.com/models/v3/');
  * ```
  */
-export async function fetchModelFiles(baseUrl: string, fetchImpl: typeof fetch = fetch): Promise<FetchedModelFiles> {
-  const manifestBytes = await fetchLimited(fetchImpl, `${baseUrl}${MODEL_FILES.manifest}`, 1 << 20, MODEL_FILES.manifest);
-  const manifest = parseManifest(new TextDecoder().decode(manifestBytes));
+export async function fetchModelFiles(baseUrl: string, fetchImpl: typeof fetch = fetch, manifest?: ModelManifest): Promise<FetchedModelFiles> {
+  const listed = manifest ?? (await fetchModelManifest(baseUrl, fetchImpl));
   const files = new Map<string, Uint8Array>();
-  for (const [name, entry] of Object.entries(manifest.files)) {
+  for (const [name, entry] of Object.entries(listed.files)) {
     if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new OndeckError('model-corrupt', { file: MODEL_FILES.manifest, reason: `file name "${name}" is not allowed` });
     files.set(name, await fetchLimited(fetchImpl, `${baseUrl}${name}`, entry.bytes, name));
   }
-  return { manifest, files };
+  return { manifest: listed, files };
+}
+
+/**
+ * Downloads and checks only model.json (at most 1 MiB), so a device can tell whether the model
+ * is newer than its own before spending bandwidth on the files.
+ */
+export async function fetchModelManifest(baseUrl: string, fetchImpl: typeof fetch = fetch): Promise<ModelManifest> {
+  const manifestBytes = await fetchLimited(fetchImpl, `${baseUrl}${MODEL_FILES.manifest}`, 1 << 20, MODEL_FILES.manifest);
+  return parseManifest(new TextDecoder().decode(manifestBytes));
 }
 
 async function fetchLimited(fetchImpl: typeof fetch, url: string, limit: number, name: string): Promise<Uint8Array> {
