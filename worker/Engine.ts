@@ -253,7 +253,9 @@ export class Engine implements EngineApi {
       selection: preference === 'auto' ? { ...selection, reason: 'js: answering while onnxruntime-web starts (upgrade to wasm pending)' } : selection,
     };
     this.interpreted = undefined;
-    if (previous && previous.selection.backend !== selection.backend) await previous.selection.backend.dispose().catch(() => undefined);
+    // Released in the background: an ORT dispose waits behind any session ORT is still creating,
+    // and the new version must not wait for that.
+    if (previous && previous.selection.backend !== selection.backend) void previous.selection.backend.dispose().catch(() => undefined);
     if (preference === 'auto') this.upgradeBackend(model, backendModel);
   }
 
@@ -273,7 +275,7 @@ export class Engine implements EngineApi {
           return;
         }
         this.serving = { model, engine: new RecommendationEngine(model, selection.backend), selection };
-        await serving.selection.backend.dispose().catch(() => undefined);
+        void serving.selection.backend.dispose().catch(() => undefined);
         this.emit({ type: 'update', status: await this.status() });
       })
       .catch((error: unknown) => this.reportError(error));

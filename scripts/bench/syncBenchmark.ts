@@ -20,7 +20,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { get } from 'node:http';
+import { createServer, get } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -28,6 +29,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
+import { startStaticServer } from '../../test/browser/support/startStaticServer';
+import { launchBrowserSession } from '../../test/browser/support/launchBrowserSession';
+import { callPageScenario, runPageScenario } from '../../test/browser/support/runPageScenario';
 import { trainAls } from '../../models/als/trainAls';
 import { writeModelDirectory } from '../../models/artifact/modelDirectory';
 import { generateSyntheticDataset } from '../../models/data/synth';
@@ -58,9 +62,72 @@ export interface BrowserApplyTiming {
  * `manifest.deltas.at(-1).fromVersion`) in real browsers and report the timings. Returning an
  * empty list keeps the Node measurement as `applyMs`.
  */
-async function measureBrowserApply(context: { cdnDirectory: string; manifest: SyncManifest; quick: boolean }): Promise<BrowserApplyTiming[]> {
-  void context;
-  return [];
+async function measureBrowserApply(context: { cdnDirectory: string; manifest: SyncManifest; publicKey: string; quick: boolean }): Promise<BrowserApplyTiming[]> {
+  // The publish directory is served with manifest.json pinned to v1's signed manifest until the
+  // device holds v1; then the real (v2) manifest is released and sync() is timed: manifest,
+  // signature, delta download from loopback, SHA-256, applyDelta, decode, IndexedDB commit, switch.
+  let pinVersionOne = true;
+  const cdn = createServer((request, response) => {
+    response.setHeader('Access-Control-Allow-Origin', '*');
+    response.setHeader('Access-Control-Expose-Headers', 'ETag, Content-Length, Content-Range');
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Allow-Headers': 'If-None-Match, Range' });
+      response.end();
+      return;
+    }
+    const path = decodeURIComponent((request.url ?? '/').split('?')[0]);
+    const file = path === '/manifest.json' && pinVersionOne ? '/versions/1.json' : path;
+    const absolute = resolve(context.cdnDirectory, `.${file}`);
+    if (!absolute.startsWith(resolve(context.cdnDirectory))) {
+      response.writeHead(403).end();
+      return;
+    }
+    readFile(absolute).then(
+      (body) => response.writeHead(200, { 'Content-Length': body.byteLength, 'Cache-Control': 'no-store' }).end(body),
+      () => response.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((done) => cdn.listen(0, '127.0.0.1', done));
+  const syncUrl = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}/`;
+  const pages = await startStaticServer({ mounts: { '/dist/': join(root, 'dist/browser'), '/pages/': join(root, 'test/browser/pages') } });
+  const timings: BrowserApplyTiming[] = [];
+  try {
+    for (const engine of ['chromium', 'wpe'] as const) {
+      pinVersionOne = true;
+      const session = await launchBrowserSession(engine);
+      try {
+        const started = await runPageScenario<{ status?: { modelVersion?: number }; error?: string; message?: string }>(session, `${pages.origin}/pages/sync.html`, {
+          op: 'start',
+          syncUrl,
+          publicKey: context.publicKey,
+          syncIntervalMs: 0,
+          backend: 'auto',
+          databaseName: `ondeck-sync-bench-${engine}`,
+        });
+        if (started.error || started.status?.modelVersion !== 1) throw new Error(`${engine}: the device did not start on v1 (${started.message ?? JSON.stringify(started.status)})`);
+        // A daily update reaches a device that has long settled: wait until its background backend
+        // choice is done (ORT's session build occupies the worker thread for a moment after start).
+        for (let waited = 0; waited < 30_000; waited += 100) {
+          const settled = await callPageScenario<{ backendAttempts: { backend: string }[] }>(session, { op: 'status' });
+          if (settled.backendAttempts.some((attempt) => attempt.backend === 'wasm')) break;
+          await new Promise((done) => setTimeout(done, 100));
+        }
+        pinVersionOne = false;
+        const synced = await callPageScenario<{ milliseconds?: number; error?: string; message?: string }>(session, { op: 'sync' });
+        if (synced.error || synced.milliseconds === undefined) throw new Error(`${engine}: sync to v${context.manifest.version} failed: ${synced.message}`);
+        const status = await callPageScenario<{ modelVersion?: number }>(session, { op: 'status' });
+        // The device verified every file of v2 against v2's model.json (SHA-256) before storing
+        // it, so reaching that version means its files are byte-identical to v2's snapshot.
+        timings.push({ engine, applyMs: synced.milliseconds, identical: status.modelVersion === context.manifest.version });
+      } finally {
+        await session.close();
+      }
+    }
+  } finally {
+    await pages.close();
+    await new Promise((done) => cdn.close(done));
+  }
+  return timings;
 }
 
 async function main(): Promise<void> {
@@ -125,7 +192,7 @@ async function main(): Promise<void> {
     const identical = [...snapshotFiles].every(([name, bytes]) => sha256(bytes) === sha256(applied.get(name) ?? new Uint8Array())) && applied.size === snapshotFiles.size;
     const applyMsNode = median(applyTimes);
     log(`apply in Node (gunzip + applyDelta + SHA-256 of the result), median of ${applyTimes.length}: ${applyMsNode.toFixed(0)} ms; identical to the v2 snapshot: ${identical}`);
-    const browser = await measureBrowserApply({ cdnDirectory: published.cdn, manifest, quick });
+    const browser = await measureBrowserApply({ cdnDirectory: published.cdn, manifest, publicKey: keys.publicKeyBase64, quick });
     for (const timing of browser) log(`apply in ${timing.engine}: ${timing.applyMs.toFixed(0)} ms; identical: ${timing.identical}`);
 
     // 3. Basis stability under retraining.
