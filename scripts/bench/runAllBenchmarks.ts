@@ -100,7 +100,9 @@ function extractScaling(device: Record<string, unknown>): { name: string; points
   const scaling = device.scaling as { items: number; [series: string]: number }[] | undefined;
   if (!Array.isArray(scaling)) return [];
   const names = [...new Set(scaling.flatMap((row) => Object.keys(row).filter((key) => key !== 'items' && typeof row[key] === 'number')))];
-  return names.map((name) => ({ name, points: scaling.filter((row) => typeof row[name] === 'number').map((row) => ({ x: row.items, y: row[name] })) }));
+  // 'chromiumWasmP50Ms' → 'chromium wasm': the legend speaks of engines and backends, not JSON keys.
+  const label = (key: string): string => key.replace(/P50Ms$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return names.map((name) => ({ name: label(name), points: scaling.filter((row) => typeof row[name] === 'number').map((row) => ({ x: row.items, y: row[name] })) }));
 }
 
 main().catch((error: unknown) => {

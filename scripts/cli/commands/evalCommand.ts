@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { evaluateStrongGeneralization, type EvaluationCandidate, type ModelEvaluation } from '../../../models/evaluation/evaluateStrongGeneralization';
 import { alsCandidate } from '../../../models/evaluation/alsCandidate';
@@ -91,7 +91,7 @@ export function registerEvalCommand(program: Command): void {
 function chartOf(results: readonly ModelEvaluation[], data: string): string {
   return drawRecallChart(
     results.map((result) => ({ name: result.name, points: result.recallCurve.map((point) => ({ k: point.k, recall: point.recall })) })),
-    { title: `Recall@K, strong generalization — ${data}` },
+    { title: `Recall@K — ${basename(data.replace(/[/\\]+$/, ''))}` },
   );
 }
 
