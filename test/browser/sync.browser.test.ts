@@ -242,6 +242,8 @@ describe.each(['chromium', 'wpe'] as const)('signed sync in %s', (engine) => {
     expect(during.sync?.running).toBe(true);
     await expectStillServing(1);
     expect((await step<PageEvent | null>({ op: 'waitForEvent', event: 'progress', phase: 'downloading' }))?.total).toBe(snapshot.bytes);
+    // The prefix is persisted every 250 ms on a slow link; give the last IndexedDB write time to commit.
+    await new Promise((resolve) => setTimeout(resolve, 600));
 
     await session.reload();
     server.clearFaults();
