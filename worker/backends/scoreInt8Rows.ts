@@ -58,3 +58,32 @@ export function scoreInt8Rows(factors: QuantizedFactors, userVector: Float32Arra
     base += dims;
   }
 }
+
+/**
+ * One row of {@link scoreInt8Rows}, `scale_row × (values_row · userVector)` in float64, summed in
+ * exactly the order that function sums that row (paired rows; the last row of an odd-sized table
+ * in plain order), so `Math.fround` of it is bit for bit the score {@link scoreInt8Rows} writes:
+ * the screened top-K rescores with it and ranks identically, ties included.
+ *
+ * @example
+ * ```ts
+ * const score = Math.fround(scoreInt8Row(factors, userVector, 42));
+ * ```
+ */
+export function scoreInt8Row(factors: QuantizedFactors, userVector: Float32Array, row: number): number {
+  const { rows, dims, values, scales } = factors;
+  const base = row * dims;
+  let even = 0;
+  let d = 0;
+  if (row === rows - 1 && (rows & 1) === 1) {
+    for (; d < dims; d++) even += values[base + d] * userVector[d];
+    return even * scales[row];
+  }
+  let odd = 0;
+  for (const dimsByFour = dims - (dims & 3); d < dimsByFour; d += 4) {
+    even += values[base + d] * userVector[d] + values[base + d + 2] * userVector[d + 2];
+    odd += values[base + d + 1] * userVector[d + 1] + values[base + d + 3] * userVector[d + 3];
+  }
+  for (; d < dims; d++) even += values[base + d] * userVector[d];
+  return (even + odd) * scales[row];
+}
