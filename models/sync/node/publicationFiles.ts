@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import { OndeckError } from '../../errors/OndeckError';
 import { decodeSnapshotBlob } from '../snapshotBlob';
 import type { BlobReference, SignedManifest, SyncManifest } from '../SyncManifest';
 import { verifySignedManifest } from './manifestSigning';
+import { pathExists } from './pathExists';
 
 /**
  * Layout of a publish directory (docs/sync.md): what devices fetch (`manifest.json`, with
@@ -51,7 +52,7 @@ export async function writeBlob(directory: string, raw: Uint8Array, kind: 'snaps
   const sha256 = createHash('sha256').update(compressed).digest('hex');
   const path = `${PUBLICATION_PATHS.blobs}/${sha256}.${kind}`;
   const absolute = join(directory, path);
-  if (!(await exists(absolute))) await writeFileAtomically(absolute, compressed);
+  if (!(await pathExists(absolute))) await writeFileAtomically(absolute, compressed);
   return { path, sha256, bytes: compressed.byteLength, encoding: 'gzip', decodedBytes: raw.byteLength };
 }
 
@@ -129,13 +130,4 @@ export async function writeSignedManifest(directory: string, envelope: SignedMan
   await writeFileAtomically(`${manifestPath}.gz`, gzipSync(text, { level: 9 }));
   await writeFileAtomically(`${manifestPath}.br`, brotliCompressSync(text, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }));
   await writeFileAtomically(manifestPath, text);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

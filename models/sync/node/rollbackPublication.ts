@@ -1,9 +1,9 @@
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OndeckError } from '../../errors/OndeckError';
 import type { SyncManifest } from '../SyncManifest';
 import { publicKeyOf, signManifest } from './manifestSigning';
 import { listPublishedVersions, readPublishedManifest, readVersionManifest, writeSignedManifest } from './publicationFiles';
+import { pathExists } from './pathExists';
 
 /** Options of {@link rollbackPublication}. */
 export interface RollbackOptions {
@@ -38,13 +38,13 @@ export async function rollbackPublication(options: RollbackOptions): Promise<Syn
   const newest = Math.max(current.version, current.rollbackFrom ?? 0, ...(await listPublishedVersions(outDirectory)));
   if (!(version < newest)) throw new OndeckError('invalid-argument', { name: 'rollback', reason: `version ${version} is not older than the newest published version ${newest}` });
   const target = await readVersionManifest(outDirectory, version, publicKeyBase64);
-  if (!(await exists(join(outDirectory, target.snapshot.path)))) {
+  if (!(await pathExists(join(outDirectory, target.snapshot.path)))) {
     throw new OndeckError('invalid-argument', { name: 'rollback', reason: `the snapshot of version ${version} was pruned` });
   }
   // Keep the newest run of deltas whose blobs are all still there (the chain must end at N).
   const deltas = [...target.deltas];
   for (let index = deltas.length - 1; index >= 0; index--) {
-    if (!(await exists(join(outDirectory, deltas[index].path)))) {
+    if (!(await pathExists(join(outDirectory, deltas[index].path)))) {
       deltas.splice(0, index + 1);
       break;
     }
@@ -58,13 +58,4 @@ export async function rollbackPublication(options: RollbackOptions): Promise<Syn
   };
   await writeSignedManifest(outDirectory, signManifest(manifest, privateKeyPem), version, false);
   return manifest;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

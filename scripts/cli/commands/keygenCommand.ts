@@ -1,8 +1,9 @@
-import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { OndeckError } from '../../../models/errors/OndeckError';
 import { generateSigningKeyPair } from '../../../models/sync/node/manifestSigning';
+import { pathExists } from '../../../models/sync/node/pathExists';
 
 /** File names `ondeck keygen` writes (docs/sync.md). */
 export const KEY_FILES = Object.freeze({ privateKey: 'ondeck-signing-key.pem', publicKey: 'ondeck-public-key.txt' });
@@ -21,7 +22,7 @@ export function registerKeygenCommand(program: Command): void {
     .option('--force', 'replace an existing key pair (devices configured with the old public key stop accepting updates)')
     .action(async (flags: KeygenFlags) => {
       const privatePath = join(flags.out, KEY_FILES.privateKey);
-      if (!flags.force && (await exists(privatePath))) {
+      if (!flags.force && (await pathExists(privatePath))) {
         throw new OndeckError('invalid-argument', { name: '--out', reason: `${privatePath} exists; pass --force to replace it` });
       }
       const keys = generateSigningKeyPair();
@@ -32,13 +33,4 @@ export function registerKeygenCommand(program: Command): void {
       await writeFile(join(flags.out, KEY_FILES.publicKey), `${keys.publicKeyBase64}\n`);
       process.stdout.write(`${JSON.stringify({ publicKey: keys.publicKeyBase64, keyId: keys.keyId, privateKeyFile: privatePath })}\n`);
     });
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
