@@ -93,18 +93,28 @@ export function validateCatalogColumns(value: unknown, itemCount: number, dims: 
     else if (column.length !== itemCount) fail(`column "${name}" has ${column.length} rows, expected ${itemCount}`);
   }
   if (!Array.isArray(catalog.genreNames)) fail('genreNames is missing');
+  // Plain loops: this runs once per model load or update, cold, on 100k-row columns.
   const ids = catalog.ids as unknown[];
-  if (!ids.every((id) => typeof id === 'string')) fail('ids must be strings');
+  for (let row = 0; row < ids.length; row++) if (typeof ids[row] !== 'string') fail('ids must be strings');
   if (new Set(ids).size !== ids.length) fail('ids are not unique');
   const genreCount = (catalog.genreNames as unknown[]).length;
-  (catalog.genres as unknown[]).forEach((list, row) => {
-    if (!Array.isArray(list) || !list.every((g) => Number.isInteger(g) && g >= 0 && g < genreCount)) fail(`genres of row ${row} out of range`);
-  });
+  const genres = catalog.genres as unknown[];
+  for (let row = 0; row < genres.length; row++) {
+    const list = genres[row];
+    if (!Array.isArray(list)) fail(`genres of row ${row} out of range`);
+    for (let i = 0; i < (list as unknown[]).length; i++) {
+      const genre = (list as unknown[])[i];
+      if (!(Number.isInteger(genre) && (genre as number) >= 0 && (genre as number) < genreCount)) fail(`genres of row ${row} out of range`);
+    }
+  }
   const clusters = catalog.clusters as TasteClusters | undefined;
   if (!clusters || !Array.isArray(clusters.names) || !Array.isArray(clusters.centroids)) return fail('clusters missing');
   if (clusters.centroids.length !== clusters.names.length * dims) fail(`cluster centroids must be ${clusters.names.length} × ${dims}`);
-  (catalog.clusterOfItem as unknown[]).forEach((cluster, row) => {
-    if (!(Number.isInteger(cluster) && (cluster as number) >= -1 && (cluster as number) < clusters.names.length)) fail(`cluster of row ${row} out of range`);
-  });
+  const clusterCount = clusters.names.length;
+  const clusterOfItem = catalog.clusterOfItem as unknown[];
+  for (let row = 0; row < clusterOfItem.length; row++) {
+    const cluster = clusterOfItem[row];
+    if (!(Number.isInteger(cluster) && (cluster as number) >= -1 && (cluster as number) < clusterCount)) fail(`cluster of row ${row} out of range`);
+  }
   return catalog as unknown as CatalogColumns;
 }

@@ -1,10 +1,11 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { CatalogColumns, TasteClusters } from '../artifact/CatalogColumns';
 import { encodeFactorsFile } from '../artifact/factorsFile';
-import { MODEL_FILES } from '../artifact/ModelManifest';
+import { MODEL_FILES, type ModelManifest } from '../artifact/ModelManifest';
+import { parseManifest } from '../artifact/parseManifest';
 import { OndeckError } from '../errors/OndeckError';
 import { buildScoringGraph } from '../onnx/buildScoringGraph';
-import { decodeModelTables } from './decodeModelTables';
+import { decodeModelTables, type ModelTables } from './decodeModelTables';
 import { DELTA_FORMAT_VERSION, DELTA_HEADER_BYTES, DELTA_MAGIC, type CatalogChanges } from './deltaFormat';
 import { CATALOG_ROW_COLUMNS, encodeCatalogJson, type CatalogRowColumn } from './encodeCatalogJson';
 
@@ -12,9 +13,9 @@ import { CATALOG_ROW_COLUMNS, encodeCatalogJson, type CatalogRowColumn } from '.
  * Applies a delta blob (decompressed) to version A's model files and returns version B's four
  * files, byte for byte what B's snapshot holds: model.json verbatim from the delta, factors.bin
  * from A's surviving rows plus the shipped rows and Gramian, catalog.json from A's columns plus the
- * shipped cells, and scoring.onnx rebuilt from the new factors. Platform-neutral and synchronous;
- * the device runs it in its worker, then verifies the result with `decodeModelFiles` (every file's
- * SHA-256 against B's model.json) before storing it.
+ * shipped cells, and scoring.onnx rebuilt from the new factors. Platform-neutral and synchronous.
+ * It decodes A's files first; a device that already holds A decoded calls
+ * {@link applyDeltaToTables} instead and skips that work.
  *
  * A's files are not modified. The delta names the SHA-256 of the model.json it applies to, so a
  * delta for another base is refused before anything is built.
@@ -28,6 +29,45 @@ import { CATALOG_ROW_COLUMNS, encodeCatalogJson, type CatalogRowColumn } from '.
  * ```
  */
 export function applyDelta(baseFiles: ReadonlyMap<string, Uint8Array>, delta: Uint8Array): Map<string, Uint8Array> {
+  const next = applyDeltaToTables(decodeModelTables(baseFiles, 'base model'), delta);
+  return new Map<string, Uint8Array>([[MODEL_FILES.manifest, next.manifestBytes], ...encodeTableFiles(next)]);
+}
+
+/**
+ * The files of decoded tables other than model.json (factors.bin, catalog.json, scoring.onnx), in
+ * the order a snapshot holds them, encoded exactly as the cloud encodes them.
+ *
+ * @example
+ * ```ts
+ * const files = encodeTableFiles(applyDeltaToTables(base, delta));
+ * ```
+ */
+export function encodeTableFiles(tables: ModelTables): Map<string, Uint8Array> {
+  return new Map<string, Uint8Array>([
+    [MODEL_FILES.factors, encodeFactorsFile({ factors: tables.factors, gramian: tables.gramian })],
+    [MODEL_FILES.catalog, encodeCatalogJson(tables.catalog)],
+    [MODEL_FILES.scoringGraph, buildScoringGraph(tables.factors)],
+  ]);
+}
+
+/**
+ * Applies a delta blob (decompressed) to version A's decoded tables and returns B's: its
+ * model.json (bytes verbatim from the delta, and parsed), the int8 factors (A's surviving rows
+ * plus the shipped ones), the Gramian and the catalog columns (A's plus the shipped cells). Costs
+ * a copy of the factor table and of the catalog columns; nothing is parsed or encoded but the
+ * delta itself. `base` is not modified (B may share the arrays a delta leaves as they were, such as the clusters; treat both as immutable).
+ *
+ * Nothing here proves B's files: encode them ({@link encodeTableFiles}) and check them against
+ * B's model.json before serving, as the device does.
+ *
+ * @throws OndeckError `sync-delta-invalid` for a malformed delta, one made for another base, or
+ *   one whose model.json disagrees with its rows.
+ * @example
+ * ```ts
+ * const next = applyDeltaToTables(servingTables, await decompress(deltaBlob));
+ * ```
+ */
+export function applyDeltaToTables(base: ModelTables, delta: Uint8Array): ModelTables {
   const fail = (reason: string): never => {
     throw new OndeckError('sync-delta-invalid', { blob: 'delta', reason });
   };
@@ -51,14 +91,20 @@ export function applyDelta(baseFiles: ReadonlyMap<string, Uint8Array>, delta: Ui
   if (removedCount > baseRows) fail(`removes ${removedCount} of ${baseRows} rows`);
   if (upsertCount > nextRows) fail(`upserts ${upsertCount} of ${nextRows} rows`);
 
-  const base = decodeModelTables(baseFiles, 'base model');
   if (!equalBytes(sha256(base.manifestBytes), delta.subarray(32, 64))) fail('it was made for another base version (model.json hash differs)');
   if (base.factors.dims !== dims || base.factors.rows !== baseRows) {
     fail(`it expects a ${baseRows} × ${dims} base, the stored model is ${base.factors.rows} × ${base.factors.dims}`);
   }
 
   let offset = DELTA_HEADER_BYTES;
-  const nextManifest = delta.slice(offset, offset + manifestBytes);
+  const nextManifestBytes = delta.slice(offset, offset + manifestBytes);
+  let nextManifest: ModelManifest;
+  try {
+    nextManifest = parseManifest(new TextDecoder().decode(nextManifestBytes));
+  } catch (error) {
+    return fail(`its model.json does not parse (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (nextManifest.itemCount !== nextRows || nextManifest.dims !== dims) fail(`its model.json says ${nextManifest.itemCount} × ${nextManifest.dims}, its rows ${nextRows} × ${dims}`);
   offset += manifestBytes;
   let changes: CatalogChanges;
   try {
@@ -89,20 +135,13 @@ export function applyDelta(baseFiles: ReadonlyMap<string, Uint8Array>, delta: Ui
   if (newRowsShipped !== nextRows - survivors) fail(`${nextRows - survivors} new rows, ${newRowsShipped} shipped`);
 
   // Factors: A's survivors in A's order, then the shipped rows over them.
+  const runs = survivorRuns(baseRows, removed);
   const values = new Int8Array(nextRows * dims);
   const scales = new Float32Array(nextRows);
-  const survivorOfBase = new Int32Array(survivors);
-  let target = 0;
-  let removedIndex = 0;
-  for (let row = 0; row < baseRows; row++) {
-    if (removedIndex < removed.length && removed[removedIndex] === row) {
-      removedIndex++;
-      continue;
-    }
-    survivorOfBase[target++] = row;
-  }
-  copySurvivorRows(base.factors.values, values, survivorOfBase, dims);
-  for (let row = 0; row < survivors; row++) scales[row] = base.factors.scales[survivorOfBase[row]];
+  forEachRun(runs, (from, to, at) => {
+    values.set(base.factors.values.subarray(from * dims, to * dims), at * dims);
+    scales.set(base.factors.scales.subarray(from, to), at);
+  });
   for (const row of upserts) {
     const scale = view.getFloat32(offset, true);
     offset += 4;
@@ -118,29 +157,36 @@ export function applyDelta(baseFiles: ReadonlyMap<string, Uint8Array>, delta: Ui
   upserts.forEach((row, index) => values.set(shippedValues.subarray(index * dims, (index + 1) * dims), row * dims));
   const factors = { rows: nextRows, dims, values, scales };
 
-  const catalog = patchCatalog(base.catalog, survivorOfBase, nextRows, changes, fail);
-  return new Map<string, Uint8Array>([
-    [MODEL_FILES.manifest, nextManifest],
-    [MODEL_FILES.factors, encodeFactorsFile({ factors, gramian })],
-    [MODEL_FILES.catalog, encodeCatalogJson(catalog)],
-    [MODEL_FILES.scoringGraph, buildScoringGraph(factors)],
-  ]);
+  const catalog = patchCatalog(base.catalog, runs, survivors, nextRows, changes, fail);
+  return { manifestBytes: nextManifestBytes, manifest: nextManifest, factors, gramian, catalog };
 }
 
-/** Copies the surviving rows, one contiguous run at a time (most rows survive). */
-function copySurvivorRows(from: Int8Array, to: Int8Array, survivorOfBase: Int32Array, dims: number): void {
-  let start = 0;
-  while (start < survivorOfBase.length) {
-    let end = start + 1;
-    while (end < survivorOfBase.length && survivorOfBase[end] === survivorOfBase[end - 1] + 1) end++;
-    to.set(from.subarray(survivorOfBase[start] * dims, (survivorOfBase[end - 1] + 1) * dims), start * dims);
-    start = end;
-  }
+/**
+ * The surviving rows of A as runs of consecutive rows: `[from, to, at]` triples, A's rows
+ * `from..to-1` landing at B's rows `at..`. Most rows survive, so there are about as many runs as
+ * removed rows, and everything below copies whole runs with native copies (typed-array `set`,
+ * array `slice`): this code runs once per update, cold, where per-row loops stay slow.
+ */
+function survivorRuns(baseRows: number, removed: Int32Array): Int32Array {
+  const runs: number[] = [];
+  let from = 0;
+  // Before the run that ends at removed[index], exactly `index` rows were removed.
+  removed.forEach((row, index) => {
+    if (row > from) runs.push(from, row, from - index);
+    from = row + 1;
+  });
+  if (from < baseRows) runs.push(from, baseRows, from - removed.length);
+  return Int32Array.from(runs);
+}
+
+function forEachRun(runs: Int32Array, copy: (from: number, to: number, at: number) => void): void {
+  for (let i = 0; i < runs.length; i += 3) copy(runs[i], runs[i + 1], runs[i + 2]);
 }
 
 function patchCatalog(
   base: CatalogColumns,
-  survivorOfBase: Int32Array,
+  runs: Int32Array,
+  survivors: number,
   nextRows: number,
   changes: CatalogChanges,
   fail: (reason: string) => never,
@@ -148,12 +194,15 @@ function patchCatalog(
   if (typeof changes !== 'object' || changes === null || !Array.isArray(changes.genreNamesAdded) || typeof changes.columns !== 'object' || changes.columns === null) {
     fail('catalog changes are malformed');
   }
-  const survivors = survivorOfBase.length;
   const columns = {} as Record<CatalogRowColumn, unknown[]>;
   for (const name of CATALOG_ROW_COLUMNS) {
     const baseColumn = base[name] as readonly unknown[];
-    const column = new Array<unknown>(nextRows);
-    for (let row = 0; row < survivors; row++) column[row] = baseColumn[survivorOfBase[row]];
+    const pieces: (readonly unknown[])[] = [];
+    forEachRun(runs, (from, to) => pieces.push(baseColumn.slice(from, to)));
+    // concat joins the pieces one level deep (a genre list stays one element); the new rows at
+    // the end are then all filled by the patch (checked below).
+    const column = ([] as unknown[]).concat(...pieces);
+    column.length = nextRows;
     const patch = changes.columns[name];
     let filledNewRows = 0;
     if (patch !== undefined) {
