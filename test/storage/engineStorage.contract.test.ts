@@ -115,6 +115,44 @@ describe.each(storageFactories)('EngineStorage contract: %s', (_name, createStor
     await expectInvalidArgument(store.saveModel({ ...model, manifest: { ...model.manifest, modelVersion: 1.5 } }));
   });
 
+  it('journals a version as its base plus deltas, then a whole save of it replaces both', async () => {
+    const store = await open();
+    const base = testModel(5, { 'a.bin': 3 * CHUNK_BYTES + 1, 'b.bin': 4 });
+    await store.saveModel(base);
+    const deltas = [new Uint8Array([1, 2, 3]), new Uint8Array(2 * CHUNK_BYTES + 3).fill(9)];
+    const next = testModel(6, { 'a.bin': 2 });
+    await store.saveModelDelta({ manifest: next.manifest, baseVersion: 5, deltas, storedAt: next.storedAt });
+    deltas[0].fill(0);
+    let loaded = await store.loadCurrentModel();
+    expect(loaded!.manifest).toEqual(next.manifest);
+    expect(loaded!.storedAt).toBe(next.storedAt);
+    expect(sameFiles(loaded!.files, base.files)).toBe(true);
+    expect(loaded!.deltas!.map((bytes) => Array.from(bytes))).toEqual([[1, 2, 3], Array.from(new Uint8Array(2 * CHUNK_BYTES + 3).fill(9))]);
+    // The journaled version is not a base for another delta: it must be stored whole first.
+    await expectInvalidArgument(store.saveModelDelta({ manifest: testModel(7, {}).manifest, baseVersion: 6, deltas: [new Uint8Array(1)], storedAt: 1 }));
+    await store.saveModel(next);
+    loaded = await store.loadCurrentModel();
+    expect(loaded!.deltas).toBeUndefined();
+    expect(sameFiles(loaded!.files, next.files)).toBe(true);
+    await store.saveModelDelta({ manifest: testModel(7, {}).manifest, baseVersion: 6, deltas: [new Uint8Array(1)], storedAt: 1 });
+    expect((await store.loadCurrentModel())!.manifest.modelVersion).toBe(7);
+  });
+
+  it('refuses a delta whose base is not the current version, and bad delta arguments', async () => {
+    const store = await open();
+    const delta = { manifest: testModel(2, {}).manifest, baseVersion: 1, deltas: [new Uint8Array(4)], storedAt: 1 };
+    await expectInvalidArgument(store.saveModelDelta(delta));
+    await store.saveModel(testModel(3, { 'a.bin': 1 }));
+    await expectInvalidArgument(store.saveModelDelta(delta));
+    await store.saveModel(testModel(1, { 'a.bin': 1 }));
+    await expectInvalidArgument(store.saveModelDelta({ ...delta, deltas: [] }));
+    await expectInvalidArgument(store.saveModelDelta({ ...delta, baseVersion: 2 }));
+    const loaded = await store.loadCurrentModel();
+    expect(loaded!.manifest.modelVersion).toBe(1);
+    expect(loaded!.deltas).toBeUndefined();
+    await expectInvalidArgument(store.saveModel({ ...testModel(2, {}), deltas: [new Uint8Array(1)] }));
+  });
+
   it('stores state values by key and reserves the model pointer key', async () => {
     const store = await open();
     expect(await store.getState('lastSync')).toBeUndefined();

@@ -98,6 +98,57 @@ describe('createIndexedDbStorage', () => {
     expect(state.chunkKeys).toEqual([[2, 'b.bin', 0]]);
   });
 
+  it('keeps a journaled version\'s base until the version is saved whole, then keeps only that', async () => {
+    const indexedDB = freshIndexedDb();
+    const storage = await open(indexedDB);
+    await storage.saveModel(testModel(1, { 'a.bin': 9 }));
+    await storage.saveModel(testModel(2, { 'a.bin': 20 }));
+    await storage.saveModelDelta({ manifest: testModel(3, {}).manifest, baseVersion: 2, deltas: [new Uint8Array(10), new Uint8Array(3)], storedAt: 3 });
+    let state = await inspect(indexedDB);
+    expect(state.pointer).toBe(3);
+    expect(state.models.map((m) => [m.version, m.baseVersion])).toEqual([
+      [2, undefined],
+      [3, 2],
+    ]);
+    expect(state.chunkKeys).toEqual([
+      [2, 'a.bin', 0],
+      [2, 'a.bin', 1],
+      [2, 'a.bin', 2],
+      [3, 'delta:0', 0],
+      [3, 'delta:0', 1],
+      [3, 'delta:1', 0],
+    ]);
+    await storage.saveModel(testModel(3, { 'a.bin': 4 }));
+    state = await inspect(indexedDB);
+    expect(state.models.map((m) => [m.version, m.baseVersion])).toEqual([[3, undefined]]);
+    expect(state.chunkKeys).toEqual([[3, 'a.bin', 0]]);
+  });
+
+  it('a journal write that fails (second delta chunk) leaves the base current and whole', async () => {
+    const indexedDB = freshIndexedDb();
+    const storage = await open(indexedDB);
+    const previous = testModel(1, { 'factors.bin': 20 });
+    await storage.saveModel(previous);
+    const before = await inspect(indexedDB);
+    const originalPut = FakeObjectStore.prototype.put;
+    let chunkPuts = 0;
+    vi.spyOn(FakeObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      if (this.name === 'modelChunks' && ++chunkPuts === 2) throw new DOMException('simulated quota', 'QuotaExceededError');
+      return originalPut.call(this, value, key);
+    });
+    const failure = await storage.saveModelDelta({ manifest: testModel(2, {}).manifest, baseVersion: 1, deltas: [new Uint8Array(12)], storedAt: 2 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    vi.restoreAllMocks();
+    expect((failure as DOMException).name).toBe('QuotaExceededError');
+    const loaded = await storage.loadCurrentModel();
+    expect(loaded!.manifest.modelVersion).toBe(1);
+    expect(loaded!.deltas).toBeUndefined();
+    expect(sameFiles(loaded!.files, previous.files)).toBe(true);
+    expect(await inspect(indexedDB)).toEqual(before);
+  });
+
   it('a save that throws mid-way (third chunk write) leaves the previous model current, complete and alone', async () => {
     const indexedDB = freshIndexedDb();
     const storage = await open(indexedDB);

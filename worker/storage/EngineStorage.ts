@@ -20,6 +20,31 @@ export interface StoredModel {
   readonly files: ReadonlyMap<string, Uint8Array>;
   /** When the device stored this version, ms since the epoch. */
   readonly storedAt: number;
+  /**
+   * Only on a version saved with {@link EngineStorage.saveModelDelta} and not yet rewritten as a
+   * whole: then `files` are the files of the version it derives from, and these delta blobs
+   * (decompressed, oldest first) turn them into the files of `manifest`.
+   */
+  readonly deltas?: readonly Uint8Array[];
+}
+
+/**
+ * A version journaled as "its base plus delta blobs": what {@link EngineStorage.saveModelDelta}
+ * writes. Cheap to commit (the deltas are a few hundred KB where the files are tens of MB).
+ *
+ * @example
+ * ```ts
+ * await storage.saveModelDelta({ manifest: v8, baseVersion: 7, deltas: [deltaBytes], storedAt: Date.now() });
+ * ```
+ */
+export interface StoredModelDelta {
+  /** model.json of the new version. */
+  readonly manifest: ModelManifest;
+  /** `modelVersion` of the stored version the deltas apply to; it must be the current one, stored whole. */
+  readonly baseVersion: number;
+  /** Delta blobs, decompressed, in the order they apply. */
+  readonly deltas: readonly Uint8Array[];
+  readonly storedAt: number;
 }
 
 /**
@@ -54,6 +79,17 @@ export interface EngineStorage {
    * versions' chunks (keep at most the current one; keeping one previous is fine).
    */
   saveModel(model: StoredModel): Promise<void>;
+  /**
+   * Atomic like {@link saveModel}, and small: makes `delta.manifest` the current version by
+   * storing only its delta blobs next to the current version, which becomes its base and is kept
+   * until a `saveModel` of the same or a later version replaces both. `loadCurrentModel` then
+   * returns the base's files with `deltas`. A reload between the two leaves a complete version
+   * either way: the journaled one, or the whole one after the rewrite.
+   *
+   * @throws OndeckError `invalid-argument` when `baseVersion` is not the current version or the
+   *   current version is itself journaled (rewrite it with `saveModel` first).
+   */
+  saveModelDelta(delta: StoredModelDelta): Promise<void>;
   getState<T>(key: string): Promise<T | undefined>;
   setState(key: string, value: unknown): Promise<void>;
   listProfiles(): Promise<Profile[]>;

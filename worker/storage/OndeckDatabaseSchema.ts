@@ -31,6 +31,11 @@ export interface StoredModelMeta {
   readonly manifest: ModelManifest;
   readonly files: readonly StoredFileMeta[];
   readonly storedAt: number;
+  /**
+   * Set on a version journaled by `saveModelDelta`: the whole version it derives from. Its `files`
+   * are then the delta blobs (named `delta:0`, `delta:1`, …), applied in that order to the base's.
+   */
+  readonly baseVersion?: number;
 }
 
 /** Value of the `history` store: one entry plus the profile it belongs to. */

@@ -1,6 +1,6 @@
 import { OndeckError } from '../../models/errors/OndeckError';
 import type { HistoryEntry, Profile } from '../../src/types';
-import type { StoredModel } from './EngineStorage';
+import type { StoredModel, StoredModelDelta } from './EngineStorage';
 
 /**
  * State key under which the IndexedDB storage keeps the "current model version" pointer (in the
@@ -109,4 +109,26 @@ export function checkStoredModel(model: StoredModel): void {
       throw new OndeckError('invalid-argument', { name: 'model', reason: `file ${String(fileName)} is not a Uint8Array` });
     }
   });
+  if (model.deltas !== undefined) {
+    throw new OndeckError('invalid-argument', { name: 'model', reason: 'a version made of a base and deltas is saved with saveModelDelta' });
+  }
+}
+
+/**
+ * Throws `invalid-argument` unless `delta` names a new version, an integer base version other than
+ * it, and at least one delta blob.
+ *
+ * @example
+ * ```ts
+ * checkStoredModelDelta({ manifest: v8, baseVersion: 7, deltas: [bytes], storedAt: Date.now() });
+ * ```
+ */
+export function checkStoredModelDelta(delta: StoredModelDelta): void {
+  const version = delta && delta.manifest ? delta.manifest.modelVersion : undefined;
+  const fail = (reason: string): never => {
+    throw new OndeckError('invalid-argument', { name: 'model delta', reason });
+  };
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) fail(`manifest.modelVersion must be a non-negative integer, got ${String(version)}`);
+  if (!Number.isInteger(delta.baseVersion) || delta.baseVersion < 0 || delta.baseVersion === version) fail(`baseVersion ${String(delta.baseVersion)} must be another stored version`);
+  if (!Array.isArray(delta.deltas) || delta.deltas.length === 0 || !delta.deltas.every((bytes) => bytes instanceof Uint8Array)) fail('deltas must be a non-empty array of Uint8Array');
 }

@@ -1,4 +1,4 @@
-import type { IDBPDatabase } from 'idb';
+import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { OndeckError } from '../../models/errors/OndeckError';
 import type { HistoryEntry, Profile } from '../../src/types';
 import {
@@ -9,9 +9,10 @@ import {
   checkProfileId,
   checkStateKey,
   checkStoredModel,
+  checkStoredModelDelta,
 } from './checkStorageArguments';
 import { errorName } from './describeError';
-import type { EngineStorage, StoredModel } from './EngineStorage';
+import type { EngineStorage, StoredModel, StoredModelDelta } from './EngineStorage';
 import {
   DEFAULT_CHUNK_BYTES,
   type HistoryKey,
@@ -67,6 +68,9 @@ export async function createIndexedDbStorage(options: IndexedDbStorageOptions): 
   const database = await openOndeckDatabase(options);
   return new IndexedDbStorage(database, chunkBytes);
 }
+
+/** The chunk store as a readwrite transaction over the model stores sees it. */
+type ChunkStore = IDBPObjectStore<OndeckDatabase, ['state', 'models', 'modelChunks'], 'modelChunks', 'readwrite'>;
 
 /** The parts of an idb transaction {@link runTransaction} needs. */
 interface TransactionHandle {
@@ -157,13 +161,25 @@ class IndexedDbStorage implements IndexedDbEngineStorage {
       if (typeof version !== 'number') {
         throw new OndeckError('model-corrupt', { reason: `current-version pointer is ${JSON.stringify(version)}` });
       }
-      const meta = await transaction.objectStore('models').get(version);
-      if (!meta) throw new OndeckError('model-corrupt', { reason: `no metadata for the current version ${version}` });
+      const models = transaction.objectStore('models');
       const chunkStore = transaction.objectStore('modelChunks');
-      const chunksOfFiles = await Promise.all(meta.files.map((file) => chunkStore.getAll(fileChunkRange(version, file.name))));
-      const files = new Map<string, Uint8Array>();
-      meta.files.forEach((file, index) => files.set(file.name, joinChunks(file, chunksOfFiles[index])));
-      return { manifest: meta.manifest, files, storedAt: meta.storedAt };
+      const meta = await models.get(version);
+      if (!meta) throw new OndeckError('model-corrupt', { reason: `no metadata for the current version ${version}` });
+      const readFiles = async (of: StoredModelMeta): Promise<Map<string, Uint8Array>> => {
+        const chunksOfFiles = await Promise.all(of.files.map((file) => chunkStore.getAll(fileChunkRange(of.version, file.name))));
+        const files = new Map<string, Uint8Array>();
+        of.files.forEach((file, index) => files.set(file.name, joinChunks(file, chunksOfFiles[index])));
+        return files;
+      };
+      if (meta.baseVersion === undefined) return { manifest: meta.manifest, files: await readFiles(meta), storedAt: meta.storedAt };
+      // Journaled: the base's files plus this version's delta blobs, in order.
+      const base = await models.get(meta.baseVersion);
+      if (!base || base.baseVersion !== undefined) {
+        throw new OndeckError('model-corrupt', { reason: `version ${version} derives from ${meta.baseVersion}, which is not stored whole` });
+      }
+      const [files, deltaFiles] = await Promise.all([readFiles(base), readFiles(meta)]);
+      const deltas = meta.files.map((file) => deltaFiles.get(file.name) as Uint8Array);
+      return { manifest: meta.manifest, files, deltas, storedAt: meta.storedAt };
     });
   }
 
@@ -188,22 +204,50 @@ class IndexedDbStorage implements IndexedDbEngineStorage {
       // Chunks of an earlier save under the same version number (a re-save, or a new lineage that
       // restarted numbering) must not survive past the new chunk counts.
       pending.push(chunkStore.delete(versionChunkRange(version)));
-      model.files.forEach((bytes, name) => {
-        for (let index = 0, start = 0; start < bytes.byteLength; index++, start += chunkBytes) {
-          // slice(), not subarray(): cloning a view would store its whole underlying buffer.
-          const data = bytes.slice(start, Math.min(start + chunkBytes, bytes.byteLength)).buffer;
-          pending.push(chunkStore.put({ data }, [version, name, index]));
-        }
-      });
+      model.files.forEach((bytes, name) => this.putChunks(chunkStore, pending, version, name, bytes));
     });
 
     // The new version is committed; now older versions can go. A failure here only leaves
     // garbage that the next save removes, so it must not fail the save.
-    await this.deleteNonCurrentVersions().catch(ignore);
+    await this.deleteUnreferencedVersions().catch(ignore);
   }
 
-  /** Deletes the metadata and chunks of every version except the one the pointer names. */
-  private async deleteNonCurrentVersions(): Promise<void> {
+  async saveModelDelta(delta: StoredModelDelta): Promise<void> {
+    checkStoredModelDelta(delta);
+    const version = delta.manifest.modelVersion;
+    const files: StoredFileMeta[] = delta.deltas.map((bytes, index) => ({ name: `delta:${index}`, bytes: bytes.byteLength, chunks: Math.ceil(bytes.byteLength / this.chunkBytes) }));
+    const meta: StoredModelMeta = { version, manifest: delta.manifest, files, storedAt: delta.storedAt, baseVersion: delta.baseVersion };
+    const transaction = this.database.transaction(['state', 'models', 'modelChunks'], 'readwrite');
+    await runTransaction(transaction, async (pending) => {
+      // The base is checked inside the writing transaction: no save can move the pointer between.
+      const current = await transaction.objectStore('state').get(CURRENT_MODEL_STATE_KEY);
+      const base = typeof current === 'number' ? await transaction.objectStore('models').get(current) : undefined;
+      if (current !== delta.baseVersion || !base || base.baseVersion !== undefined) {
+        throw new OndeckError('invalid-argument', { name: 'baseVersion', reason: `${delta.baseVersion} is not the current version stored whole (current: ${String(current)})` });
+      }
+      pending.push(transaction.objectStore('state').put(version, CURRENT_MODEL_STATE_KEY));
+      pending.push(transaction.objectStore('models').put(meta));
+      const chunkStore = transaction.objectStore('modelChunks');
+      pending.push(chunkStore.delete(versionChunkRange(version)));
+      delta.deltas.forEach((bytes, index) => this.putChunks(chunkStore, pending, version, `delta:${index}`, bytes));
+    });
+  }
+
+  /** Queues the chunk records of one file. */
+  private putChunks(chunkStore: ChunkStore, pending: Promise<unknown>[], version: number, name: string, bytes: Uint8Array): void {
+    const chunkBytes = this.chunkBytes;
+    for (let index = 0, start = 0; start < bytes.byteLength; index++, start += chunkBytes) {
+      // slice(), not subarray(): cloning a view would store its whole underlying buffer.
+      const data = bytes.slice(start, Math.min(start + chunkBytes, bytes.byteLength)).buffer;
+      pending.push(chunkStore.put({ data }, [version, name, index]));
+    }
+  }
+
+  /**
+   * Deletes the metadata and chunks of every version except the one the pointer names and, when
+   * that one is journaled, its base.
+   */
+  private async deleteUnreferencedVersions(): Promise<void> {
     const transaction = this.database.transaction(['state', 'models', 'modelChunks'], 'readwrite');
     await runTransaction(transaction, async (pending) => {
       // Read the pointer inside this transaction: a concurrent save may have moved it since.
@@ -211,10 +255,20 @@ class IndexedDbStorage implements IndexedDbEngineStorage {
       if (typeof current !== 'number') return;
       const models = transaction.objectStore('models');
       const chunks = transaction.objectStore('modelChunks');
-      pending.push(models.delete(IDBKeyRange.upperBound(current, true)));
-      pending.push(models.delete(IDBKeyRange.lowerBound(current, true)));
-      pending.push(chunks.delete(IDBKeyRange.upperBound([current], true)));
-      pending.push(chunks.delete(IDBKeyRange.lowerBound([current, []], true)));
+      const base = (await models.get(current))?.baseVersion;
+      const kept = (base === undefined ? [current] : [current, base]).sort((a, b) => a - b);
+      // Delete below the first kept version, between the two, and above the last. Chunk keys
+      // start with the version: [v] sorts before every chunk of v, [v, []] after all of them.
+      const first = kept[0];
+      const last = kept[kept.length - 1];
+      pending.push(models.delete(IDBKeyRange.upperBound(first, true)));
+      pending.push(chunks.delete(IDBKeyRange.upperBound([first], true)));
+      if (last !== first) {
+        pending.push(models.delete(IDBKeyRange.bound(first, last, true, true)));
+        pending.push(chunks.delete(IDBKeyRange.bound([first, []], [last], true, true)));
+      }
+      pending.push(models.delete(IDBKeyRange.lowerBound(last, true)));
+      pending.push(chunks.delete(IDBKeyRange.lowerBound([last, []], true)));
     });
   }
 

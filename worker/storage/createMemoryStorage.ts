@@ -1,3 +1,4 @@
+import { OndeckError } from '../../models/errors/OndeckError';
 import type { HistoryEntry, Profile } from '../../src/types';
 import {
   checkHistoryEntry,
@@ -6,8 +7,9 @@ import {
   checkProfileId,
   checkStateKey,
   checkStoredModel,
+  checkStoredModelDelta,
 } from './checkStorageArguments';
-import type { EngineStorage, StoredModel } from './EngineStorage';
+import type { EngineStorage, StoredModel, StoredModelDelta } from './EngineStorage';
 import type { StorageSnapshot } from './StorageSnapshot';
 
 /**
@@ -31,7 +33,7 @@ export function createMemoryStorage(initial?: StorageSnapshot): EngineStorage {
 function copyModel(model: StoredModel): StoredModel {
   const files = new Map<string, Uint8Array>();
   model.files.forEach((bytes, name) => files.set(name, bytes.slice()));
-  return { manifest: model.manifest, files, storedAt: model.storedAt };
+  return { manifest: model.manifest, files, storedAt: model.storedAt, ...(model.deltas ? { deltas: model.deltas.map((bytes) => bytes.slice()) } : {}) };
 }
 
 class MemoryStorage implements EngineStorage {
@@ -59,6 +61,16 @@ class MemoryStorage implements EngineStorage {
     checkStoredModel(model);
     // Replacing one reference is atomic, and the previous version is dropped with it.
     this.model = copyModel(model);
+  }
+
+  async saveModelDelta(delta: StoredModelDelta): Promise<void> {
+    checkStoredModelDelta(delta);
+    const current = this.model;
+    if (!current || current.deltas || current.manifest.modelVersion !== delta.baseVersion) {
+      throw new OndeckError('invalid-argument', { name: 'baseVersion', reason: `${delta.baseVersion} is not the current version stored whole` });
+    }
+    // The current files (already this storage's own copies) become the base.
+    this.model = { manifest: delta.manifest, files: current.files, deltas: delta.deltas.map((bytes) => bytes.slice()), storedAt: delta.storedAt };
   }
 
   async getState<T>(key: string): Promise<T | undefined> {

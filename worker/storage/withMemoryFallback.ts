@@ -3,7 +3,7 @@ import type { HistoryEntry, Profile } from '../../src/types';
 import type { IndexedDbEngineStorage } from './createIndexedDbStorage';
 import { createMemoryStorage } from './createMemoryStorage';
 import { describeError, errorName } from './describeError';
-import type { EngineStorage, StoredModel } from './EngineStorage';
+import type { EngineStorage, StoredModel, StoredModelDelta } from './EngineStorage';
 import { isQuotaExceededError } from './isQuotaExceededError';
 
 /** Options of {@link withMemoryFallback}. */
@@ -65,6 +65,10 @@ class FallbackStorage implements EngineStorage {
 
   saveModel(model: StoredModel): Promise<void> {
     return this.run('saveModel', (storage) => storage.saveModel(model));
+  }
+
+  saveModelDelta(delta: StoredModelDelta): Promise<void> {
+    return this.run('saveModelDelta', (storage) => storage.saveModelDelta(delta));
   }
 
   getState<T>(key: string): Promise<T | undefined> {
