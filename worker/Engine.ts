@@ -1,6 +1,6 @@
-import type { OndeckModel } from '../models/artifact/OndeckModel';
+import type { ServedModel } from './model/ServedModel';
 import { OndeckError, isOndeckError } from '../models/errors/OndeckError';
-import type { ModelManifest } from '../models/artifact/ModelManifest';
+import { MODEL_FILES, type ModelManifest } from '../models/artifact/ModelManifest';
 import type { HistoryEntry, Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, SyncResult, TrackEvent, TrackEventType } from '../src/types';
 import type { EngineApi, EngineEvent, EngineInitOptions } from './EngineApi';
 import { selectBackend, type BackendPreference, type BackendSelection, type SelectBackendOptions } from './backends/selectBackend';
@@ -8,16 +8,26 @@ import { loadOrtInClassicWorker } from './backends/loadOrtInClassicWorker';
 import { RecommendationEngine } from './engine/RecommendationEngine';
 import { historyToInteractions, type InterpretedHistory } from './engine/historyToInteractions';
 import { decodeModelFiles } from './model/decodeModelFiles';
+import { verifyAppliedTables } from './model/verifyAppliedTables';
+import { verifyModelFile } from './model/verifyModelFiles';
+import { buildScoringGraph } from '../models/onnx/buildScoringGraph';
 import { fetchModelFiles, fetchModelManifest } from './model/fetchModelFiles';
-import type { EngineStorage } from './storage/EngineStorage';
+import type { EngineStorage, StoredModel } from './storage/EngineStorage';
 import { openEngineStorage } from './storage/openEngineStorage';
 import { RECOMMENDER_DEFAULTS } from '../src/RecommenderOptions';
 import { createSyncController, type SyncController } from './sync/createSyncController';
+import type { DeltaUpdate } from './sync/ModelSync';
+import { applyDelta } from '../models/sync/applyDelta';
+import { parseManifest } from '../models/artifact/parseManifest';
 
 const DEFAULT_PROFILE: Profile = Object.freeze({ id: 'default', name: 'Default', createdAt: 0 });
 const TRACK_TYPES: readonly TrackEventType[] = ['play', 'progress', 'complete', 'like', 'dislike', 'hide'];
 const STATE_CURRENT_PROFILE = 'currentProfile';
 const STATE_LAST_SYNC = 'lastSync';
+/** How long after a model switch the background backend upgrade (ORT session build) starts. */
+const UPGRADE_AFTER_SWITCH_MS = 1000;
+/** How long after a delta install the journaled version is rewritten whole in storage. */
+const COMPACT_AFTER_SWITCH_MS = 2000;
 
 /**
  * The on-device engine: storage, profiles and history, the current model and its scoring
@@ -29,7 +39,7 @@ export class Engine implements EngineApi {
   private storage?: EngineStorage;
   private options: EngineInitOptions = {};
   private emit: (event: EngineEvent) => void = () => undefined;
-  private serving?: { model: OndeckModel; engine: RecommendationEngine; selection: BackendSelection };
+  private serving?: { model: ServedModel; engine: RecommendationEngine; selection: BackendSelection };
   private profile: Profile = DEFAULT_PROFILE;
   private history: HistoryEntry[] = [];
   private interpreted?: InterpretedHistory;
@@ -54,7 +64,9 @@ export class Engine implements EngineApi {
     });
     if (stored) {
       try {
-        await this.serve(await decodeModelFiles(stored.manifest, stored.files));
+        const { model, journalFiles } = await this.decodeStored(stored);
+        await this.serve(model);
+        if (journalFiles) this.compactLater(model, journalFiles);
       } catch (error) {
         // A corrupted stored model is reported and replaced by a fresh download below.
         this.reportError(error);
@@ -74,6 +86,13 @@ export class Engine implements EngineApi {
         },
         install: async (manifest, files) => {
           await this.install(manifest, files);
+        },
+        servingTables: () => {
+          const model = this.serving?.model;
+          return model?.manifestBytes && { manifestBytes: model.manifestBytes, manifest: model.manifest, factors: model.factors, gramian: model.gramian, catalog: model.catalog };
+        },
+        installDelta: async (update) => {
+          await this.installDelta(update);
         },
         onProgress: (progress) => this.emit({ type: 'progress', progress }),
         onError: (error) => this.reportError(error),
@@ -223,23 +242,101 @@ export class Engine implements EngineApi {
    * swaps it in. Until the swap, queries keep being answered by the previous version.
    */
   private install(manifest: ModelManifest, files: Map<string, Uint8Array>): Promise<RecommenderStatus> {
-    const run = async (): Promise<RecommenderStatus> => {
+    return this.queueSwitch(async () => {
       const model = await decodeModelFiles(manifest, files);
       await this.requireStorage().saveModel({ manifest, files, storedAt: Date.now() });
-      await this.serve(model);
-      this.lastSync = new Date().toISOString();
-      await this.requireStorage().setState(STATE_LAST_SYNC, this.lastSync);
-      const status = await this.status();
-      this.emit({ type: 'update', status });
+      return this.switchTo(model);
+    });
+  }
+
+  /**
+   * Installs a version rebuilt from the serving one by a delta chain. The rebuilt tables are
+   * proven against the version's model.json first (every file's SHA-256), then the version is
+   * journaled (the deltas, a few hundred KB, next to the stored base: one small transaction) and
+   * swapped in. Rewriting it whole, tens of MB, waits until after the switch
+   * ({@link compactLater}): until that commits, a reload rebuilds it from base and deltas.
+   */
+  private installDelta(update: DeltaUpdate): Promise<RecommenderStatus> {
+    return this.queueSwitch(async () => {
+      const { model, files } = await verifyAppliedTables(update.tables);
+      const storage = this.requireStorage();
+      const stored = { manifest: model.manifest, storedAt: Date.now() };
+      let journaled = true;
+      try {
+        await storage.saveModelDelta({ ...stored, baseVersion: update.baseVersion, deltas: update.deltas });
+      } catch (error) {
+        // The stored base is itself journaled (its rewrite has not happened yet): store whole.
+        if (!isOndeckError(error, 'invalid-argument')) throw error;
+        journaled = false;
+        await storage.saveModel({ ...stored, files });
+      }
+      const status = await this.switchTo(model);
+      if (journaled) this.compactLater(model, files);
       return status;
-    };
+    });
+  }
+
+  /** Runs model switches one at a time, in call order. */
+  private queueSwitch<T>(run: () => Promise<T>): Promise<T> {
     const result = this.switching.then(run, run);
     this.switching = result.catch(() => undefined);
     return result;
   }
 
+  /** Serves `model` (already stored), records the sync time and tells the page. */
+  private async switchTo(model: ServedModel): Promise<RecommenderStatus> {
+    // ORT's session for the new version is built a moment later: building it occupies this
+    // thread for a while, and the update, and the app's first queries on it, come first.
+    await this.serve(model, UPGRADE_AFTER_SWITCH_MS);
+    this.lastSync = new Date().toISOString();
+    await this.requireStorage().setState(STATE_LAST_SYNC, this.lastSync);
+    const status = await this.status();
+    this.emit({ type: 'update', status });
+    return status;
+  }
+
+  /**
+   * Rewrites a journaled version whole, {@link COMPACT_AFTER_SWITCH_MS} after the switch (so the
+   * bookkeeping writes that finish the update and the app's first queries on the new version are
+   * not queued behind a transaction of tens of MB), and only if it still serves. The storage then drops the base and the deltas.
+   */
+  private compactLater(model: ServedModel, files: Map<string, Uint8Array>): void {
+    setTimeout(() => {
+      void this.queueSwitch(async () => {
+        if (this.disposed || this.serving?.model !== model) return;
+        if (!files.has(MODEL_FILES.scoringGraph)) {
+          // Left out of the update (see ServedModel); proven against model.json before it is stored.
+          const graph = buildScoringGraph(model.factors);
+          await verifyModelFile(model.manifest, MODEL_FILES.scoringGraph, graph);
+          files.set(MODEL_FILES.scoringGraph, graph);
+        }
+        await this.requireStorage().saveModel({ manifest: model.manifest, files, storedAt: Date.now() });
+      }).catch((error: unknown) => this.reportError(error));
+    }, COMPACT_AFTER_SWITCH_MS);
+  }
+
+  /**
+   * Decodes the stored current version. A journaled one is rebuilt from its base and deltas and
+   * verified like a download (then rewritten whole); when that fails, the base is served and
+   * stored whole again, so one bad journal costs an update, not the model.
+   */
+  private async decodeStored(stored: StoredModel): Promise<{ model: ServedModel; journalFiles?: Map<string, Uint8Array> }> {
+    if (!stored.deltas) return { model: await decodeModelFiles(stored.manifest, stored.files) };
+    try {
+      const files = stored.deltas.reduce<Map<string, Uint8Array>>((current, delta) => applyDelta(current, delta), new Map(stored.files));
+      return { model: await decodeModelFiles(stored.manifest, files), journalFiles: files };
+    } catch (error) {
+      this.reportError(error);
+      const baseJson = stored.files.get(MODEL_FILES.manifest);
+      if (!baseJson) throw error;
+      const base = await decodeModelFiles(parseManifest(new TextDecoder().decode(baseJson)), stored.files);
+      await this.requireStorage().saveModel({ manifest: base.manifest, files: new Map(stored.files), storedAt: Date.now() });
+      return { model: base };
+    }
+  }
+
   /** Chooses a backend for `model` and swaps it in as the one serving version. */
-  private async serve(model: OndeckModel): Promise<void> {
+  private async serve(model: ServedModel, upgradeDelayMs = 0): Promise<void> {
     const previous = this.serving;
     const preference = this.options.backend ?? 'auto';
     const backendModel = { factors: model.factors, onnxModel: model.scoringGraph };
@@ -247,22 +344,29 @@ export class Engine implements EngineApi {
     // ORT in the background: starting onnxruntime-web (fetch + compile 14 MB of wasm + session)
     // takes ~0.6 s, and both backends give the same rankings, so the switch is invisible.
     const selection = await selectBackend(backendModel, preference === 'auto' ? { preference: 'js' } : this.backendOptions(preference));
+    const engine = new RecommendationEngine(model, selection.backend);
+    // Its indexes are built in the next task: the switch is done, and a query that came in
+    // meanwhile is answered first (it builds what it needs itself).
+    setTimeout(() => engine.prepare(), 0);
     this.serving = {
       model,
-      engine: new RecommendationEngine(model, selection.backend),
+      engine,
       selection: preference === 'auto' ? { ...selection, reason: 'js: answering while onnxruntime-web starts (upgrade to wasm pending)' } : selection,
     };
     this.interpreted = undefined;
     // Released in the background: an ORT dispose waits behind any session ORT is still creating,
     // and the new version must not wait for that.
     if (previous && previous.selection.backend !== selection.backend) void previous.selection.backend.dispose().catch(() => undefined);
-    if (preference === 'auto') this.upgradeBackend(model, backendModel);
+    if (preference === 'auto') this.upgradeBackend(model, backendModel, upgradeDelayMs);
   }
 
   /** Tries the best backend for `model` in the background and switches to it when it works. */
-  private upgradeBackend(model: OndeckModel, backendModel: { factors: OndeckModel['factors']; onnxModel: Uint8Array }): void {
-    void selectBackend(backendModel, this.backendOptions('auto'))
+  private upgradeBackend(model: ServedModel, backendModel: { factors: ServedModel['factors']; onnxModel?: Uint8Array }, delayMs: number): void {
+    const started = delayMs > 0 ? new Promise<void>((done) => setTimeout(done, delayMs)) : Promise.resolve();
+    void started
+      .then(() => (this.disposed || this.serving?.model !== model ? undefined : selectBackend(backendModel, this.backendOptions('auto'))))
       .then(async (selection) => {
+        if (!selection) return;
         const serving = this.serving;
         if (this.disposed || !serving || serving.model !== model) {
           await selection.backend.dispose();

@@ -14,4 +14,9 @@ export interface OndeckModel {
   readonly catalog: CatalogColumns;
   /** The ONNX scoring graph (`scoring.onnx`), for the `wasm` / `webgpu` backends. */
   readonly scoringGraph: Uint8Array;
+  /**
+   * model.json exactly as published, when the model was decoded from its files: a delta names
+   * the SHA-256 of the model.json it applies to, so the device checks its base against these bytes.
+   */
+  readonly manifestBytes?: Uint8Array;
 }

@@ -228,6 +228,31 @@ describe.each(['chromium', 'wpe'] as const)('signed sync in %s', (engine) => {
     expect(['not-modified', 'current']).toContain(updated(await sync()).result);
   });
 
+  it('journals a delta update (v1 kept as its base), survives a reload before the whole rewrite, then keeps v2 alone', async () => {
+    await backToV1();
+    const stored = () => step<{ version: number; baseVersion: number | null; files: string[] }[]>({ op: 'storedModels', databaseName });
+    expect(await stored()).toEqual([{ version: 1, baseVersion: null, files: expect.arrayContaining(['model.json', 'factors.bin', 'catalog.json', 'scoring.onnx']) }]);
+    expect(updated(await sync())).toMatchObject({ result: 'updated', version: 2, path: 'delta' });
+    // Committed as v1 + the delta blob; the rewrite of v2 whole waits a couple of seconds.
+    const journaled = await stored();
+    expect(journaled.map((model) => [model.version, model.baseVersion])).toEqual([
+      [1, null],
+      [2, 1],
+    ]);
+    expect(journaled[1].files).toEqual(['delta:0']);
+    await session.reload();
+    const restarted = await start();
+    expect(restarted).toMatchObject({ status: { modelVersion: 2, storage: 'indexeddb', historyLength: 4 } });
+    await expectStillServing(2);
+    // Rebuilt from v1 and the delta, verified, and rewritten whole: v1 and the journal are gone.
+    await expect.poll(async () => (await stored()).map((model) => [model.version, model.baseVersion]), { timeout: 15_000, interval: 250 }).toEqual([[2, null]]);
+    expect((await stored())[0].files).toEqual(expect.arrayContaining(['model.json', 'factors.bin', 'catalog.json', 'scoring.onnx']));
+    expect((await events()).filter((e) => e.event === 'error')).toEqual([]);
+    await session.reload();
+    expect(await start()).toMatchObject({ status: { modelVersion: 2, storage: 'indexeddb', historyLength: 4 } });
+    await expectStillServing(2);
+  });
+
   it('keeps serving during a slow (1 KB/s) download; a reload mid-download leaves v1 whole, and the next sync resumes with Range', async () => {
     await backToV1();
     const snapshot = publication.v2.snapshot;

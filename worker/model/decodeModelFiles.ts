@@ -4,7 +4,7 @@ import type { OndeckModel } from '../../models/artifact/OndeckModel';
 import { decodeFactorsFile } from '../../models/artifact/factorsFile';
 import { validateCatalogColumns } from '../../models/artifact/CatalogColumns';
 import { OndeckError } from '../../models/errors/OndeckError';
-import { sha256Hex } from './sha256Hex';
+import { verifyModelFiles } from './verifyModelFiles';
 
 /**
  * Verifies every file against the manifest (size and SHA-256) and decodes them into a model.
@@ -18,14 +18,7 @@ import { sha256Hex } from './sha256Hex';
  * ```
  */
 export async function decodeModelFiles(manifest: ModelManifest, files: ReadonlyMap<string, Uint8Array>): Promise<OndeckModel> {
-  for (const name of [MODEL_FILES.factors, MODEL_FILES.catalog, MODEL_FILES.scoringGraph]) {
-    const entry = manifest.files[name];
-    const bytes = files.get(name);
-    if (!entry) throw new OndeckError('model-corrupt', { file: MODEL_FILES.manifest, reason: `${name} is not listed` });
-    if (!bytes) throw new OndeckError('model-corrupt', { file: name, reason: 'file is missing' });
-    if (bytes.byteLength !== entry.bytes) throw new OndeckError('model-corrupt', { file: name, reason: `${bytes.byteLength} bytes, manifest says ${entry.bytes}` });
-    if ((await sha256Hex(bytes)) !== entry.sha256) throw new OndeckError('model-corrupt', { file: name, reason: 'SHA-256 does not match the manifest' });
-  }
+  await verifyModelFiles(manifest, files);
   const { factors, gramian } = decodeFactorsFile(files.get(MODEL_FILES.factors)!);
   if (factors.dims !== manifest.dims || factors.rows !== manifest.itemCount) {
     throw new OndeckError('model-corrupt', { file: MODEL_FILES.factors, reason: `table is ${factors.rows} × ${factors.dims}, manifest says ${manifest.itemCount} × ${manifest.dims}` });
@@ -37,5 +30,6 @@ export async function decodeModelFiles(manifest: ModelManifest, files: ReadonlyM
     throw new OndeckError('model-corrupt', { file: MODEL_FILES.catalog, reason: 'not valid JSON' });
   }
   const catalog = validateCatalogColumns(catalogValue, manifest.itemCount, manifest.dims);
-  return { manifest, factors, gramian, catalog, scoringGraph: files.get(MODEL_FILES.scoringGraph)! };
+  const manifestBytes = files.get(MODEL_FILES.manifest);
+  return { manifest, factors, gramian, catalog, scoringGraph: files.get(MODEL_FILES.scoringGraph)!, ...(manifestBytes ? { manifestBytes } : {}) };
 }

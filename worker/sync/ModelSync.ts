@@ -1,7 +1,8 @@
 import { MODEL_FILES, type ModelManifest } from '../../models/artifact/ModelManifest';
 import { parseManifest } from '../../models/artifact/parseManifest';
 import { OndeckError, isOndeckError } from '../../models/errors/OndeckError';
-import { applyDelta } from '../../models/sync/applyDelta';
+import { applyDeltaToTables } from '../../models/sync/applyDelta';
+import type { ModelTables } from '../../models/sync/decodeModelTables';
 import { decodeSnapshotBlob } from '../../models/sync/snapshotBlob';
 import type { BlobReference, SyncManifest } from '../../models/sync/SyncManifest';
 import type { SyncProgress, SyncResult } from '../../src/types';
@@ -32,7 +33,7 @@ export interface ModelSyncOptions {
   /** Raw 32-byte Ed25519 key the device trusts. */
   readonly publicKey: Uint8Array;
   readonly fetch: typeof fetch;
-  readonly storage: Pick<EngineStorage, 'getState' | 'setState' | 'loadCurrentModel'>;
+  readonly storage: Pick<EngineStorage, 'getState' | 'setState'>;
   readonly cache: DownloadCache;
   /** The version the engine serves right now. */
   readonly serving: () => ServingVersion | undefined;
@@ -41,9 +42,29 @@ export interface ModelSyncOptions {
    * served; on any failure leaves the serving version as it was and throws.
    */
   readonly install: (manifest: ModelManifest, files: Map<string, Uint8Array>) => Promise<void>;
+  /**
+   * The decoded tables of the version served right now (a delta chain applies to them), or
+   * `undefined` when they are not available (no model, or one stored without its model.json bytes).
+   */
+  readonly servingTables: () => ModelTables | undefined;
+  /**
+   * Like `install` for a version rebuilt from deltas: verifies the rebuilt tables against their
+   * model.json, journals the version as `baseVersion` plus `deltas` (decompressed) and swaps it in.
+   */
+  readonly installDelta: (update: DeltaUpdate) => Promise<void>;
   readonly onProgress?: (progress: SyncProgress) => void;
   /** Forced implementations, for tests on engines that have the native ones. */
   readonly implementations?: { readonly signature?: Ed25519Implementation; readonly gunzip?: GunzipImplementation };
+}
+
+/** A version rebuilt from the serving one and a chain of deltas, for `installDelta`. */
+export interface DeltaUpdate {
+  /** The new version's tables, from {@link applyDeltaToTables}. */
+  readonly tables: ModelTables;
+  /** `modelVersion` of the version the chain applied to. */
+  readonly baseVersion: number;
+  /** The chain's delta blobs, decompressed, in order. */
+  readonly deltas: readonly Uint8Array[];
 }
 
 /**
@@ -91,8 +112,9 @@ export class ModelSync {
     let deltaFallback: string | undefined;
     if (plan.kind === 'delta') {
       try {
-        const files = await this.applyDeltaChain(manifest, plan.chain, plan.bytes, counters);
-        await this.installChecked(manifest, files);
+        const update = await this.applyDeltaChain(manifest, plan.chain, plan.bytes, counters);
+        checkAnnounced(manifest, update.tables.manifest);
+        await options.installDelta(update);
         await this.finish(response.etag);
         return { result: 'updated', version: manifest.version, path: 'delta', ...counters, signatureCheck: verifier };
       } catch (error) {
@@ -110,25 +132,25 @@ export class ModelSync {
     return { result: 'updated', version: manifest.version, path: 'snapshot', ...counters, signatureCheck: verifier, ...(deltaFallback ? { deltaFallback } : {}) };
   }
 
-  private async applyDeltaChain(manifest: SyncManifest, chain: readonly BlobReference[], totalBytes: number, counters: { downloadedBytes: number; resumedBytes: number }): Promise<Map<string, Uint8Array>> {
-    const base = await this.options.storage.loadCurrentModel();
+  private async applyDeltaChain(manifest: SyncManifest, chain: readonly BlobReference[], totalBytes: number, counters: { downloadedBytes: number; resumedBytes: number }): Promise<DeltaUpdate> {
+    // The chain applies to the tables in memory: the serving version was verified when it was
+    // loaded, and reading it back from storage would cost a full decode.
+    const base = this.options.servingTables();
     const serving = this.options.serving();
     if (!base || !serving || base.manifest.lineageId !== serving.lineageId || base.manifest.modelVersion !== serving.version) {
-      throw new OndeckError('sync-delta-invalid', { blob: 'delta', reason: 'the stored model is not the serving version' });
+      throw new OndeckError('sync-delta-invalid', { blob: 'delta', reason: 'the serving version has no decoded tables with model.json bytes to apply a delta to' });
     }
-    if (!base.files.has(MODEL_FILES.manifest)) {
-      // Stored by the plain modelUrl path, which keeps no model.json bytes to check a delta's base against.
-      throw new OndeckError('sync-delta-invalid', { blob: 'delta', reason: 'the stored model has no model.json bytes' });
-    }
-    let files: ReadonlyMap<string, Uint8Array> = base.files;
+    let tables = base;
+    const deltas: Uint8Array[] = [];
     let done = 0;
     for (const delta of chain) {
       const bytes = await this.download(manifest, delta, 'delta', done, totalBytes, counters);
       done += delta.bytes;
-      files = await applyDelta(files, bytes);
+      tables = applyDeltaToTables(tables, bytes);
+      deltas.push(bytes);
     }
     this.options.onProgress?.({ phase: 'applying', version: manifest.version, path: 'delta', receivedBytes: totalBytes, totalBytes });
-    return new Map(files);
+    return { tables, baseVersion: base.manifest.modelVersion, deltas };
   }
 
   /** Downloads, verifies and decodes one blob, reporting progress over the whole plan. */
@@ -145,25 +167,31 @@ export class ModelSync {
     return decompressBlob(bytes, reference.encoding, reference.decodedBytes, reference.path, this.options.implementations?.gunzip);
   }
 
-  /** Checks the rebuilt model is the one the signed manifest announced, then installs it. */
+  /** Checks the snapshot's model is the one the signed manifest announced, then installs it. */
   private async installChecked(manifest: SyncManifest, files: Map<string, Uint8Array>): Promise<void> {
     const modelJson = files.get(MODEL_FILES.manifest);
     if (!modelJson) throw new OndeckError('model-corrupt', { file: MODEL_FILES.manifest, reason: 'missing from the synced model' });
     const model = parseManifest(new TextDecoder().decode(modelJson));
-    const expected = `${manifest.lineageId} v${manifest.version} ${manifest.itemCount}×${manifest.dims}`;
-    const got = `${model.lineageId} v${model.modelVersion} ${model.itemCount}×${model.dims}`;
-    if (expected !== got) throw new OndeckError('model-corrupt', { file: MODEL_FILES.manifest, reason: `the signed manifest announces ${expected}, the model is ${got}` });
+    checkAnnounced(manifest, model);
     await this.options.install(model, files);
   }
 
   private async finish(etag: string | undefined): Promise<void> {
     await this.remember(etag, this.options.serving());
-    // Applied: the downloaded blobs are in the model store now.
-    await this.options.cache.discardExcept([]).catch(() => undefined);
+    // Applied: the downloaded blobs are in the model store now. Not awaited: it is clean-up, and
+    // the update is complete without it (leftovers are discarded by the next attempt).
+    void this.options.cache.discardExcept([]).catch(() => undefined);
   }
 
   private async remember(etag: string | undefined, serving: ServingVersion | undefined): Promise<void> {
     const state: SyncState = etag && serving ? { etag, lineageId: serving.lineageId, version: serving.version } : {};
     await this.options.storage.setState(SYNC_STATE_KEY, state).catch(() => undefined);
   }
+}
+
+/** Throws `model-corrupt` unless `model` is the version the signed manifest announces. */
+function checkAnnounced(manifest: SyncManifest, model: ModelManifest): void {
+  const expected = `${manifest.lineageId} v${manifest.version} ${manifest.itemCount}×${manifest.dims}`;
+  const got = `${model.lineageId} v${model.modelVersion} ${model.itemCount}×${model.dims}`;
+  if (expected !== got) throw new OndeckError('model-corrupt', { file: MODEL_FILES.manifest, reason: `the signed manifest announces ${expected}, the model is ${got}` });
 }

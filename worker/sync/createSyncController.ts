@@ -1,5 +1,4 @@
 import { OndeckError } from '../../models/errors/OndeckError';
-import type { ModelManifest } from '../../models/artifact/ModelManifest';
 import type { SyncProgress, SyncResult, SyncStatus } from '../../src/types';
 import type { EngineStorage } from '../storage/EngineStorage';
 import { createIndexedDbDownloadCache } from './createIndexedDbDownloadCache';
@@ -7,7 +6,7 @@ import { createMemoryDownloadCache } from './createMemoryDownloadCache';
 import { decodeBase64 } from './decodeBase64';
 import type { DownloadCache } from './DownloadCache';
 import { globalSchedulerEnvironment } from './globalSchedulerEnvironment';
-import { ModelSync } from './ModelSync';
+import { ModelSync, type ModelSyncOptions } from './ModelSync';
 import type { ServingVersion } from './planSync';
 import { SyncScheduler, type SchedulerEnvironment } from './SyncScheduler';
 
@@ -29,7 +28,9 @@ export interface SyncControllerOptions {
   /** Name of the engine's IndexedDB database; partial downloads live in `<name>-downloads`. */
   readonly databaseName: string;
   readonly serving: () => ServingVersion | undefined;
-  readonly install: (manifest: ModelManifest, files: Map<string, Uint8Array>) => Promise<void>;
+  readonly install: ModelSyncOptions['install'];
+  readonly servingTables: ModelSyncOptions['servingTables'];
+  readonly installDelta: ModelSyncOptions['installDelta'];
   readonly onProgress: (progress: SyncProgress) => void;
   /** Told about every failed attempt, automatic or forced. */
   readonly onError: (error: unknown) => void;
@@ -81,6 +82,8 @@ export async function createSyncController(options: SyncControllerOptions): Prom
     cache,
     serving: options.serving,
     install: options.install,
+    servingTables: options.servingTables,
+    installDelta: options.installDelta,
     onProgress(progress) {
       const now = environment.now();
       const done = progress.totalBytes > 0 && progress.receivedBytes === progress.totalBytes;

@@ -173,8 +173,9 @@ async function readBody(options: DownloadBlobOptions, response: Response, output
     throw new OndeckError('network-failed', { url, reason: `the body ended after ${offset} of ${total} bytes` });
   }
   // Complete: store the tail too, so a reload before the apply commits needs no download at all.
+  // Not awaited: the write is queued in IndexedDB already and commits on its own while the blob
+  // is applied; if a reload wins the race, the tail is simply downloaded again.
   persist();
-  await persisting;
   return offset;
 }
 

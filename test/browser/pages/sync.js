@@ -102,6 +102,24 @@
         };
       });
     },
+    storedModels: function (args) {
+      // What the engine's IndexedDB holds: each stored version and the base a journaled one derives from.
+      return new Promise(function (resolve, reject) {
+        var open = indexedDB.open(args.databaseName);
+        open.onerror = function () { reject(open.error); };
+        open.onsuccess = function () {
+          var db = open.result;
+          var request = db.transaction('models', 'readonly').objectStore('models').getAll();
+          request.onsuccess = function () {
+            db.close();
+            resolve(request.result.map(function (meta) {
+              return { version: meta.version, baseVersion: meta.baseVersion === undefined ? null : meta.baseVersion, files: meta.files.map(function (file) { return file.name; }) };
+            }));
+          };
+          request.onerror = function () { db.close(); reject(request.error); };
+        };
+      });
+    },
     freeStorage: function () {
       return new Promise(function (resolve) {
         var request = indexedDB.deleteDatabase('ondeck-filler');
