@@ -46,23 +46,27 @@ import type { SyncManifest } from '../../models/sync/SyncManifest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** How long a device idles on v1 before the update arrives (start-up work and its garbage done). */
+const SETTLE_MS = 2000;
+
 /** What the device half reports for applying the published delta in a real engine. */
 export interface BrowserApplyTiming {
   /** e.g. `chromium`, `wpe`. */
   readonly engine: string;
-  /** Median time to download-free apply (decompress + applyDelta + verify + store) in ms. */
+  /** Median over the runs of `sync()` from the page: manifest, signature, delta download from loopback, apply, verify, journal, switch. */
   readonly applyMs: number;
+  /** Every run, in order. */
+  readonly samplesMs: readonly number[];
   /** The applied files hash equal to the snapshot of the same version. */
   readonly identical: boolean;
 }
 
 /**
- * DEVICE HALF — to be filled in by the device benchmark (scripts/bench/device/): apply the delta of
- * `manifest` (a publish directory at `cdnDirectory`, version `manifest.version`, base version
- * `manifest.deltas.at(-1).fromVersion`) in real browsers and report the timings. Returning an
- * empty list keeps the Node measurement as `applyMs`.
+ * The device half: in Chromium and in WPE WebKit, `runs` times each (a fresh database every
+ * time), a device starts on v1 from the publish directory at `cdnDirectory`, idles, and then
+ * syncs to `manifest.version` through its delta; `sync()` is timed from the page.
  */
-async function measureBrowserApply(context: { cdnDirectory: string; manifest: SyncManifest; publicKey: string; quick: boolean }): Promise<BrowserApplyTiming[]> {
+async function measureBrowserApply(context: { cdnDirectory: string; manifest: SyncManifest; publicKey: string; runs: number }): Promise<BrowserApplyTiming[]> {
   // The publish directory is served with manifest.json pinned to v1's signed manifest until the
   // device holds v1; then the real (v2) manifest is released and sync() is timed: manifest,
   // signature, delta download from loopback, SHA-256, applyDelta, decode, IndexedDB commit, switch.
@@ -93,35 +97,46 @@ async function measureBrowserApply(context: { cdnDirectory: string; manifest: Sy
   const timings: BrowserApplyTiming[] = [];
   try {
     for (const engine of ['chromium', 'wpe'] as const) {
-      pinVersionOne = true;
       const session = await launchBrowserSession(engine);
+      const samples: number[] = [];
+      let identical = true;
       try {
-        const started = await runPageScenario<{ status?: { modelVersion?: number }; error?: string; message?: string }>(session, `${pages.origin}/pages/sync.html`, {
-          op: 'start',
-          syncUrl,
-          publicKey: context.publicKey,
-          syncIntervalMs: 0,
-          backend: 'auto',
-          databaseName: `ondeck-sync-bench-${engine}`,
-        });
-        if (started.error || started.status?.modelVersion !== 1) throw new Error(`${engine}: the device did not start on v1 (${started.message ?? JSON.stringify(started.status)})`);
-        // A daily update reaches a device that has long settled: wait until its background backend
-        // choice is done (ORT's session build occupies the worker thread for a moment after start).
-        for (let waited = 0; waited < 30_000; waited += 100) {
-          const settled = await callPageScenario<{ backendAttempts: { backend: string }[] }>(session, { op: 'status' });
-          if (settled.backendAttempts.some((attempt) => attempt.backend === 'wasm')) break;
-          await new Promise((done) => setTimeout(done, 100));
+        for (let run = 0; run < context.runs; run++) {
+          pinVersionOne = true;
+          const started = await runPageScenario<{ status?: { modelVersion?: number }; error?: string; message?: string }>(session, `${pages.origin}/pages/sync.html`, {
+            op: 'start',
+            syncUrl,
+            publicKey: context.publicKey,
+            syncIntervalMs: 0,
+            backend: 'auto',
+            // A fresh database per run: every run starts on v1 from the snapshot.
+            databaseName: `ondeck-sync-bench-${engine}-${run}`,
+          });
+          if (started.error || started.status?.modelVersion !== 1) throw new Error(`${engine}: the device did not start on v1 (${started.message ?? JSON.stringify(started.status)})`);
+          // A daily update reaches a device that has long settled: wait until its background
+          // backend choice is done (ORT's session build occupies the worker thread for a moment
+          // after start), then a little longer for the start-up garbage to be collected.
+          for (let waited = 0; waited < 30_000; waited += 100) {
+            const settled = await callPageScenario<{ backendAttempts: { backend: string }[] }>(session, { op: 'status' });
+            if (settled.backendAttempts.some((attempt) => attempt.backend === 'wasm')) break;
+            await new Promise((done) => setTimeout(done, 100));
+          }
+          await new Promise((done) => setTimeout(done, SETTLE_MS));
+          pinVersionOne = false;
+          const synced = await callPageScenario<{ milliseconds?: number; result?: { path?: string }; error?: string; message?: string }>(session, { op: 'sync' });
+          if (synced.error || synced.milliseconds === undefined) throw new Error(`${engine}: sync to v${context.manifest.version} failed: ${synced.message}`);
+          if (synced.result?.path !== 'delta') throw new Error(`${engine}: the update took the ${synced.result?.path} path, not the delta`);
+          const status = await callPageScenario<{ modelVersion?: number }>(session, { op: 'status' });
+          // The device verified every file of v2 against v2's model.json (SHA-256) before storing
+          // it, so reaching that version means its files are byte-identical to v2's snapshot.
+          identical &&= status.modelVersion === context.manifest.version;
+          samples.push(synced.milliseconds);
+          await callPageScenario(session, { op: 'dispose' });
         }
-        pinVersionOne = false;
-        const synced = await callPageScenario<{ milliseconds?: number; error?: string; message?: string }>(session, { op: 'sync' });
-        if (synced.error || synced.milliseconds === undefined) throw new Error(`${engine}: sync to v${context.manifest.version} failed: ${synced.message}`);
-        const status = await callPageScenario<{ modelVersion?: number }>(session, { op: 'status' });
-        // The device verified every file of v2 against v2's model.json (SHA-256) before storing
-        // it, so reaching that version means its files are byte-identical to v2's snapshot.
-        timings.push({ engine, applyMs: synced.milliseconds, identical: status.modelVersion === context.manifest.version });
       } finally {
         await session.close();
       }
+      timings.push({ engine, applyMs: median(samples), samplesMs: samples.map((sample) => Math.round(sample)), identical });
     }
   } finally {
     await pages.close();
@@ -192,8 +207,8 @@ async function main(): Promise<void> {
     const identical = [...snapshotFiles].every(([name, bytes]) => sha256(bytes) === sha256(applied.get(name) ?? new Uint8Array())) && applied.size === snapshotFiles.size;
     const applyMsNode = median(applyTimes);
     log(`apply in Node (gunzip + applyDelta + SHA-256 of the result), median of ${applyTimes.length}: ${applyMsNode.toFixed(0)} ms; identical to the v2 snapshot: ${identical}`);
-    const browser = await measureBrowserApply({ cdnDirectory: published.cdn, manifest, publicKey: keys.publicKeyBase64, quick });
-    for (const timing of browser) log(`apply in ${timing.engine}: ${timing.applyMs.toFixed(0)} ms; identical: ${timing.identical}`);
+    const browser = await measureBrowserApply({ cdnDirectory: published.cdn, manifest, publicKey: keys.publicKeyBase64, runs: quick ? 3 : 5 });
+    for (const timing of browser) log(`apply in ${timing.engine} (sync() from the page), median of ${timing.samplesMs.length}: ${timing.applyMs.toFixed(0)} ms (runs: ${timing.samplesMs.join(', ')} ms); identical: ${timing.identical}`);
 
     // 3. Basis stability under retraining.
     const stability = await measureBasisStability(quick);
