@@ -77,7 +77,77 @@ export function buildScoringGraph(factors: QuantizedFactors, options: ScoringGra
   if (variant !== 'float' && variant !== 'int8') {
     throw new OndeckError('invalid-argument', { name: 'variant', reason: `unknown scoring graph variant "${String(variant)}"` });
   }
+  return encodeModel(variant === 'float' ? floatGraph(factors) : int8Graph(factors), variant, rows, dims);
+}
 
+/** The table file an {@link ExternalTableScoringGraph} refers to. */
+export const EXTERNAL_TABLE_PATH = 'item_table.bin';
+
+/** A scoring graph whose float32 item table lives outside the model bytes. */
+export interface ExternalTableScoringGraph {
+  /** The ONNX model; its `item_table` initializer ([dims, rows]) points at {@link EXTERNAL_TABLE_PATH}. */
+  readonly model: Uint8Array;
+  /** What onnxruntime-web's `externalData` session option takes: the dequantised table, transposed. */
+  readonly externalData: readonly { readonly path: string; readonly data: Uint8Array }[];
+}
+
+/**
+ * The `'float'` scoring graph's arithmetic, with the dequantised float32 table handed to the
+ * runtime as external data instead of being derived inside the graph. Same scores, bit for bit:
+ * each entry is `float32(values[i,d] × scales[i])`, the one correctly rounded product that the
+ * graph's `Cast` + `Mul` computes. The table is stored transposed, `[dims, rows]`, so the `Gemm`
+ * reads it as is (no `transB`).
+ *
+ * What changes is memory. onnxruntime folds `Cast` + `Mul` at session creation through two
+ * 25.6 MB intermediates (100k × 64) beside the int8 initializer and the model bytes, and then
+ * prepacks the folded table for its SGEMM; its wasm heap never shrinks, so it keeps that
+ * high-water mark for good: 108 MB measured. Given this graph and `session.disable_prepacking`
+ * it holds the table once: 41 MB (of which 16 MB is ORT's initial heap), at the same speed,
+ * because a single-row Gemm over an untransposed B gains nothing from prepacking (Node, ORT
+ * 1.30, 100k × 64: 1.15–1.25 ms vs 1.0–1.5 ms prepacked). The device builds this from its
+ * verified int8 factors for the `wasm` backend; the artefact's `scoring.onnx` stays the
+ * self-contained graph any ONNX runtime can load.
+ *
+ * @example
+ * ```ts
+ * const { model, externalData } = buildExternalTableScoringGraph(factors);
+ * const session = await ort.InferenceSession.create(model, { externalData: [...externalData], extra: { session: { disable_prepacking: '1' } } });
+ * ```
+ */
+export function buildExternalTableScoringGraph(factors: QuantizedFactors): ExternalTableScoringGraph {
+  const { rows, dims, values, scales } = factors;
+  // Validates shapes exactly as the self-contained graph does.
+  if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(dims) || dims < 1 || values.length !== rows * dims || scales.length !== rows) {
+    throw new OndeckError('dimension-mismatch', { what: 'quantised factors', expected: `${rows} × ${dims} values and ${rows} scales`, got: `${values.length} values and ${scales.length} scales` });
+  }
+  // Transposed: table[d * rows + row].
+  const table = new Float32Array(rows * dims);
+  for (let row = 0; row < rows; row++) {
+    const scale = scales[row];
+    for (let d = 0, source = row * dims; d < dims; d++, source++) table[d * rows + row] = values[source] * scale;
+  }
+  const tableTensor = new ProtobufWriter()
+    .packedInt64(TensorField.dims, [dims, rows])
+    .uint(TensorField.dataType, DataType.FLOAT)
+    .string(TensorField.name, 'item_table')
+    .message(TensorField.externalData, stringEntry('location', EXTERNAL_TABLE_PATH))
+    .message(TensorField.externalData, stringEntry('offset', '0'))
+    .message(TensorField.externalData, stringEntry('length', String(table.byteLength)))
+    .uint(TensorField.dataLocation, DATA_LOCATION_EXTERNAL);
+  const graph = encodeGraph({
+    name: 'ondeck_scoring_float_external',
+    dims,
+    initializers: [tableTensor],
+    nodes: [node('Gemm', [scoringGraphNames.userVector, 'item_table'], ['all_scores']), topKNode('all_scores')],
+  });
+  return { model: encodeModel(graph, 'float-external', rows, dims), externalData: [{ path: EXTERNAL_TABLE_PATH, data: bytesOf(table) }] };
+}
+
+function stringEntry(key: string, value: string): ProtobufWriter {
+  return new ProtobufWriter().string(1, key).string(2, value);
+}
+
+function encodeModel(graph: ProtobufWriter, variant: string, rows: number, dims: number): Uint8Array {
   // Fields are written in ascending field number (onnx.proto), the canonical order, so these
   // bytes equal what protobufjs / protoc encoders produce for the same model.
   const model = new ProtobufWriter()
@@ -85,7 +155,7 @@ export function buildScoringGraph(factors: QuantizedFactors, options: ScoringGra
     .string(ModelField.producerName, 'ondeck')
     .string(ModelField.producerVersion, '0.1.0')
     .string(ModelField.docString, 'ondeck item scoring: scale_i × (values_i · user_vector), then TopK')
-    .message(ModelField.graph, variant === 'float' ? floatGraph(factors) : int8Graph(factors))
+    .message(ModelField.graph, graph)
     .message(ModelField.opsetImport, new ProtobufWriter().string(1, '').int64(2, scoringGraphOpset));
   for (const [key, value] of [
     ['ondeck.variant', variant],
@@ -102,7 +172,9 @@ const ModelField = { irVersion: 1, producerName: 2, producerVersion: 3, docStrin
 const GraphField = { node: 1, name: 2, initializer: 5, input: 11, output: 12 } as const;
 const NodeField = { input: 1, output: 2, name: 3, opType: 4, attribute: 5 } as const;
 const AttributeField = { name: 1, i: 3, type: 20 } as const;
-const TensorField = { dims: 1, dataType: 2, name: 8, rawData: 9 } as const;
+const TensorField = { dims: 1, dataType: 2, name: 8, rawData: 9, externalData: 13, dataLocation: 14 } as const;
+/** `TensorProto.DataLocation.EXTERNAL`. */
+const DATA_LOCATION_EXTERNAL = 1;
 /** `TensorProto.DataType` values. */
 const DataType = { FLOAT: 1, INT8: 3, INT64: 7 } as const;
 /** `AttributeProto.AttributeType.INT`. */

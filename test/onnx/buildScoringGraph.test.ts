@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isOndeckError } from '../../models/errors/OndeckError';
 import { quantizeRows } from '../../models/quantize';
-import { buildScoringGraph, scoringGraphOpset } from '../../models/onnx/buildScoringGraph';
+import { buildExternalTableScoringGraph, buildScoringGraph, EXTERNAL_TABLE_PATH, scoringGraphOpset } from '../../models/onnx/buildScoringGraph';
 import { describeOnnxModel } from '../../models/onnx/describeOnnxModel';
 
 // 5 items × 3 dims, hand-made.
@@ -28,6 +28,33 @@ describe('buildScoringGraph', () => {
     ]);
     expect(summary.operators).toEqual(['Cast', 'Mul', 'Gemm', 'TopK']);
     expect(summary.metadata).toEqual({ 'ondeck.variant': 'float', 'ondeck.items': '5', 'ondeck.dims': '3' });
+  });
+
+  it('builds the external-table graph: same interface, the dequantised table transposed outside the model', async () => {
+    const { model, externalData } = buildExternalTableScoringGraph(factors);
+    const summary = describeOnnxModel(model);
+    expect(summary.inputs.map((input) => input.name)).toEqual(['user_vector', 'top_k']);
+    expect(summary.outputs.map((output) => output.name)).toEqual(['scores', 'indices']);
+    expect(summary.operators).toEqual(['Gemm', 'TopK']);
+    expect(summary.initializers).toEqual([{ name: 'item_table', elementType: 'FLOAT', dims: [3, 5], rawBytes: 0 }]);
+    expect(summary.metadata['ondeck.variant']).toBe('float-external');
+    expect(externalData.map((file) => file.path)).toEqual([EXTERNAL_TABLE_PATH]);
+    const table = new Float32Array(externalData[0].data.slice().buffer);
+    // Entry [d, row] is the float32 product Cast + Mul would compute: fround(value × scale).
+    for (let row = 0; row < 5; row++) {
+      for (let d = 0; d < 3; d++) expect(table[d * 5 + row]).toBe(Math.fround(factors.values[row * 3 + d] * factors.scales[row]));
+    }
+    // And onnxruntime scores it exactly as it scores the self-contained graph.
+    const ort = await import('onnxruntime-web');
+    ort.env.wasm.numThreads = 1;
+    const feeds = () => ({ user_vector: new ort.Tensor('float32', Float32Array.from([0.3, -1.2, 2]), [1, 3]), top_k: new ort.Tensor('int64', BigInt64Array.of(5n), [1]) });
+    const external = await ort.InferenceSession.create(model, { externalData: [...externalData] });
+    const selfContained = await ort.InferenceSession.create(buildScoringGraph(factors));
+    const [a, b] = [await external.run(feeds()), await selfContained.run(feeds())];
+    expect(Array.from(a.indices.data as BigInt64Array)).toEqual(Array.from(b.indices.data as BigInt64Array));
+    expect(Array.from(a.scores.data as Float32Array)).toEqual(Array.from(b.scores.data as Float32Array));
+    await external.release();
+    await selfContained.release();
   });
 
   it('stores the int8 values and scales byte for byte', () => {

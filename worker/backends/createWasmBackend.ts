@@ -25,11 +25,13 @@ export interface WasmBackendOptions {
    */
   wasmPaths?: string;
   /**
-   * Graph arithmetic when the graph is built here because `load()` got no `onnxModel`. Only
-   * `'float'` gives the same rankings as the `js` backend.
-   * @defaultValue `'float'`
+   * Graph built here when `load()` gets no `onnxModel`. `'float-external'` is the `'float'`
+   * arithmetic with the dequantised table passed as external data (see
+   * `buildExternalTableScoringGraph`): same scores, about half the wasm heap. Only the float
+   * variants give the same rankings as the `js` backend.
+   * @defaultValue `'float-external'`
    */
-  graphVariant?: ScoringGraphVariant;
+  graphVariant?: ScoringGraphVariant | 'float-external';
   /**
    * How to obtain onnxruntime-web. In a classic worker the engine passes a loader that uses
    * `importScripts` on the self-hosted UMD build; Node uses the package itself.
@@ -40,7 +42,7 @@ export interface WasmBackendOptions {
 
 type ResolvedWasmOptions = Required<Pick<WasmBackendOptions, 'numThreads' | 'graphVariant'>> & WasmBackendOptions;
 
-const defaultOptions: Readonly<ResolvedWasmOptions> = Object.freeze({ numThreads: 1, graphVariant: 'float' });
+const defaultOptions: Readonly<ResolvedWasmOptions> = Object.freeze({ numThreads: 1, graphVariant: 'float-external' });
 
 const { userVector: userVectorName, topK: topKName, scores: scoresName, indices: indicesName } = scoringGraphNames;
 
@@ -65,10 +67,12 @@ function serialised<T>(task: () => Promise<T>): Promise<T> {
 }
 
 /**
- * The `wasm` backend: onnxruntime-web's WebAssembly (SIMD) execution provider running the scoring
- * graph of `buildScoringGraph`. The item table lives inside the ORT session (an initializer that ORT
- * dequantises once at session creation), so a query only sends the user vector and `k` across.
- * 100k × 64 top-20 takes about 1 ms per query in Node on the reference machine.
+ * The `wasm` backend: onnxruntime-web's WebAssembly (SIMD) execution provider running a scoring
+ * graph. By default it builds the graph from the int8 factors with the dequantised table as
+ * external data (`buildExternalTableScoringGraph`: the `'float'` graph's arithmetic at about half
+ * the wasm heap); a given `onnxModel` (the artefact's `scoring.onnx`) is run as it is. The table
+ * lives inside the ORT session, so a query only sends the user vector and `k` across. 100k × 64
+ * top-20 takes about 1 ms per query in Node on the reference machine.
  *
  * Needs WebAssembly SIMD (onnxruntime-web ≥ 1.19 ships nothing else); where that is missing,
  * `load()` fails with `backend-unavailable` and the device falls back to the `js` backend.
@@ -101,13 +105,18 @@ class WasmBackend implements ScoringBackend {
   async load(model: BackendModel): Promise<void> {
     const { factors } = model;
     checkQuantizedFactors(factors, this.name);
-    let onnxModel = model.onnxModel;
-    if (!onnxModel) {
-      // Imported lazily: onnx-proto (+ protobufjs) is only needed when the artefact lacks its graph.
-      const { buildScoringGraph } = await import('../../models/onnx/buildScoringGraph');
-      onnxModel = buildScoringGraph(factors, { variant: this.options.graphVariant });
+    let graphBytes = model.onnxModel;
+    let externalData: { path: string; data: Uint8Array }[] | undefined;
+    if (!graphBytes) {
+      const { buildScoringGraph, buildExternalTableScoringGraph } = await import('../../models/onnx/buildScoringGraph');
+      if (this.options.graphVariant === 'float-external') {
+        const built = buildExternalTableScoringGraph(factors);
+        graphBytes = built.model;
+        externalData = built.externalData.map((file) => ({ path: file.path, data: file.data }));
+      } else {
+        graphBytes = buildScoringGraph(factors, { variant: this.options.graphVariant });
+      }
     }
-    const graphBytes = onnxModel;
 
     const runtime = await loadRuntime(this.options.runtimeLoader).catch((error: unknown) => {
       // Do not cache a failed import: a later load() may succeed (e.g. after a network hiccup).
@@ -120,9 +129,14 @@ class WasmBackend implements ScoringBackend {
       try {
         return await runtime.InferenceSession.create(graphBytes, {
           executionProviders: ['wasm'],
-          // 'all' is what folds the Cast+Mul dequantisation into one resident float table;
-          // without it every run re-dequantises the whole table (measured: 11 ms vs 1 ms at 100k×64).
+          // 'all' is what folds the Cast+Mul dequantisation of a self-contained graph into one
+          // resident float table (without it every run re-dequantises the whole table: 11 ms vs
+          // 1 ms at 100k×64) and prepacks the table for the Gemm.
           graphOptimizationLevel: 'all',
+          // The table of the external-table graph: ORT copies it into its heap, so this 25.6 MB
+          // (100k × 64) JS buffer is garbage once the session exists. Not prepacked: a second
+          // copy of the table for no speed (see buildExternalTableScoringGraph).
+          ...(externalData ? { externalData, extra: { session: { disable_prepacking: '1' } } } : {}),
         });
       } catch (error) {
         throw unavailable(error);
