@@ -1,4 +1,4 @@
-import type { ServedModel } from './model/ServedModel';
+import { toServedModel, type ServedModel } from './model/ServedModel';
 import { OndeckError, isOndeckError } from '../models/errors/OndeckError';
 import { MODEL_FILES, type ModelManifest } from '../models/artifact/ModelManifest';
 import type { HistoryEntry, Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, SyncResult, TrackEvent, TrackEventType } from '../src/types';
@@ -243,7 +243,7 @@ export class Engine implements EngineApi {
    */
   private install(manifest: ModelManifest, files: Map<string, Uint8Array>): Promise<RecommenderStatus> {
     return this.queueSwitch(async () => {
-      const model = await decodeModelFiles(manifest, files);
+      const model = toServedModel(await decodeModelFiles(manifest, files));
       await this.requireStorage().saveModel({ manifest, files, storedAt: Date.now() });
       return this.switchTo(model);
     });
@@ -321,15 +321,15 @@ export class Engine implements EngineApi {
    * stored whole again, so one bad journal costs an update, not the model.
    */
   private async decodeStored(stored: StoredModel): Promise<{ model: ServedModel; journalFiles?: Map<string, Uint8Array> }> {
-    if (!stored.deltas) return { model: await decodeModelFiles(stored.manifest, stored.files) };
+    if (!stored.deltas) return { model: toServedModel(await decodeModelFiles(stored.manifest, stored.files)) };
     try {
       const files = stored.deltas.reduce<Map<string, Uint8Array>>((current, delta) => applyDelta(current, delta), new Map(stored.files));
-      return { model: await decodeModelFiles(stored.manifest, files), journalFiles: files };
+      return { model: toServedModel(await decodeModelFiles(stored.manifest, files)), journalFiles: files };
     } catch (error) {
       this.reportError(error);
       const baseJson = stored.files.get(MODEL_FILES.manifest);
       if (!baseJson) throw error;
-      const base = await decodeModelFiles(parseManifest(new TextDecoder().decode(baseJson)), stored.files);
+      const base = toServedModel(await decodeModelFiles(parseManifest(new TextDecoder().decode(baseJson)), stored.files));
       await this.requireStorage().saveModel({ manifest: base.manifest, files: new Map(stored.files), storedAt: Date.now() });
       return { model: base };
     }
@@ -339,7 +339,9 @@ export class Engine implements EngineApi {
   private async serve(model: ServedModel, upgradeDelayMs = 0): Promise<void> {
     const previous = this.serving;
     const preference = this.options.backend ?? 'auto';
-    const backendModel = { factors: model.factors, onnxModel: model.scoringGraph };
+    // No onnxModel: the wasm backend builds its external-table graph from the factors (same
+    // scores as scoring.onnx at half the wasm heap), so the served model need not keep the graph.
+    const backendModel = { factors: model.factors };
     // With `auto`, answer at once with the int8 kernel (no download, no compile) and upgrade to
     // ORT in the background: starting onnxruntime-web (fetch + compile 14 MB of wasm + session)
     // takes ~0.6 s, and both backends give the same rankings, so the switch is invisible.
@@ -361,7 +363,7 @@ export class Engine implements EngineApi {
   }
 
   /** Tries the best backend for `model` in the background and switches to it when it works. */
-  private upgradeBackend(model: ServedModel, backendModel: { factors: ServedModel['factors']; onnxModel?: Uint8Array }, delayMs: number): void {
+  private upgradeBackend(model: ServedModel, backendModel: { factors: ServedModel['factors'] }, delayMs: number): void {
     const started = delayMs > 0 ? new Promise<void>((done) => setTimeout(done, delayMs)) : Promise.resolve();
     void started
       .then(() => (this.disposed || this.serving?.model !== model ? undefined : selectBackend(backendModel, this.backendOptions('auto'))))
