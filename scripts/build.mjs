@@ -53,6 +53,10 @@ const browserSwaps = {
     // stand-in (see its doc comment). The scoring graph builder is bundled as is: it has its own
     // protobuf writer, so the device can rebuild scoring.onnx after a sync delta.
     context.onResolve({ filter: /\/loadOrtFromPackage$/ }, () => ({ path: join(root, 'worker/backends/loadOrtUnavailable.ts') }));
+    // The pure-JS fallbacks (tweetnacl, fflate) ship in their own script, ondeck-compat.js, which
+    // the worker loads with importScripts only on engines without native Ed25519 or
+    // DecompressionStream: Node keeps the static imports, the browser bundles get the loader.
+    context.onResolve({ filter: /\/loadCompat$/ }, () => ({ path: join(root, 'worker/compat/loadCompatInClassicWorker.ts') }));
   },
 };
 const browserCommon = {
@@ -68,6 +72,8 @@ const browserBundles = [
   { entry: 'src/index.ts', out: 'ondeck.js', format: 'iife', globalName: 'Ondeck', target: ['chrome56'] },
   { entry: 'src/index.ts', out: 'ondeck.mjs', format: 'esm', target: ['chrome61'] },
   { entry: 'worker/workerMain.ts', out: 'ondeck-worker.js', format: 'iife', target: ['chrome56'] },
+  // Loaded by the worker, next to it, only where a native primitive is missing (see loadCompat).
+  { entry: 'worker/compat/compatMain.ts', out: 'ondeck-compat.js', format: 'iife', target: ['chrome56'] },
 ];
 for (const bundle of browserBundles) {
   await build({

@@ -7,8 +7,12 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** SDK files the service worker precaches, relative to dist/browser/ (and to ondeck-sw.js). */
-export const precachedFiles = ['ondeck.js', 'ondeck-worker.js'];
+/**
+ * SDK files the service worker precaches, relative to dist/browser/ (and to ondeck-sw.js).
+ * `ondeck-compat.js` too, although only engines without native Ed25519 or DecompressionStream
+ * load it: it is small, and an offline start on such an engine must still be able to sync later.
+ */
+export const precachedFiles = ['ondeck.js', 'ondeck-worker.js', 'ondeck-compat.js'];
 /** ORT's self-hosted files, cached at run time only; their hash names the ORT cache. */
 export const ortFiles = ['ort.wasm.min.js', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
 

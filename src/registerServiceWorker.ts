@@ -8,8 +8,8 @@ import { SERVICE_WORKER_DEFAULTS, type RegisterServiceWorkerOptions, type Servic
  * app starts offline, and resolves once it controls the page (or the wait times out).
  *
  * What the service worker caches, and why:
- * - the SDK bundles (`ondeck.js`, `ondeck-worker.js`), precached with content-hash revisions
- *   computed at build time;
+ * - the SDK bundles (`ondeck.js`, `ondeck-worker.js`, `ondeck-compat.js`), precached with
+ *   content-hash revisions computed at build time;
  * - ORT's files under `ort/`, cached when an engine that can run ORT first fetches them (never
  *   precached: an old TV must not download a 14 MB wasm it cannot run);
  * - the app shell, with no build-time list: navigations and same-origin scripts, styles, fonts

@@ -103,6 +103,9 @@ describe.each(['chromium', 'wpe'] as const)('offline start through the service w
     const caches = await step<CacheContents>({ op: 'caches' });
     const precache = caches[`ondeck-precache-v2-${server.origin}/`];
     expect(precache?.sort()).toEqual([
+      // The pure-JS fallbacks too, although only engines without native Ed25519 or
+      // DecompressionStream load them: an offline start there must still be able to sync later.
+      `/dist/ondeck-compat.js?__WB_REVISION__=${await expectedRevision('ondeck-compat.js')}`,
       `/dist/ondeck-worker.js?__WB_REVISION__=${await expectedRevision('ondeck-worker.js')}`,
       `/dist/ondeck.js?__WB_REVISION__=${await expectedRevision('ondeck.js')}`,
     ]);

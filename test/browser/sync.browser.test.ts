@@ -33,7 +33,9 @@ let bundleDirectory: string;
 
 beforeAll(async () => {
   publication = await publishPlantedVersions();
-  // The primitives page needs the worker's sync code as a page script, built like the shipped bundles.
+  // The primitives page needs the worker's sync code as a page script, built like the shipped
+  // bundles: with the browser loader of the pure-JS fallbacks, which finds them in the shipped
+  // dist/browser/ondeck-compat.js that the page includes first.
   bundleDirectory = await mkdtemp(join(tmpdir(), 'ondeck-sync-primitives-'));
   await build({
     entryPoints: [join(root, 'test/browser/support/syncPrimitivesEntry.ts')],
@@ -42,7 +44,18 @@ beforeAll(async () => {
     format: 'iife',
     target: ['chrome56'],
     logLevel: 'warning',
+    plugins: [
+      {
+        name: 'browser-compat-loader',
+        setup(context) {
+          context.onResolve({ filter: /\/loadCompat$/ }, () => ({ path: join(root, 'worker/compat/loadCompatInClassicWorker.ts') }));
+        },
+      },
+    ],
   });
+  const primitives = await readFile(join(bundleDirectory, 'syncPrimitives.js'), 'utf8');
+  // The test bundle must not carry tweetnacl itself, or the page would not prove the compat script works.
+  expect(primitives).not.toContain('bad signature size');
 });
 afterAll(async () => {
   await publication?.cleanup();
@@ -135,6 +148,8 @@ describe.each(['chromium', 'wpe'] as const)('signed sync in %s', (engine) => {
   });
 
   it('a first start syncs the v1 snapshot, then v2 arrives as a delta and is switched in one step', async () => {
+    const compatRequests = () => server.requests.filter((request) => request.path === '/dist/ondeck-compat.js').length;
+    const compatRequestsBefore = compatRequests();
     serveManifest(publication.manifests.v1);
     const started = await runPageScenario<{ status: RecommenderStatus } | { error: string }>(session, `${server.origin}/pages/sync.html`, {
       op: 'start',
@@ -162,6 +177,11 @@ describe.each(['chromium', 'wpe'] as const)('signed sync in %s', (engine) => {
     const before = server.requests.length;
     expect(updated(await sync()).result).toBe('not-modified');
     expect(server.requests.slice(before).map((r) => [r.path, r.status])).toEqual([[MANIFEST, 304]]);
+
+    // The pure-JS fallbacks: Chromium has native Ed25519 and DecompressionStream and never fetches
+    // ondeck-compat.js; WPE 2.38 has neither, so its worker loaded it once, for both syncs.
+    expect(compatRequests() - compatRequestsBefore).toBe(engine === 'chromium' ? 0 : 1);
+    if (engine === 'wpe') expect(result.signatureCheck).toBe('tweetnacl');
   });
 
   it('measures a snapshot apply (v1 → v2 without a delta)', async () => {
@@ -212,6 +232,29 @@ describe.each(['chromium', 'wpe'] as const)('signed sync in %s', (engine) => {
     for (const replacedPath of replaced) server.serveInstead(replacedPath, null);
     serveManifest(publication.manifests.v2);
     expect(updated(await sync())).toMatchObject({ result: 'updated', version: 2 });
+    await expectStillServing(2);
+  });
+
+  it('a worker that cannot load ondeck-compat.js reports network-failed where it needs it, keeps serving, and loads it on the next sync', async () => {
+    await backToV1();
+    // A fresh worker, which has not loaded the fallbacks yet, serving v1 from IndexedDB.
+    await session.reload();
+    expect(await start()).toMatchObject({ status: { modelVersion: 1, storage: 'indexeddb', historyLength: 4 } });
+    server.fault('/dist/ondeck-compat.js', { kind: 'status', status: 404 });
+    const errorsBefore = (await events()).filter((e) => e.event === 'error').length;
+    const answer = await sync();
+    if (engine === 'chromium') {
+      // Native Ed25519 and DecompressionStream: the missing file is never even requested.
+      expect(updated(answer)).toMatchObject({ result: 'updated', version: 2, signatureCheck: 'webcrypto' });
+      expect(server.requests.filter((request) => request.path === '/dist/ondeck-compat.js' && request.status === 404)).toEqual([]);
+      return;
+    }
+    expect(answer).toMatchObject({ error: 'network-failed', message: expect.stringContaining('ondeck-compat.js') });
+    await expectStillServing(1);
+    expect((await events()).filter((e) => e.event === 'error').slice(errorsBefore).map((e) => e.code)).toEqual(['network-failed']);
+    // The failure is not remembered: once the file is back, the same worker loads it and updates.
+    server.clearFaults();
+    expect(updated(await sync())).toMatchObject({ result: 'updated', version: 2, signatureCheck: 'tweetnacl' });
     await expectStillServing(2);
   });
 

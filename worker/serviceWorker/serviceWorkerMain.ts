@@ -2,7 +2,8 @@
  * Entry point of ondeck's service worker (built as a classic script, `dist/browser/ondeck-sw.js`,
  * target Chromium 56, workbox's dev logging stripped) that lets a TV app start offline:
  *
- * - **SDK bundles, precached**: `ondeck.js` and `ondeck-worker.js`, with revisions = content
+ * - **SDK bundles, precached**: `ondeck.js`, `ondeck-worker.js` and `ondeck-compat.js` (the
+ *   pure-JS fallbacks the worker loads only where it lacks a native primitive), with revisions = content
  *   hashes injected at build time (`__ONDECK_SW_BUILD__`, see {@link ServiceWorkerBuildManifest}),
  *   URLs resolved next to this script. Served cache-first; a new build re-downloads only what
  *   changed. URL query strings are ignored (`ondeck.js?v=3` is the same file).

@@ -1,5 +1,5 @@
-import { gunzipSync } from 'fflate';
 import { OndeckError } from '../../models/errors/OndeckError';
+import { loadCompat } from '../compat/loadCompat';
 
 /** Which gunzip runs: `auto` prefers the engine's DecompressionStream, `js` forces fflate. */
 export type GunzipImplementation = 'auto' | 'js';
@@ -7,12 +7,14 @@ export type GunzipImplementation = 'auto' | 'js';
 /**
  * Undoes a blob's transfer encoding and checks the result has exactly the size the signed
  * manifest declares. `gzip` uses the engine's `DecompressionStream` where there is one (Chromium
- * ≥ 80, Safari ≥ 16.4) and fflate's inflater elsewhere (WPE 2.38 and older TV engines have none).
+ * ≥ 80, Safari ≥ 16.4) and fflate's inflater elsewhere (WPE 2.38 and older TV engines have none;
+ * in the browser worker fflate lives in `ondeck-compat.js`, fetched on first need only).
  * Call it only on bytes whose SHA-256 already matched the manifest: the size bound keeps a
  * mistaken publisher from exhausting memory, not an attacker (the hash already stopped those).
  *
  * @param decodedBytes The size the manifest declares after decoding.
- * @throws OndeckError `model-corrupt` when the stream is not valid gzip or has another size.
+ * @throws OndeckError `model-corrupt` when the stream is not valid gzip or has another size;
+ *   `network-failed` when the JS path is needed and the worker cannot load `ondeck-compat.js`.
  * @example
  * ```ts
  * const payload = await decompressBlob(blobBytes, 'gzip', reference.decodedBytes, reference.path);
@@ -27,14 +29,16 @@ export async function decompressBlob(bytes: Uint8Array, encoding: 'gzip' | 'iden
   // The gzip trailer's ISIZE is the decoded size modulo 2^32: a cheap check before any work.
   const trailerSize = (bytes[bytes.length - 4] | (bytes[bytes.length - 3] << 8) | (bytes[bytes.length - 2] << 16) | (bytes[bytes.length - 1] << 24)) >>> 0;
   if (trailerSize !== decodedBytes % 0x100000000) throw corrupt(name, `gzip trailer says ${trailerSize} bytes, manifest says ${decodedBytes}`);
-  const decoded = implementation === 'auto' && typeof DecompressionStream === 'function' ? await gunzipWithStream(bytes, decodedBytes, name) : gunzipWithFflate(bytes, name);
+  const decoded = implementation === 'auto' && typeof DecompressionStream === 'function' ? await gunzipWithStream(bytes, decodedBytes, name) : gunzipInJs(bytes, name);
   if (decoded.byteLength !== decodedBytes) throw corrupt(name, `decodes to ${decoded.byteLength} bytes, manifest says ${decodedBytes}`);
   return decoded;
 }
 
-function gunzipWithFflate(bytes: Uint8Array, name: string): Uint8Array {
+function gunzipInJs(bytes: Uint8Array, name: string): Uint8Array {
+  // Outside the try: a compat script that did not load is a network failure, not a corrupt blob.
+  const { gunzip } = loadCompat();
   try {
-    return gunzipSync(bytes);
+    return gunzip(bytes);
   } catch (error) {
     throw corrupt(name, `gzip: ${error instanceof Error ? error.message : String(error)}`);
   }

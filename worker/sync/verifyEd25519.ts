@@ -1,5 +1,5 @@
-import nacl from 'tweetnacl/nacl.js';
 import { OndeckError } from '../../models/errors/OndeckError';
+import { loadCompat } from '../compat/loadCompat';
 
 /** Which implementation checks signatures: `auto` prefers SubtleCrypto, `js` forces tweetnacl. */
 export type Ed25519Implementation = 'auto' | 'js';
@@ -26,10 +26,12 @@ const GROUP_ORDER = new Uint8Array([
  * works on 64-bit floats, so it also runs on engines without BigInt (Chromium 56–66 on Tizen 4 /
  * webOS 4), where BigInt-based libraries such as @noble/ed25519 cannot even parse. Both paths
  * reject a non-canonical `S` (≥ L, RFC 8032 §5.1.7), which tweetnacl alone would accept, so the
- * answer never depends on the engine.
+ * answer never depends on the engine. In the browser worker tweetnacl lives in `ondeck-compat.js`,
+ * fetched on first need only (see `loadCompat`).
  *
  * @returns which implementation gave the (true) answer.
- * @throws OndeckError `signature-invalid` when the signature does not verify.
+ * @throws OndeckError `signature-invalid` when the signature does not verify; `network-failed`
+ *   when the JS path is needed and the worker cannot load `ondeck-compat.js`.
  * @example
  * ```ts
  * await verifyEd25519(payloadBytes, decodeBase64(envelope.signature, 'signature'), publicKey);
@@ -51,7 +53,7 @@ export async function verifyEd25519(message: Uint8Array, signature: Uint8Array, 
     if (valid === false) throw new OndeckError('signature-invalid', { reason: 'Ed25519 verification failed' });
     if (valid === true) return 'webcrypto';
   }
-  if (!nacl.sign.detached.verify(message, signature, publicKey)) throw new OndeckError('signature-invalid', { reason: 'Ed25519 verification failed' });
+  if (!loadCompat().verifyEd25519(message, signature, publicKey)) throw new OndeckError('signature-invalid', { reason: 'Ed25519 verification failed' });
   return 'tweetnacl';
 }
 
