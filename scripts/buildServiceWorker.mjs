@@ -13,8 +13,19 @@ import { join } from 'node:path';
  * load it: it is small, and an offline start on such an engine must still be able to sync later.
  */
 export const precachedFiles = ['ondeck.js', 'ondeck-worker.js', 'ondeck-compat.js'];
-/** ORT's self-hosted files, cached at run time only; their hash names the ORT cache. */
-export const ortFiles = ['ort.wasm.min.js', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
+/**
+ * ORT's self-hosted files, cached at run time only (an engine fetches only the build it runs);
+ * their hash names the ORT cache. The CPU build, then the WebGPU build (fetched only where a
+ * WebGPU adapter exists).
+ */
+export const ortFiles = [
+  'ort.wasm.min.js',
+  'ort-wasm-simd-threaded.mjs',
+  'ort-wasm-simd-threaded.wasm',
+  'ort.webgpu.min.js',
+  'ort-wasm-simd-threaded.asyncify.mjs',
+  'ort-wasm-simd-threaded.asyncify.wasm',
+];
 
 /** 20 hex digits (80 bits) of SHA-256 over `chunks`: plenty to tell builds apart. */
 function contentHash(chunks) {

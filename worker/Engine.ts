@@ -391,6 +391,7 @@ export class Engine implements EngineApi {
     return {
       preference,
       ortRuntimeLoader: this.options.ortBaseUrl ? loadOrtInClassicWorker(this.options.ortBaseUrl) : undefined,
+      ortWebGpuRuntimeLoader: this.options.ortBaseUrl ? loadOrtInClassicWorker(this.options.ortBaseUrl, 'webgpu') : undefined,
     };
   }
 

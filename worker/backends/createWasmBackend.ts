@@ -38,11 +38,18 @@ export interface WasmBackendOptions {
    * @defaultValue `loadOrtFromPackage` (dynamic import of the npm package)
    */
   runtimeLoader?: () => Promise<OrtModule>;
+  /**
+   * onnxruntime-web execution provider, which is also the backend's name: `'wasm'` (CPU,
+   * WebAssembly SIMD) or `'webgpu'` (the GPU through WebGPU; needs ORT's WebGPU build as the
+   * runtime, see `createWebGpuBackend`).
+   * @defaultValue `'wasm'`
+   */
+  executionProvider?: 'wasm' | 'webgpu';
 }
 
-type ResolvedWasmOptions = Required<Pick<WasmBackendOptions, 'numThreads' | 'graphVariant'>> & WasmBackendOptions;
+type ResolvedWasmOptions = Required<Pick<WasmBackendOptions, 'numThreads' | 'graphVariant' | 'executionProvider'>> & WasmBackendOptions;
 
-const defaultOptions: Readonly<ResolvedWasmOptions> = Object.freeze({ numThreads: 1, graphVariant: 'float-external' });
+const defaultOptions: Readonly<ResolvedWasmOptions> = Object.freeze({ numThreads: 1, graphVariant: 'float-external', executionProvider: 'wasm' });
 
 const { userVector: userVectorName, topK: topKName, scores: scoresName, indices: indicesName } = scoringGraphNames;
 
@@ -96,11 +103,13 @@ interface LoadedSession {
 }
 
 class WasmBackend implements ScoringBackend {
-  readonly name = 'wasm' as const;
+  readonly name: 'wasm' | 'webgpu';
   private loaded: LoadedSession | undefined;
   private disposed = false;
 
-  constructor(private readonly options: ResolvedWasmOptions) {}
+  constructor(private readonly options: ResolvedWasmOptions) {
+    this.name = options.executionProvider;
+  }
 
   async load(model: BackendModel): Promise<void> {
     const { factors } = model;
@@ -121,14 +130,14 @@ class WasmBackend implements ScoringBackend {
     const runtime = await loadRuntime(this.options.runtimeLoader).catch((error: unknown) => {
       // Do not cache a failed import: a later load() may succeed (e.g. after a network hiccup).
       runtimePromise = undefined;
-      throw unavailable(error);
+      throw unavailable(error, this.name);
     });
     const session = await serialised(async () => {
       runtime.env.wasm.numThreads = this.options.numThreads;
       if (this.options.wasmPaths !== undefined) runtime.env.wasm.wasmPaths = this.options.wasmPaths;
       try {
         return await runtime.InferenceSession.create(graphBytes, {
-          executionProviders: ['wasm'],
+          executionProviders: [this.name],
           // 'all' is what folds the Cast+Mul dequantisation of a self-contained graph into one
           // resident float table (without it every run re-dequantises the whole table: 11 ms vs
           // 1 ms at 100k×64) and prepacks the table for the Gemm.
@@ -139,7 +148,7 @@ class WasmBackend implements ScoringBackend {
           ...(externalData ? { externalData, extra: { session: { disable_prepacking: '1' } } } : {}),
         });
       } catch (error) {
-        throw unavailable(error);
+        throw unavailable(error, this.name);
       }
     });
 
@@ -207,6 +216,7 @@ class WasmBackend implements ScoringBackend {
 
   private runGraph(loaded: LoadedSession, userVector: Float32Array, k: number): Promise<{ indices: BigInt64Array; scores: Float32Array }> {
     const { runtime, session, dims } = loaded;
+    const backend = this.name;
     return serialised(async () => {
       // Only dims floats and one int64 cross into ORT per query; the table is already resident.
       const feeds = {
@@ -217,7 +227,7 @@ class WasmBackend implements ScoringBackend {
       try {
         results = await session.run(feeds);
       } catch (error) {
-        throw unavailable(error);
+        throw unavailable(error, backend);
       }
       const indices = results[indicesName].data as BigInt64Array;
       const scores = results[scoresName].data as Float32Array;
@@ -261,8 +271,8 @@ function isExcluded(exclude: Int32Array, index: number): boolean {
   return false;
 }
 
-function unavailable(error: unknown): OndeckError {
+function unavailable(error: unknown, backend: 'wasm' | 'webgpu'): OndeckError {
   if (isOndeckError(error)) return error;
   const reason = error instanceof Error ? error.message : String(error);
-  return new OndeckError('backend-unavailable', { backend: 'wasm', reason });
+  return new OndeckError('backend-unavailable', { backend, reason });
 }

@@ -3,6 +3,8 @@ import type { OrtModule } from './OrtModule';
 import type { BackendModel, BackendName, ScoringBackend } from './ScoringBackend';
 import { createJsInt8Backend } from './createJsInt8Backend';
 import { createWasmBackend } from './createWasmBackend';
+import { findWebGpuAdapter } from './findWebGpuAdapter';
+import { measureTopK } from './measureTopK';
 import { supportsWasmSimd } from './supportsWasmSimd';
 
 /** Which backend to use: `auto` picks the best one that runs here. */
@@ -21,54 +23,100 @@ export interface SelectBackendOptions {
   readonly preference?: BackendPreference;
   /** How to load onnxruntime-web if `wasm` is tried (see `loadOrtInClassicWorker`). */
   readonly ortRuntimeLoader?: () => Promise<OrtModule>;
+  /**
+   * How to load ORT's WebGPU build (`ort.webgpu.min.js`, which runs the `wasm` provider as well)
+   * when a WebGPU adapter exists. Without it there is no `webgpu` attempt.
+   */
+  readonly ortWebGpuRuntimeLoader?: () => Promise<OrtModule>;
   /** ORT wasm threads (only helps when crossOriginIsolated). @defaultValue 1 */
   readonly ortThreads?: number;
+  /** Finds the WebGPU adapter; tests inject their own. @defaultValue {@link findWebGpuAdapter} */
+  readonly findWebGpuAdapter?: () => Promise<string | undefined>;
 }
 
 /**
- * Chooses the scoring backend once, at start-up, by capability checks in priority order
- * (`wasm`, then `js`), loading the model into each candidate until one works. Every failure is
- * recorded and reported (`status().backendAttempts`), never thrown: the `js` int8 kernel runs on
- * every engine, so the device always ends up with a working backend. ORT is only loaded after the
- * SIMD check passed, so legacy engines never download it. (A `webgpu` tier is planned; a WebGPU
- * preference currently falls back with a recorded reason.)
+ * Chooses the scoring backend by capability checks, loading the model into each candidate until
+ * one works. Every failure is recorded and reported (`status().backendAttempts`), never thrown:
+ * the `js` int8 kernel runs on every engine, so the device always ends up with a working backend.
+ *
+ * - ORT tiers need WebAssembly SIMD; without it nothing of ORT is downloaded.
+ * - `webgpu` is tried only where a WebGPU adapter exists (and an ORT WebGPU loader was given).
+ *   With `auto` it is kept only when it measures faster than `wasm` on this model (median of a
+ *   few top-20 queries each: a fallback adapter such as SwiftShader, or an integrated GPU behind
+ *   a slow readback, is often slower than the CPU); the loser is released.
+ * - `wasm`: onnxruntime-web on the CPU. `js`: the TypeScript int8 kernel, last.
  *
  * @example
  * ```ts
- * const { backend, reason } = await selectBackend({ factors, onnxModel }, { ortRuntimeLoader });
+ * const { backend, reason } = await selectBackend({ factors }, { ortRuntimeLoader, ortWebGpuRuntimeLoader });
  * ```
  */
 export async function selectBackend(model: BackendModel, options: SelectBackendOptions = {}): Promise<BackendSelection> {
   const preference = options.preference ?? 'auto';
   const attempts: BackendAttempt[] = [];
-  const order: BackendName[] = preference === 'js' ? ['js'] : preference === 'webgpu' ? ['webgpu', 'wasm', 'js'] : ['wasm', 'js'];
-  for (const name of order) {
-    if (name === 'webgpu') {
-      attempts.push({ backend: 'webgpu', ok: false, reason: 'this build has no WebGPU backend yet' });
-      continue;
+  if (preference !== 'js') {
+    if (!supportsWasmSimd()) {
+      attempts.push({ backend: 'wasm', ok: false, reason: 'no WebAssembly SIMD on this engine (ORT needs it)' });
+    } else {
+      const webgpu = preference === 'wasm' ? undefined : await loadWebGpu(model, options, attempts);
+      if (webgpu && preference === 'webgpu') return { backend: webgpu.backend, attempts, reason: `webgpu: requested; onnxruntime-web on ${webgpu.adapter}` };
+      const wasm = await loadOrtBackend('wasm', model, options.ortRuntimeLoader, options, attempts);
+      if (webgpu && wasm) return chooseFaster(webgpu, wasm, model.factors.dims, attempts);
+      if (webgpu) return { backend: webgpu.backend, attempts, reason: `webgpu: onnxruntime-web on ${webgpu.adapter} (wasm failed)` };
+      if (wasm) return { backend: wasm, attempts, reason: 'wasm: onnxruntime-web with WebAssembly SIMD' };
     }
-    if (name === 'wasm') {
-      if (!supportsWasmSimd()) {
-        attempts.push({ backend: 'wasm', ok: false, reason: 'no WebAssembly SIMD on this engine (ORT needs it)' });
-        continue;
-      }
-      const backend = createWasmBackend({ runtimeLoader: options.ortRuntimeLoader, numThreads: options.ortThreads ?? 1 });
-      try {
-        await backend.load(model);
-        attempts.push({ backend: 'wasm', ok: true, reason: 'WebAssembly SIMD available; onnxruntime-web loaded' });
-        return { backend, attempts, reason: 'wasm: onnxruntime-web with WebAssembly SIMD' };
-      } catch (error) {
-        await backend.dispose().catch(() => undefined);
-        attempts.push({ backend: 'wasm', ok: false, reason: `onnxruntime-web failed to initialise: ${error instanceof Error ? error.message : String(error)}` });
-        continue;
-      }
-    }
-    const backend = createJsInt8Backend();
-    await backend.load(model);
-    attempts.push({ backend: 'js', ok: true, reason: 'TypeScript int8 kernel (runs everywhere)' });
-    const failed = attempts.filter((attempt) => !attempt.ok);
-    return { backend, attempts, reason: failed.length > 0 ? `js: ${failed.map((a) => `${a.backend} unavailable (${a.reason})`).join('; ')}` : 'js: requested' };
   }
-  // Unreachable: `js` is always last and always loads.
-  throw new Error('no scoring backend');
+  const backend = createJsInt8Backend();
+  await backend.load(model);
+  attempts.push({ backend: 'js', ok: true, reason: 'TypeScript int8 kernel (runs everywhere)' });
+  const failed = attempts.filter((attempt) => !attempt.ok);
+  return { backend, attempts, reason: failed.length > 0 ? `js: ${failed.map((a) => `${a.backend} unavailable (${a.reason})`).join('; ')}` : 'js: requested' };
+}
+
+/** The `webgpu` backend where an adapter exists and ORT's WebGPU build starts, else undefined (recorded). */
+async function loadWebGpu(model: BackendModel, options: SelectBackendOptions, attempts: BackendAttempt[]): Promise<{ backend: ScoringBackend; adapter: string } | undefined> {
+  if (!options.ortWebGpuRuntimeLoader) {
+    attempts.push({ backend: 'webgpu', ok: false, reason: 'no ORT WebGPU build configured' });
+    return undefined;
+  }
+  const adapter = await (options.findWebGpuAdapter ?? findWebGpuAdapter)();
+  if (!adapter) {
+    attempts.push({ backend: 'webgpu', ok: false, reason: 'no WebGPU adapter on this engine' });
+    return undefined;
+  }
+  const backend = await loadOrtBackend('webgpu', model, options.ortWebGpuRuntimeLoader, options, attempts);
+  return backend && { backend, adapter };
+}
+
+/** Loads one ORT backend; records the attempt; undefined when it failed. */
+async function loadOrtBackend(
+  provider: 'wasm' | 'webgpu',
+  model: BackendModel,
+  runtimeLoader: (() => Promise<OrtModule>) | undefined,
+  options: SelectBackendOptions,
+  attempts: BackendAttempt[],
+): Promise<ScoringBackend | undefined> {
+  const backend = createWasmBackend({ runtimeLoader, numThreads: options.ortThreads ?? 1, executionProvider: provider });
+  try {
+    await backend.load(model);
+    attempts.push({ backend: provider, ok: true, reason: provider === 'wasm' ? 'WebAssembly SIMD available; onnxruntime-web loaded' : 'WebGPU adapter available; onnxruntime-web WebGPU loaded' });
+    return backend;
+  } catch (error) {
+    await backend.dispose().catch(() => undefined);
+    attempts.push({ backend: provider, ok: false, reason: `onnxruntime-web failed to initialise: ${error instanceof Error ? error.message : String(error)}` });
+    return undefined;
+  }
+}
+
+/** Times both on this model and keeps the faster; the other is released. */
+async function chooseFaster(webgpu: { backend: ScoringBackend; adapter: string }, wasm: ScoringBackend, dims: number, attempts: BackendAttempt[]): Promise<BackendSelection> {
+  const gpuMs = await measureTopK(webgpu.backend, dims);
+  const cpuMs = await measureTopK(wasm, dims);
+  const timing = `top-20 mean: webgpu ${gpuMs.toFixed(3)} ms, wasm ${cpuMs.toFixed(3)} ms`;
+  const gpuWins = gpuMs < cpuMs;
+  attempts.push({ backend: 'webgpu', ok: gpuWins, reason: gpuWins ? `faster than wasm (${timing})` : `slower than wasm here, released (${timing})` });
+  await (gpuWins ? wasm : webgpu.backend).dispose().catch(() => undefined);
+  return gpuWins
+    ? { backend: webgpu.backend, attempts, reason: `webgpu: onnxruntime-web on ${webgpu.adapter}, measured faster than wasm (${timing})` }
+    : { backend: wasm, attempts, reason: `wasm: onnxruntime-web with WebAssembly SIMD, measured faster than webgpu on ${webgpu.adapter} (${timing})` };
 }
