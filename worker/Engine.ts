@@ -24,6 +24,8 @@ const DEFAULT_PROFILE: Profile = Object.freeze({ id: 'default', name: 'Default',
 const TRACK_TYPES: readonly TrackEventType[] = ['play', 'progress', 'complete', 'like', 'dislike', 'hide'];
 const STATE_CURRENT_PROFILE = 'currentProfile';
 const STATE_LAST_SYNC = 'lastSync';
+/** How long after a model switch its derived indexes are built (unless a query needs them first). */
+const PREPARE_AFTER_SWITCH_MS = 50;
 /** How long after a model switch the background backend upgrade (ORT session build) starts. */
 const UPGRADE_AFTER_SWITCH_MS = 1000;
 /** How long after a delta install the journaled version is rewritten whole in storage. */
@@ -347,9 +349,10 @@ export class Engine implements EngineApi {
     // takes ~0.6 s, and both backends give the same rankings, so the switch is invisible.
     const selection = await selectBackend(backendModel, preference === 'auto' ? { preference: 'js' } : this.backendOptions(preference));
     const engine = new RecommendationEngine(model, selection.backend);
-    // Its indexes are built in the next task: the switch is done, and a query that came in
-    // meanwhile is answered first (it builds what it needs itself).
-    setTimeout(() => engine.prepare(), 0);
+    // Its indexes (id map, popularity order, the js kernel's screening bounds: ~40 ms at 100k)
+    // are caches, built a moment after the switch so that the update's own bookkeeping is not
+    // held up by them; a query that comes first builds what it needs itself.
+    setTimeout(() => engine.prepare(), PREPARE_AFTER_SWITCH_MS);
     this.serving = {
       model,
       engine,

@@ -48,6 +48,11 @@ export interface ScoringBackend {
   readonly name: BackendName;
   /** Loads (or replaces) the resident item table; called once per model version. */
   load(model: BackendModel): Promise<void>;
+  /**
+   * Optional: builds what the first query would otherwise build (indexes over the table), so a
+   * caller can do it in an idle task instead of inside the first query.
+   */
+  prepare?(): void;
   /** Top `count` items for `userVector`, skipping `exclude` (sorted ascending item indices). */
   topK(userVector: Float32Array, count: number, exclude?: Int32Array): Promise<TopKResult>;
   /** Scores every item into `out` (length = item count), for tests, explanations and evaluation. */

@@ -29,25 +29,38 @@ export function createJsInt8Backend(): ScoringBackend {
 class JsInt8Backend implements ScoringBackend {
   readonly name = 'js' as const;
   private factors: QuantizedFactors | undefined;
-  private screenedTopK: ScreenedTopK | undefined;
+  /** Built by {@link prepare} or the first query: `null` when the table cannot be screened. */
+  private screenedTopK: ScreenedTopK | null | undefined;
   private scores: Float32Array = new Float32Array(0);
   private disposed = false;
 
   async load(model: BackendModel): Promise<void> {
     const { factors } = model;
     checkQuantizedFactors(factors, this.name);
-    const screenedTopK = createScreenedTopK(factors);
-    // The exact path's scores buffer is only needed when the table cannot be screened.
-    this.scores = screenedTopK ? new Float32Array(0) : new Float32Array(factors.rows);
-    this.screenedTopK = screenedTopK;
+    this.screenedTopK = undefined;
+    this.scores = new Float32Array(0);
     this.factors = factors;
     this.disposed = false;
+  }
+
+  /**
+   * Builds the screening bounds (one pass over the table, ~10 ms at 100k × 64): the engine calls
+   * this in the task after a model switch, so the switch itself does not wait for it.
+   */
+  prepare(): void {
+    // Nothing to do before a load or after a dispose (a switch may have released it meanwhile).
+    const factors = this.factors;
+    if (!factors || this.screenedTopK !== undefined) return;
+    this.screenedTopK = createScreenedTopK(factors) ?? null;
+    // The exact path's scores buffer is only needed when the table cannot be screened.
+    if (!this.screenedTopK) this.scores = new Float32Array(factors.rows);
   }
 
   async topK(userVector: Float32Array, count: number, exclude?: Int32Array): Promise<TopKResult> {
     const factors = this.requireFactors();
     checkScoringQuery(userVector, count, exclude, factors);
     if (count === 0) return { indices: new Int32Array(0), scores: new Float32Array(0) };
+    this.prepare();
     if (this.screenedTopK) return this.screenedTopK(userVector, count, exclude);
     scoreInt8Rows(factors, userVector, this.scores);
     return selectTopK(this.scores, count, exclude);
