@@ -57,6 +57,8 @@ export interface BrowserApplyTiming {
   readonly applyMs: number;
   /** Every run, in order. */
   readonly samplesMs: readonly number[];
+  /** Median of the first `recommend()` (20 items, 20-title history) right after each update. */
+  readonly firstRecommendMs: number;
   /** The applied files hash equal to the snapshot of the same version. */
   readonly identical: boolean;
 }
@@ -66,7 +68,7 @@ export interface BrowserApplyTiming {
  * time), a device starts on v1 from the publish directory at `cdnDirectory`, idles, and then
  * syncs to `manifest.version` through its delta; `sync()` is timed from the page.
  */
-async function measureBrowserApply(context: { cdnDirectory: string; manifest: SyncManifest; publicKey: string; runs: number }): Promise<BrowserApplyTiming[]> {
+async function measureBrowserApply(context: { cdnDirectory: string; manifest: SyncManifest; publicKey: string; runs: number; historyIds: readonly string[] }): Promise<BrowserApplyTiming[]> {
   // The publish directory is served with manifest.json pinned to v1's signed manifest until the
   // device holds v1; then the real (v2) manifest is released and sync() is timed: manifest,
   // signature, delta download from loopback, SHA-256, applyDelta, decode, IndexedDB commit, switch.
@@ -99,6 +101,7 @@ async function measureBrowserApply(context: { cdnDirectory: string; manifest: Sy
     for (const engine of ['chromium', 'wpe'] as const) {
       const session = await launchBrowserSession(engine);
       const samples: number[] = [];
+      const firstQueries: number[] = [];
       let identical = true;
       try {
         for (let run = 0; run < context.runs; run++) {
@@ -113,6 +116,9 @@ async function measureBrowserApply(context: { cdnDirectory: string; manifest: Sy
             databaseName: `ondeck-sync-bench-${engine}-${run}`,
           });
           if (started.error || started.status?.modelVersion !== 1) throw new Error(`${engine}: the device did not start on v1 (${started.message ?? JSON.stringify(started.status)})`);
+          // A viewer with a history, so the first query after the update folds in and looks ids up.
+          const tracked = await callPageScenario<{ accepted: boolean }[]>(session, { op: 'track', events: context.historyIds.map((itemId, i) => ({ type: 'complete', itemId, time: Date.now() - i * 60_000 })) });
+          if (!tracked.every((result) => result.accepted)) throw new Error(`${engine}: the history was not accepted`);
           // A daily update reaches a device that has long settled: wait until its background
           // backend choice is done (ORT's session build occupies the worker thread for a moment
           // after start), then a little longer for the start-up garbage to be collected.
@@ -131,12 +137,17 @@ async function measureBrowserApply(context: { cdnDirectory: string; manifest: Sy
           // it, so reaching that version means its files are byte-identical to v2's snapshot.
           identical &&= status.modelVersion === context.manifest.version;
           samples.push(synced.milliseconds);
+          // The first query on the new version, right after the update: it pays for whatever the
+          // switch left to build (id index, popularity order, the js kernel's bounds).
+          const first = await callPageScenario<{ milliseconds: number; count: number }>(session, { op: 'timedRecommend', request: { count: 20 } });
+          if (first.count !== 20) throw new Error(`${engine}: the first recommend after the update returned ${first.count} items`);
+          firstQueries.push(first.milliseconds);
           await callPageScenario(session, { op: 'dispose' });
         }
       } finally {
         await session.close();
       }
-      timings.push({ engine, applyMs: median(samples), samplesMs: samples.map((sample) => Math.round(sample)), identical });
+      timings.push({ engine, applyMs: median(samples), samplesMs: samples.map((sample) => Math.round(sample)), firstRecommendMs: round(median(firstQueries), 1), identical });
     }
   } finally {
     await pages.close();
@@ -207,8 +218,14 @@ async function main(): Promise<void> {
     const identical = [...snapshotFiles].every(([name, bytes]) => sha256(bytes) === sha256(applied.get(name) ?? new Uint8Array())) && applied.size === snapshotFiles.size;
     const applyMsNode = median(applyTimes);
     log(`apply in Node (gunzip + applyDelta + SHA-256 of the result), median of ${applyTimes.length}: ${applyMsNode.toFixed(0)} ms; identical to the v2 snapshot: ${identical}`);
-    const browser = await measureBrowserApply({ cdnDirectory: published.cdn, manifest, publicKey: keys.publicKeyBase64, runs: quick ? 3 : 5 });
-    for (const timing of browser) log(`apply in ${timing.engine} (sync() from the page), median of ${timing.samplesMs.length}: ${timing.applyMs.toFixed(0)} ms (runs: ${timing.samplesMs.join(', ')} ms); identical: ${timing.identical}`);
+        // 20 titles present in both versions, spread over the catalog.
+    const survivingIds = new Set(packageSyntheticVersion(second, 12).catalog.ids);
+    const historyIds = packageSyntheticVersion(first, 12).catalog.ids.filter((id, index) => index % Math.floor(items / 25) === 7 && survivingIds.has(id)).slice(0, 20);
+    const browser = await measureBrowserApply({ cdnDirectory: published.cdn, manifest, publicKey: keys.publicKeyBase64, runs: quick ? 3 : 5, historyIds });
+    for (const timing of browser) {
+      log(`apply in ${timing.engine} (sync() from the page), median of ${timing.samplesMs.length}: ${timing.applyMs.toFixed(0)} ms (runs: ${timing.samplesMs.join(', ')} ms); identical: ${timing.identical}`);
+      log(`  first recommend() on the new version, right after: ${timing.firstRecommendMs} ms`);
+    }
 
     // 3. Basis stability under retraining.
     const stability = await measureBasisStability(quick);
@@ -231,7 +248,9 @@ async function main(): Promise<void> {
       deltaBytes: result.delta.bytes,
       deltaRatio: round(deltaRatio, 4),
       deltaRatioExactPopularity: round(exactDeltaBytes / result.snapshot.bytes, 4),
-      applyMs: round(browser.length > 0 ? Math.max(...browser.map((timing) => timing.applyMs)) : applyMsNode, 1),
+      // The target (≤ 150 ms) is Chromium's; WPE and Node are reported beside it.
+      applyMs: round(browser.find((timing) => timing.engine === 'chromium')?.applyMs ?? applyMsNode, 1),
+      applyMsWpe: browser.some((timing) => timing.engine === 'wpe') ? round(browser.find((timing) => timing.engine === 'wpe')!.applyMs, 1) : null,
       applyMsNode: round(applyMsNode, 1),
       browserApply: browser,
       identical: identical && browser.every((timing) => timing.identical),

@@ -64,6 +64,12 @@
       return results;
     },
     status: function () { return recommender.status(); },
+    timedRecommend: async function (args) {
+      // Timed in the page, so the driver's round trip is not part of it.
+      var started = performance.now();
+      var items = await recommender.recommend(args.request);
+      return { milliseconds: performance.now() - started, count: items.length };
+    },
     events: function () { return events; },
     waitForEvent: function (args) {
       return new Promise(function (resolve) {
