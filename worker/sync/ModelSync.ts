@@ -106,7 +106,9 @@ export class ModelSync {
     }
     // Partial downloads of blobs this manifest no longer names will never be needed.
     const wanted = [manifest.snapshot.sha256].concat(plan.kind === 'delta' ? plan.chain.map((delta) => delta.sha256) : []);
-    await options.cache.discardExcept(wanted).catch(() => undefined);
+    // Not awaited: it only deletes other blobs' records, and the download below reads and writes
+    // only the wanted ones (IndexedDB runs the two transactions in order anyway).
+    void options.cache.discardExcept(wanted).catch(() => undefined);
 
     const counters = { downloadedBytes: 0, resumedBytes: 0 };
     let deltaFallback: string | undefined;
