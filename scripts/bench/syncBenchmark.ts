@@ -239,7 +239,11 @@ async function main(): Promise<void> {
 
     // 4. The reference server under load.
     const server = await loadServer(published.cdn, connections, duration);
-    log(`ondeck serve, ${connections} connections × ${duration} s of conditional GETs of manifest.json: ${server.reqPerSec.toFixed(0)} req/s, p99 ${server.p99Ms} ms, ${server.notModified} × 304, errors ${server.errors}`);
+    const kinds = server.errorKinds;
+    log(
+      `ondeck serve, ${connections} connections × ${duration} s of conditional GETs of manifest.json: ${server.reqPerSec.toFixed(0)} req/s, p99 ${server.p99Ms} ms, ${server.notModified} × 304, ` +
+        `errors ${server.errors}${server.errors > 0 ? ` (socket ${kinds.socket}, timeouts ${kinds.timeouts}, 4xx ${kinds.http4xx}, 5xx ${kinds.http5xx})` : ''}`,
+    );
 
     const summary = {
       items,
@@ -335,6 +339,8 @@ interface ServerLoad {
   readonly p99Ms: number;
   readonly notModified: number;
   readonly errors: number;
+  /** What `errors` is made of, to tell a server fault (4xx/5xx) from the load generator's socket trouble. */
+  readonly errorKinds: { readonly socket: number; readonly timeouts: number; readonly http4xx: number; readonly http5xx: number };
 }
 
 async function loadServer(cdn: string, connections: number, duration: number): Promise<ServerLoad> {
@@ -365,6 +371,7 @@ async function loadServer(cdn: string, connections: number, duration: number): P
       notModified: result['3xx'],
       // Anything but a 304 (or a 200) is a failure: socket errors, timeouts, 4xx, 5xx.
       errors: result.errors + result.timeouts + result['4xx'] + result['5xx'],
+      errorKinds: { socket: result.errors, timeouts: result.timeouts, http4xx: result['4xx'], http5xx: result['5xx'] },
     };
   } finally {
     child.kill('SIGTERM');
