@@ -1,4 +1,5 @@
 import type { BackendPreference } from '../worker/backends/selectBackend';
+import type { OrtThreadsOption } from '../worker/backends/resolveOrtThreads';
 
 /** Options of `createRecommender()`. */
 export interface RecommenderOptions {
@@ -55,6 +56,15 @@ export interface RecommenderOptions {
    * @defaultValue `'auto'`
    */
   readonly backend?: BackendPreference;
+  /**
+   * WebAssembly threads the `wasm` backend runs on. Threads need a cross-origin isolated page
+   * (served with `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy:
+   * require-corp`); elsewhere the backend runs on 1 whatever is asked. `'auto'` takes every
+   * logical core up to 4. Rankings are the same on any count; `status().backendReason` says what
+   * runs.
+   * @defaultValue `'auto'`
+   */
+  readonly threads?: OrtThreadsOption;
   /** @defaultValue `'ondeck'` */
   readonly databaseName?: string;
   /**
@@ -79,6 +89,7 @@ export interface RecommenderOptions {
 /** The defaults of {@link RecommenderOptions}, in one place. */
 export const RECOMMENDER_DEFAULTS = Object.freeze({
   backend: 'auto' as BackendPreference,
+  threads: 'auto' as OrtThreadsOption,
   databaseName: 'ondeck',
   historyLimit: 500,
   persistStorage: true,

@@ -33,6 +33,7 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
     databaseName: options.databaseName ?? RECOMMENDER_DEFAULTS.databaseName,
     backend: options.backend ?? RECOMMENDER_DEFAULTS.backend,
     ortBaseUrl: new URL(options.ortBaseUrl ?? 'ort/', options.ortBaseUrl === undefined ? workerUrl : pageBase).href,
+    threads: options.threads ?? RECOMMENDER_DEFAULTS.threads,
     historyLimit: options.historyLimit ?? RECOMMENDER_DEFAULTS.historyLimit,
     profileId: options.profileId,
     syncUrl: options.syncUrl === undefined ? undefined : new URL(options.syncUrl, pageBase).href,

@@ -106,6 +106,11 @@ export interface RecommenderStatus {
   /** Why this backend was chosen (or why better ones were not). */
   readonly backendReason: string;
   readonly backendAttempts: readonly BackendAttempt[];
+  /**
+   * CPU threads a query runs on: more than 1 only for `wasm` on a cross-origin isolated page
+   * (see `RecommenderOptions.threads`).
+   */
+  readonly backendThreads: number;
   readonly modelVersion?: number;
   readonly lineageId?: string;
   readonly itemCount: number;

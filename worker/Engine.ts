@@ -5,6 +5,7 @@ import type { HistoryEntry, Profile, Recommendation, RecommenderStatus, Recommen
 import type { EngineApi, EngineEvent, EngineInitOptions } from './EngineApi';
 import { selectBackend, type BackendPreference, type BackendSelection, type SelectBackendOptions } from './backends/selectBackend';
 import { loadOrtInClassicWorker } from './backends/loadOrtInClassicWorker';
+import { currentThreadingEnvironment, resolveOrtThreads } from './backends/resolveOrtThreads';
 import { RecommendationEngine } from './engine/RecommendationEngine';
 import { historyToInteractions, type InterpretedHistory } from './engine/historyToInteractions';
 import { decodeModelFiles } from './model/decodeModelFiles';
@@ -54,6 +55,8 @@ export class Engine implements EngineApi {
   private switching: Promise<unknown> = Promise.resolve();
 
   async init(options: EngineInitOptions, onEvent: (event: EngineEvent) => void): Promise<RecommenderStatus> {
+    // Bad options fail the start with their own typed error, before anything is opened.
+    resolveOrtThreads(options.threads, currentThreadingEnvironment());
     this.options = options;
     this.emit = onEvent;
     this.storage = await openEngineStorage({ databaseName: options.databaseName, onError: (error) => this.reportError(error) });
@@ -192,6 +195,7 @@ export class Engine implements EngineApi {
       backend: serving?.selection.backend.name ?? 'js',
       backendReason: serving?.selection.reason ?? 'no model loaded yet',
       backendAttempts: serving?.selection.attempts ?? [],
+      backendThreads: serving?.selection.backend.threads ?? 1,
       modelVersion: serving?.model.manifest.modelVersion,
       lineageId: serving?.model.manifest.lineageId,
       itemCount: serving?.model.manifest.itemCount ?? 0,
@@ -391,8 +395,11 @@ export class Engine implements EngineApi {
   }
 
   private backendOptions(preference: BackendPreference): SelectBackendOptions {
+    const threads = resolveOrtThreads(this.options.threads, currentThreadingEnvironment());
     return {
       preference,
+      ortThreads: threads.threads,
+      ortThreadsReason: threads.reason,
       ortRuntimeLoader: this.options.ortBaseUrl ? loadOrtInClassicWorker(this.options.ortBaseUrl) : undefined,
       ortWebGpuRuntimeLoader: this.options.ortBaseUrl ? loadOrtInClassicWorker(this.options.ortBaseUrl, 'webgpu') : undefined,
     };

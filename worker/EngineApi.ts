@@ -1,4 +1,5 @@
 import type { BackendPreference } from './backends/selectBackend';
+import type { OrtThreadsOption } from './backends/resolveOrtThreads';
 import type { Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, SyncProgress, SyncResult, TrackEvent } from '../src/types';
 
 /** What the main thread passes to the worker at start. */
@@ -9,6 +10,8 @@ export interface EngineInitOptions {
   readonly backend?: BackendPreference;
   /** Directory holding ORT's self-hosted files (`ort.wasm.min.js`, `ort-wasm-simd-threaded.*`). */
   readonly ortBaseUrl?: string;
+  /** WebAssembly threads for ORT (see `resolveOrtThreads`). */
+  readonly threads?: OrtThreadsOption;
   /** Newest events kept per profile. */
   readonly historyLimit?: number;
   /** Profile to start in (else the last used one). */

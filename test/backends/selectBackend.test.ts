@@ -36,7 +36,7 @@ describe('selectBackend', () => {
     const webgpu = selection.attempts.find((attempt) => attempt.backend === 'webgpu')!;
     expect(webgpu.ok).toBe(false);
     expect(webgpu.reason).toMatch(/^onnxruntime-web failed to initialise/);
-    expect(selection.reason).toBe('wasm: onnxruntime-web with WebAssembly SIMD');
+    expect(selection.reason).toBe('wasm: onnxruntime-web with WebAssembly SIMD, 1 thread');
     await selection.backend.dispose();
   });
 

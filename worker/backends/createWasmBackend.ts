@@ -13,8 +13,9 @@ import type { BackendModel, ScoringBackend, TopKResult } from './ScoringBackend'
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
   /**
-   * WebAssembly threads for ORT. More than 1 only helps where `crossOriginIsolated` is true, and
-   * ORT reads it once, when its wasm is first initialised (the first backend to load decides).
+   * WebAssembly threads for ORT (see `resolveOrtThreads`). More than 1 only works where
+   * `crossOriginIsolated` is true, and ORT reads it once, when its wasm is first initialised: the
+   * first backend to load in a realm decides for all (the backend's `threads` says what runs).
    * @defaultValue `1`
    */
   numThreads?: number;
@@ -54,6 +55,11 @@ const defaultOptions: Readonly<ResolvedWasmOptions> = Object.freeze({ numThreads
 const { userVector: userVectorName, topK: topKName, scores: scoresName, indices: indicesName } = scoringGraphNames;
 
 let runtimePromise: Promise<OrtModule> | undefined;
+/**
+ * Threads ORT's wasm was initialised with, once a session exists (ORT lowers `numThreads` to 1 at
+ * initialisation where threads cannot run); undefined until then.
+ */
+let ortThreadsInUse: number | undefined;
 
 /**
  * Loads onnxruntime-web once per realm, only when this backend is actually chosen, so engines
@@ -105,6 +111,11 @@ interface LoadedSession {
 class WasmBackend implements ScoringBackend {
   readonly name: 'wasm' | 'webgpu';
   private loaded: LoadedSession | undefined;
+
+  /** Threads ORT's CPU kernels run on in this realm (known once a model is loaded). */
+  get threads(): number | undefined {
+    return this.loaded ? ortThreadsInUse : undefined;
+  }
   private disposed = false;
 
   constructor(private readonly options: ResolvedWasmOptions) {
@@ -133,7 +144,8 @@ class WasmBackend implements ScoringBackend {
       throw unavailable(error, this.name);
     });
     const session = await serialised(async () => {
-      runtime.env.wasm.numThreads = this.options.numThreads;
+      // Only before ORT initialises its wasm: afterwards the value is ORT's record of what runs.
+      if (ortThreadsInUse === undefined) runtime.env.wasm.numThreads = this.options.numThreads;
       if (this.options.wasmPaths !== undefined) runtime.env.wasm.wasmPaths = this.options.wasmPaths;
       try {
         return await runtime.InferenceSession.create(graphBytes, {
@@ -151,6 +163,7 @@ class WasmBackend implements ScoringBackend {
         throw unavailable(error, this.name);
       }
     });
+    ortThreadsInUse ??= typeof runtime.env.wasm.numThreads === 'number' ? runtime.env.wasm.numThreads : 1;
 
     try {
       checkSessionShape(session, factors.dims);

@@ -28,8 +28,10 @@ export interface SelectBackendOptions {
    * when a WebGPU adapter exists. Without it there is no `webgpu` attempt.
    */
   readonly ortWebGpuRuntimeLoader?: () => Promise<OrtModule>;
-  /** ORT wasm threads (only helps when crossOriginIsolated). @defaultValue 1 */
+  /** ORT wasm threads, from `resolveOrtThreads` (more than 1 needs `crossOriginIsolated`). @defaultValue 1 */
   readonly ortThreads?: number;
+  /** Why that many threads (`resolveOrtThreads`'s reason), for the status line. */
+  readonly ortThreadsReason?: string;
   /** Finds the WebGPU adapter; tests inject their own. @defaultValue {@link findWebGpuAdapter} */
   readonly findWebGpuAdapter?: () => Promise<string | undefined>;
 }
@@ -61,9 +63,9 @@ export async function selectBackend(model: BackendModel, options: SelectBackendO
       const webgpu = preference === 'wasm' ? undefined : await loadWebGpu(model, options, attempts);
       if (webgpu && preference === 'webgpu') return { backend: webgpu.backend, attempts, reason: `webgpu: requested; onnxruntime-web on ${webgpu.adapter}` };
       const wasm = await loadOrtBackend('wasm', model, options.ortRuntimeLoader, options, attempts);
-      if (webgpu && wasm) return chooseFaster(webgpu, wasm, model.factors.dims, attempts);
+      if (webgpu && wasm) return chooseFaster(webgpu, wasm, model.factors.dims, attempts, options);
       if (webgpu) return { backend: webgpu.backend, attempts, reason: `webgpu: onnxruntime-web on ${webgpu.adapter} (wasm failed)` };
-      if (wasm) return { backend: wasm, attempts, reason: 'wasm: onnxruntime-web with WebAssembly SIMD' };
+      if (wasm) return { backend: wasm, attempts, reason: `wasm: onnxruntime-web with WebAssembly SIMD, ${describeThreads(wasm, options)}` };
     }
   }
   const backend = createJsInt8Backend();
@@ -109,7 +111,7 @@ async function loadOrtBackend(
 }
 
 /** Times both on this model and keeps the faster; the other is released. */
-async function chooseFaster(webgpu: { backend: ScoringBackend; adapter: string }, wasm: ScoringBackend, dims: number, attempts: BackendAttempt[]): Promise<BackendSelection> {
+async function chooseFaster(webgpu: { backend: ScoringBackend; adapter: string }, wasm: ScoringBackend, dims: number, attempts: BackendAttempt[], options: SelectBackendOptions): Promise<BackendSelection> {
   const gpuMs = await measureTopK(webgpu.backend, dims);
   const cpuMs = await measureTopK(wasm, dims);
   const timing = `top-20 mean: webgpu ${gpuMs.toFixed(3)} ms, wasm ${cpuMs.toFixed(3)} ms`;
@@ -118,5 +120,14 @@ async function chooseFaster(webgpu: { backend: ScoringBackend; adapter: string }
   await (gpuWins ? wasm : webgpu.backend).dispose().catch(() => undefined);
   return gpuWins
     ? { backend: webgpu.backend, attempts, reason: `webgpu: onnxruntime-web on ${webgpu.adapter}, measured faster than wasm (${timing})` }
-    : { backend: wasm, attempts, reason: `wasm: onnxruntime-web with WebAssembly SIMD, measured faster than webgpu on ${webgpu.adapter} (${timing})` };
+    : { backend: wasm, attempts, reason: `wasm: onnxruntime-web with WebAssembly SIMD, ${describeThreads(wasm, options)}, measured faster than webgpu on ${webgpu.adapter} (${timing})` };
+}
+
+/** "2 threads (cross-origin isolated, 2 cores)", or what ORT actually started when it differs. */
+function describeThreads(backend: ScoringBackend, options: SelectBackendOptions): string {
+  const threads = backend.threads ?? 1;
+  const requested = options.ortThreads ?? 1;
+  if (threads === requested && options.ortThreadsReason) return options.ortThreadsReason;
+  const count = threads === 1 ? '1 thread' : `${threads} threads`;
+  return threads === requested ? count : `${count} (onnxruntime-web was started with ${threads} before ${requested} were asked for, or could not start threads)`;
 }

@@ -9,15 +9,21 @@
     return promise.then(function () { return 'resolved'; }, function (error) { return error && error.code ? error.code : 'no-code:' + String(error); });
   }
 
+  /** createRecommender options from a step's arguments. */
+  function optionsOf(args) {
+    return {
+      workerUrl: args.workerUrl || '/dist/ondeck-worker.js',
+      ortBaseUrl: '/dist/ort/',
+      modelUrl: args.modelUrl,
+      backend: args.backend,
+      threads: args.threads,
+      databaseName: args.databaseName || 'ondeck-test',
+    };
+  }
+
   var operations = {
     start: async function (args) {
-      recommender = Ondeck.createRecommender({
-        workerUrl: args.workerUrl || '/dist/ondeck-worker.js',
-        ortBaseUrl: '/dist/ort/',
-        modelUrl: args.modelUrl,
-        backend: args.backend,
-        databaseName: args.databaseName || 'ondeck-test',
-      });
+      recommender = Ondeck.createRecommender(optionsOf(args));
       ['ready', 'update', 'error'].forEach(function (name) {
         recommender.on(name, function (payload) { events.push({ event: name, code: payload && payload.code }); });
       });
@@ -50,6 +56,16 @@
       };
     },
     events: function () { return events; },
+    /** What the page offers threaded wasm: isolation and logical cores. */
+    threading: function () {
+      return { crossOriginIsolated: self.crossOriginIsolated === true, hardwareConcurrency: navigator.hardwareConcurrency || 0 };
+    },
+    startError: async function (args) {
+      var failing = Ondeck.createRecommender(optionsOf(args));
+      var code = await codeOf(failing.ready);
+      await failing.dispose();
+      return code;
+    },
     crash: async function () {
       var crashed = new Promise(function (resolve) {
         var unsubscribe = recommender.on('error', function (error) {
