@@ -157,7 +157,7 @@
     var status = state.status;
     if (!status) return;
     var lines = [
-      'backend: ' + status.backend,
+      'backend: ' + status.backend + (status.backendThreads > 1 ? ' · ' + status.backendThreads + ' threads' : ''),
       'model: v' + (status.modelVersion || '?') + ' · ' + status.itemCount + ' titles · ' + status.dims + ' dims',
       'last sync: ' + (status.lastSync ? status.lastSync.replace('T', ' ').slice(0, 19) : 'never'),
       'last rows(): ' + (state.lastLatencyMs === null ? '–' : state.lastLatencyMs.toFixed(1) + ' ms'),

@@ -14,7 +14,10 @@ export interface DemoConfig {
 /**
  * The demo app's server for `npm start`: the TV app from demo/, the SDK bundles under /ondeck/
  * (with `Service-Worker-Allowed: /` so the service worker can control the whole app), the model
- * under /model/, and /config.json. The sync endpoint is served separately, like a CDN.
+ * under /model/, and /config.json. The sync endpoint is served separately, like a CDN (its CORS
+ * responses are what cross-origin isolation allows). Every response makes the app cross-origin
+ * isolated (COOP + COEP), as a TV app that wants onnxruntime-web's threads serves itself: the
+ * `wasm` backend then runs on every core up to 4.
  *
  * @example
  * ```ts
@@ -36,6 +39,8 @@ export function createDemoServer(options: { demoDirectory: string; sdkDirectory:
   };
   return createServer((request, response) => {
     const url = request.url ?? '/';
+    response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     const strip = (prefix: string): void => {
       request.url = url.slice(prefix.length - 1);
     };

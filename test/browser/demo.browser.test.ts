@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeModelDirectory } from '../../models/artifact/modelDirectory';
 import { syntheticDemoModel } from '../support/syntheticDemoModel';
-import { startStaticServer, type StaticServer } from './support/startStaticServer';
+import { crossOriginIsolationHeaders, startStaticServer, type StaticServer } from './support/startStaticServer';
 import { launchBrowserSession, type BrowserSession } from './support/launchBrowserSession';
 
 const root = join(import.meta.dirname, '../..');
@@ -15,7 +15,8 @@ let server: StaticServer;
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'ondeck-demo-'));
   await writeModelDirectory(await syntheticDemoModel(), join(scratch, 'model'));
-  server = await startStaticServer({ mounts: { '/': join(root, 'demo'), '/ondeck/': join(root, 'dist/browser'), '/model/': join(scratch, 'model') } });
+  // Cross-origin isolated, as `npm start`'s demo server (scripts/createDemoServer.ts) serves it.
+  server = await startStaticServer({ mounts: { '/': join(root, 'demo'), '/ondeck/': join(root, 'dist/browser'), '/model/': join(scratch, 'model') }, headers: crossOriginIsolationHeaders });
 }, 120_000);
 afterAll(async () => {
   await server?.close();
@@ -71,6 +72,9 @@ describe('demo TV app, driven by the remote in Chromium', () => {
     expect(after.some((row) => row.kind === 'because-you-watched' && row.title.includes(title!))).toBe(true);
     // The overlay follows the engine's update event when ORT takes over from the int8 kernel.
     await expect.poll(async () => page.locator('#status').textContent(), { timeout: 30_000 }).toContain('backend: wasm');
+    // The demo server makes the app cross-origin isolated, so ORT runs on every core up to 4.
+    const cores = await session.call<number>('() => navigator.hardwareConcurrency');
+    if (cores > 1) expect(await page.locator('#status').textContent()).toContain(`backend: wasm · ${Math.min(4, cores)} threads`);
     const screenshot = await page.screenshot({ path: join(scratch, 'demo.png') });
     // A blank 1920×1080 page compresses to a few KB; the home screen with posters and text does not.
     expect(screenshot.byteLength).toBeGreaterThan(60_000);
