@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowserSession, type BrowserSession } from '../../test/browser/support/launchBrowserSession';
 import { callPageScenario, runPageScenario } from '../../test/browser/support/runPageScenario';
-import { startStaticServer, type StaticServer } from '../../test/browser/support/startStaticServer';
+import { crossOriginIsolationHeaders, startStaticServer, type StaticServer } from '../../test/browser/support/startStaticServer';
 import type { RecommenderStatus } from '../../src/types';
 import { measureWorkerMemory, type WorkerMemory } from './device/measureWorkerMemory';
 import { benchmarkItemId, writeBenchmarkModel } from './device/writeBenchmarkModel';
@@ -81,9 +81,10 @@ const modelPath = (items: number): string => `/models/items-${items}/`;
 const problems: string[] = [];
 
 /** One SDK instance in the page: start it, load the 50-title history, check what it runs. */
-async function startRecommender(session: BrowserSession, server: StaticServer, name: string, items: number, backend: 'wasm' | 'js'): Promise<StartResult> {
-  const started = await callPageScenario<StartResult>(session, { op: 'start', name, modelUrl: server.origin + modelPath(items), backend, databaseName: `bench-${name}` });
+async function startRecommender(session: BrowserSession, server: StaticServer, name: string, items: number, backend: 'wasm' | 'js', threads: number | 'auto' = 'auto'): Promise<StartResult> {
+  const started = await callPageScenario<StartResult>(session, { op: 'start', name, modelUrl: server.origin + modelPath(items), backend, threads, databaseName: `bench-${name}` });
   if (started.status.backend !== backend) problems.push(`${session.engine} ${name}: asked for ${backend}, got ${started.status.backend} (${started.status.backendReason})`);
+  if (threads !== 'auto' && started.status.backendThreads !== threads) problems.push(`${session.engine} ${name}: asked for ${threads} thread(s), runs on ${started.status.backendThreads} (${started.status.backendReason})`);
   const tracked = await callPageScenario<{ accepted: number; status: RecommenderStatus }>(session, {
     op: 'track',
     name,
@@ -106,15 +107,21 @@ async function timeNaive(session: BrowserSession, calls = plan.calls, warmup = p
 
 interface EngineSizeResult {
   items: number;
+  /** The default, `threads: 'auto'`, on the bench's cross-origin isolated page. */
   wasm?: Summary;
+  /** `threads: 1`: what a page without cross-origin isolation gets. */
+  wasmOneThread?: Summary;
   js: Summary;
   naiveJs?: Summary;
 }
 
 interface ChromiumResult {
   timerResolutionMs: number;
+  /** Threads the default (`auto`) wasm backend ran on, and why. */
+  wasmThreads: number;
+  wasmThreadsReason: string;
   bySize: EngineSizeResult[];
-  throttled: { wasm: Summary; js: Summary; naiveJs: Summary };
+  throttled: { wasm: Summary; wasmOneThread: Summary; js: Summary; naiveJs: Summary };
   memory: { wasm?: WorkerMemory; js?: WorkerMemory };
   coldStarts: StartResult[];
   coldStartsJs: StartResult[];
@@ -129,24 +136,31 @@ async function runChromium(server: StaticServer, pageUrl: string): Promise<Chrom
     const bySize: EngineSizeResult[] = [];
     let throttled: ChromiumResult['throttled'] | undefined;
     let memory: ChromiumResult['memory'] = {};
+    let wasmThreads = 1;
+    let wasmThreadsReason = '';
     for (const items of sizes) {
       const headline = items === HEADLINE_ITEMS;
       const runs = headline ? plan.runs : 1;
-      log(`chromium ${items} items: starting wasm and js`);
-      await startRecommender(session, server, `wasm-${items}`, items, 'wasm');
+      log(`chromium ${items} items: starting wasm (threads auto), wasm (1 thread) and js`);
+      const wasmStart = await startRecommender(session, server, `wasm-${items}`, items, 'wasm');
+      wasmThreads = wasmStart.status.backendThreads;
+      wasmThreadsReason = wasmStart.status.backendReason;
+      await startRecommender(session, server, `wasm1-${items}`, items, 'wasm', 1);
       await startRecommender(session, server, `js-${items}`, items, 'js');
       if (headline) await callPageScenario(session, { op: 'loadNaive', factorsUrl: `${modelPath(items)}factors.bin`, seenIndices: seenIndices(items) });
       const wasmRuns: Latency[] = [];
+      const wasmOneThreadRuns: Latency[] = [];
       const jsRuns: Latency[] = [];
       const naiveRuns: Latency[] = [];
       // Interleaved, so a burst of load on the shared machine hits every configuration alike.
       for (let run = 0; run < runs; run++) {
         log(`chromium ${items} items: run ${run + 1}/${runs}`);
         wasmRuns.push(await timeRecommend(session, `wasm-${items}`, items));
+        wasmOneThreadRuns.push(await timeRecommend(session, `wasm1-${items}`, items));
         jsRuns.push(await timeRecommend(session, `js-${items}`, items));
         if (headline) naiveRuns.push(await timeNaive(session));
       }
-      bySize.push({ items, wasm: summarise(wasmRuns), js: summarise(jsRuns), ...(headline ? { naiveJs: summarise(naiveRuns) } : {}) });
+      bySize.push({ items, wasm: summarise(wasmRuns), wasmOneThread: summarise(wasmOneThreadRuns), js: summarise(jsRuns), ...(headline ? { naiveJs: summarise(naiveRuns) } : {}) });
       if (headline) {
         log(`chromium ${items} items: CPU throttling ${THROTTLE_RATE}×`);
         await session.chromiumPage!.setCpuThrottling(THROTTLE_RATE);
@@ -154,17 +168,23 @@ async function runChromium(server: StaticServer, pageUrl: string): Promise<Chrom
           const throttledWasm: Latency[] = [];
           for (let run = 0; run < runs; run++) throttledWasm.push(await timeRecommend(session, `wasm-${items}`, items));
           // One shorter run each: enough to show whether the throttle reaches the worker at all.
+          const throttledWasmOneThread = await timeRecommend(session, `wasm1-${items}`, items, 50, 5);
           const throttledJs = await timeRecommend(session, `js-${items}`, items, 50, 5);
           const throttledNaive = await timeNaive(session, 50, 5);
-          throttled = { wasm: summarise(throttledWasm), js: summarise([throttledJs]), naiveJs: summarise([throttledNaive]) };
+          throttled = { wasm: summarise(throttledWasm), wasmOneThread: summarise([throttledWasmOneThread]), js: summarise([throttledJs]), naiveJs: summarise([throttledNaive]) };
         } finally {
           await session.chromiumPage!.setCpuThrottling(1);
         }
         await callPageScenario(session, { op: 'dropNaive' });
+        // Measured alone, so that the ORT workers found belong to the default (threads auto) engine.
+        await callPageScenario(session, { op: 'dispose', name: `wasm1-${items}` });
         log(`chromium ${items} items: worker memory (DevTools heap snapshot)`);
-        // `self.ort` exists only in the worker that loaded onnxruntime-web (the wasm backend).
+        // `self.ort` exists only in the worker that loaded onnxruntime-web (the wasm backend); its
+        // pthreads (ORT's own workers, nested in it) are measured with it.
         const workers = await measureWorkerMemory(session.chromiumPage!.page, 'ondeck-worker.js', 'typeof self.ort');
         memory = { wasm: workers.find((worker) => worker.probe === 'object'), js: workers.find((worker) => worker.probe !== 'object') };
+      } else {
+        await callPageScenario(session, { op: 'dispose', name: `wasm1-${items}` });
       }
       await callPageScenario(session, { op: 'dispose', name: `wasm-${items}` });
       await callPageScenario(session, { op: 'dispose', name: `js-${items}` });
@@ -196,7 +216,7 @@ async function runChromium(server: StaticServer, pageUrl: string): Promise<Chrom
     const modelDownloads = server.requestedPaths.slice(requestsBefore).filter((path) => path.startsWith(`${modelPath(HEADLINE_ITEMS)}factors.bin`)).length;
     await callPageScenario(session, { op: 'dispose', name: 'cold' });
     if (!throttled) throw new Error(`the headline size ${HEADLINE_ITEMS} was not measured`);
-    return { timerResolutionMs, bySize, throttled, memory, coldStarts, coldStartsJs, modelDownloads };
+    return { timerResolutionMs, wasmThreads, wasmThreadsReason, bySize, throttled, memory, coldStarts, coldStartsJs, modelDownloads };
   } finally {
     await session.close();
   }
@@ -263,7 +283,9 @@ async function main(): Promise<void> {
       log(`model ${items} × ${DIMS} written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
     // 127.0.0.1 only (startStaticServer never binds another interface).
+    // Served cross-origin isolated (COOP + COEP), as an app that wants ORT's threads serves itself.
     server = await startStaticServer({
+      headers: crossOriginIsolationHeaders,
       mounts: {
         '/dist/': join(root, 'dist/browser'),
         '/bench/': join(root, 'scripts/bench/pages'),
@@ -285,6 +307,8 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
   const headline = chromium.bySize.find((row) => row.items === HEADLINE_ITEMS)!;
   const wpeHeadline = wpe?.bySize.find((row) => row.items === HEADLINE_ITEMS);
   const wasm = headline.wasm!;
+  const wasmOneThread = headline.wasmOneThread!;
+  const wasmOneThreadSpeedUp = round(headline.naiveJs!.p50Ms / wasmOneThread.p50Ms);
   const js = headline.js;
   const naive = headline.naiveJs!;
   const wasmSpeedUp = round(naive.p50Ms / wasm.p50Ms);
@@ -333,11 +357,14 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
   );
   lines.push(`## ${HEADLINE_ITEMS / 1000}k items`, '');
   const speedUp = (summary: Summary) => `${round(naive.p50Ms / summary.p50Ms)}×`;
+  const threadsLabel = chromium.wasmThreads === 1 ? '1 thread' : `${chromium.wasmThreads} threads`;
   const headlineRows = [
-    ['chromium wasm', ms(wasm.p50Ms), ms(wasm.p90Ms), speedUp(wasm), wasm.runsP50Ms.join(' ')],
+    [`chromium wasm (default: ${threadsLabel})`, ms(wasm.p50Ms), ms(wasm.p90Ms), speedUp(wasm), wasm.runsP50Ms.join(' ')],
+    ['chromium wasm, 1 thread', ms(wasmOneThread.p50Ms), ms(wasmOneThread.p90Ms), speedUp(wasmOneThread), wasmOneThread.runsP50Ms.join(' ')],
     ['chromium js', ms(js.p50Ms), ms(js.p90Ms), speedUp(js), js.runsP50Ms.join(' ')],
     ['chromium naive float32 JS (main thread)', ms(naive.p50Ms), ms(naive.p90Ms), '1×', naive.runsP50Ms.join(' ')],
-    [`chromium wasm, CDP throttling ${THROTTLE_RATE}×`, ms(throttled.wasm.p50Ms), ms(throttled.wasm.p90Ms), '', throttled.wasm.runsP50Ms.join(' ')],
+    [`chromium wasm (${threadsLabel}), CDP throttling ${THROTTLE_RATE}×`, ms(throttled.wasm.p50Ms), ms(throttled.wasm.p90Ms), '', throttled.wasm.runsP50Ms.join(' ')],
+    [`chromium wasm, 1 thread, CDP throttling ${THROTTLE_RATE}×`, ms(throttled.wasmOneThread.p50Ms), ms(throttled.wasmOneThread.p90Ms), '', throttled.wasmOneThread.runsP50Ms.join(' ')],
     [`chromium js, CDP throttling ${THROTTLE_RATE}×`, ms(throttled.js.p50Ms), ms(throttled.js.p90Ms), '', throttled.js.runsP50Ms.join(' ')],
     [`chromium naive JS, CDP throttling ${THROTTLE_RATE}×`, ms(throttled.naiveJs.p50Ms), ms(throttled.naiveJs.p90Ms), '', throttled.naiveJs.runsP50Ms.join(' ')],
   ];
@@ -346,6 +373,11 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
     if (wpeHeadline.naiveJs) headlineRows.push(['wpe naive float32 JS (main thread)', ms(wpeHeadline.naiveJs.p50Ms), ms(wpeHeadline.naiveJs.p90Ms), '', wpeHeadline.naiveJs.runsP50Ms.join(' ')]);
   }
   lines.push(table(['configuration', 'p50 ms', 'p90 ms', 'speed-up vs naive', 'p50 of each run'], headlineRows), '');
+  lines.push(
+    `The page is served cross-origin isolated (COOP + COEP), so the default \`threads: 'auto'\` gives onnxruntime-web ${threadsLabel} ("${chromium.wasmThreadsReason}"); ` +
+      "the 1-thread row is what a page without isolation gets. The naive loop runs on one thread, the page's main thread.",
+    '',
+  );
   lines.push(
     `CDP throttling ${THROTTLE_RATE}× slowed the main thread ${mainThreadSlowdown}× (naive loop) and the worker ${workerSlowdown}× (js backend): it does not slow the worker fully. ` +
       `If every thread were ${THROTTLE_RATE}× slower, wasm p50 would be about ${THROTTLE_RATE} × ${ms(wasm.p50Ms)} = ${ms(allThreadsEstimate)} ms.`,
@@ -357,9 +389,9 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
     const chromiumRow = chromium.bySize.find((row) => row.items === items);
     const wpeRow = wpe?.bySize.find((row) => row.items === items);
     const cell = (summary?: Summary) => (summary ? `${ms(summary.p50Ms)} / ${ms(summary.p90Ms)}` : '–');
-    return [`${items / 1000}k`, cell(chromiumRow?.wasm), cell(chromiumRow?.js), cell(wpeRow?.js)];
+    return [`${items / 1000}k`, cell(chromiumRow?.wasm), cell(chromiumRow?.wasmOneThread), cell(chromiumRow?.js), cell(wpeRow?.js)];
   });
-  lines.push(table(['items', 'chromium wasm', 'chromium js', 'wpe js'], scalingRows), '');
+  lines.push(table(['items', `chromium wasm (${threadsLabel})`, 'chromium wasm (1 thread)', 'chromium js', 'wpe js'], scalingRows), '');
 
   lines.push('## Cold start and memory', '');
   lines.push(
@@ -372,18 +404,28 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
   );
   const memoryRow = (label: string, worker?: WorkerMemory) =>
     worker
-      ? [label, String(mb(worker.jsHeapBytes)), String(mb(worker.embedderHeapBytes)), String(mb(worker.arrayBufferBytes)), String(mb(worker.wasmMemoryBytes)), String(mb(worker.totalBytes)), String(mb(worker.wasmCodeBytes))]
-      : [label, '–', '–', '–', '–', '–', '–'];
+      ? [
+          label,
+          String(mb(worker.jsHeapBytes)),
+          String(mb(worker.embedderHeapBytes)),
+          String(mb(worker.arrayBufferBytes)),
+          String(mb(worker.wasmMemoryBytes)),
+          `${mb(worker.nestedHeapBytes)} (${worker.nestedWorkers})`,
+          String(mb(worker.totalBytes)),
+          String(mb(worker.wasmCodeBytes)),
+        ]
+      : [label, '–', '–', '–', '–', '–', '–', '–'];
   lines.push(
     table(
-      ['worker (100k items, after GC)', 'JS heap MB', 'Blink MB', 'ArrayBuffers MB', 'wasm memory MB', 'total MB', '(compiled wasm code MB)'],
-      [memoryRow('wasm backend', memory), memoryRow('js backend', memoryJs)],
+      ['worker (100k items, after GC)', 'JS heap MB', 'Blink MB', 'ArrayBuffers MB', 'wasm memory MB', 'ORT pthread workers MB (count)', 'total MB', '(compiled wasm code MB)'],
+      [memoryRow(`wasm backend, ${threadsLabel}`, memory), memoryRow('js backend', memoryJs)],
     ),
     '',
   );
   lines.push(
     'Measured over the DevTools protocol on the worker target: Runtime.getHeapUsage after HeapProfiler.collectGarbage (V8 heap, Blink heap, ArrayBuffer backing stores), ' +
-      'plus the byteLength of every WebAssembly.Memory found in a heap snapshot (ORT\'s linear memory: it never shrinks, so it is the peak reached while the session was created). Compiled wasm code is shown, not counted.',
+      'plus the byteLength of every WebAssembly.Memory found in a heap snapshot (ORT\'s linear memory: it never shrinks, so it is the peak reached while the session was created), ' +
+      'plus the heaps of the workers it started (ORT\'s pthreads, which share its wasm memory). Compiled wasm code is shown, not counted.',
     '',
   );
   lines.push(
@@ -396,7 +438,7 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
   if (problems.length > 0) lines.push('## Problems', '', ...problems.map((problem) => `- ${problem}`), '');
   console.log(lines.join('\n'));
 
-  const chromiumSizes = Object.fromEntries(chromium.bySize.map((row) => [String(row.items), { wasm: row.wasm, js: row.js }]));
+  const chromiumSizes = Object.fromEntries(chromium.bySize.map((row) => [String(row.items), { wasm: row.wasm, wasmOneThread: row.wasmOneThread, js: row.js }]));
   console.log(
     JSON.stringify({
       benchmark: 'deviceBenchmark',
@@ -404,12 +446,14 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
       config: { dims: DIMS, historyItems: HISTORY_ITEMS, count: COUNT, headlineItems: HEADLINE_ITEMS, ...plan },
       machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? null, loadAverageStart: loadBefore.map((l) => round(l)), loadAverageEnd: loadAfter.map((l) => round(l)), node: process.version },
       chromium: {
-        wasm: { ...wasm, speedUpVsNaive: wasmSpeedUp },
+        wasm: { ...wasm, speedUpVsNaive: wasmSpeedUp, threads: chromium.wasmThreads, threadsReason: chromium.wasmThreadsReason },
+        wasmOneThread: { ...wasmOneThread, speedUpVsNaive: wasmOneThreadSpeedUp },
         js: { ...js, speedUpVsNaive: jsSpeedUp },
         naiveJs: naive,
         throttled6x: {
           p50Ms: throttled.wasm.p50Ms,
           p90Ms: throttled.wasm.p90Ms,
+          wasmOneThreadP50Ms: throttled.wasmOneThread.p50Ms,
           rate: THROTTLE_RATE,
           mainThreadSlowdown,
           workerSlowdown,
@@ -438,7 +482,7 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
       },
       workerMemoryMB,
       workerMemory: {
-        measures: 'Chromium worker after GC: V8 heap + Blink heap + ArrayBuffer backing stores (CDP Runtime.getHeapUsage) + WebAssembly.Memory byteLength (heap snapshot; high-water mark)',
+        measures: 'Chromium worker after GC: V8 heap + Blink heap + ArrayBuffer backing stores (CDP Runtime.getHeapUsage) + WebAssembly.Memory byteLength (heap snapshot; high-water mark) + the heaps of its nested workers (ORT pthreads)',
         wasm: memory ? memoryInMegabytes(memory) : null,
         js: memoryJs ? memoryInMegabytes(memoryJs) : null,
       },
@@ -450,9 +494,10 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
         return {
           items,
           chromiumWasmP50Ms: chromiumRow?.wasm?.p50Ms ?? null,
+          chromiumWasmOneThreadP50Ms: chromiumRow?.wasmOneThread?.p50Ms ?? null,
           chromiumJsP50Ms: chromiumRow?.js.p50Ms ?? null,
           wpeJsP50Ms: wpeRow?.js.p50Ms ?? null,
-          p90Ms: { chromiumWasm: chromiumRow?.wasm?.p90Ms ?? null, chromiumJs: chromiumRow?.js.p90Ms ?? null, wpeJs: wpeRow?.js.p90Ms ?? null },
+          p90Ms: { chromiumWasm: chromiumRow?.wasm?.p90Ms ?? null, chromiumWasmOneThread: chromiumRow?.wasmOneThread?.p90Ms ?? null, chromiumJs: chromiumRow?.js.p90Ms ?? null, wpeJs: wpeRow?.js.p90Ms ?? null },
         };
       }),
       targets,
@@ -468,6 +513,8 @@ function memoryInMegabytes(worker: WorkerMemory): Record<string, number> {
     embedderHeapMB: mb(worker.embedderHeapBytes),
     arrayBuffersMB: mb(worker.arrayBufferBytes),
     wasmMemoryMB: mb(worker.wasmMemoryBytes),
+    nestedWorkers: worker.nestedWorkers,
+    nestedWorkersHeapMB: mb(worker.nestedHeapBytes),
     totalMB: mb(worker.totalBytes),
     compiledWasmCodeMB: mb(worker.wasmCodeBytes),
   };

@@ -22,23 +22,49 @@ export interface WorkerMemory {
   readonly wasmMemoryBytes: number;
   /** Compiled WebAssembly code (snapshot `WasmNativeModule`); reported, not part of the total. */
   readonly wasmCodeBytes: number;
-  /** jsHeap + embedderHeap + arrayBuffers + wasmMemory. */
+  /**
+   * Workers the worker started itself (ORT's pthreads when it runs on several threads): how many,
+   * and their V8 + Blink heaps and ArrayBuffer stores, read without a GC (an idle pthread blocks
+   * in `Atomics.wait` and cannot run one). Their WebAssembly.Memory is the one shared with this
+   * worker, already counted above.
+   */
+  readonly nestedWorkers: number;
+  readonly nestedHeapBytes: number;
+  /** jsHeap + embedderHeap + arrayBuffers + wasmMemory + nestedHeap. */
   readonly totalBytes: number;
 }
 
-/** One worker target attached through the page's DevTools session (non-flattened protocol). */
+/**
+ * A target reached through the page's DevTools session, in the non-flattened protocol: the
+ * session ids from the page's direct child down to the target (a nested worker has two).
+ */
 interface AttachedWorker {
-  readonly sessionId: string;
+  readonly route: readonly string[];
   readonly url: string;
+}
+
+interface ProtocolMessage {
+  id?: number;
+  method?: string;
+  params?: { chunk?: string; sessionId?: string; message?: string; targetInfo?: { type: string; url: string } };
+  result?: unknown;
+  error?: { message: string };
+}
+
+interface HeapUsage {
+  usedSize: number;
+  embedderHeapUsedSize?: number;
+  backingStorageSize?: number;
 }
 
 /**
  * Measures every dedicated worker of `page` whose script URL contains `urlPart`, in Chromium,
  * through the DevTools protocol: the page's session auto-attaches to its workers and talks to
- * each over `Target.sendMessageToTarget`, forces a garbage collection there
- * (`HeapProfiler.collectGarbage`), reads `Runtime.getHeapUsage`, and takes a heap snapshot to
- * find the WebAssembly memories (their size is not exposed any other way without patching ORT;
- * `Runtime.queryObjects` crashes the renderer on worker targets in Chromium 156).
+ * each over `Target.sendMessageToTarget` (and, one level down, to the workers each of them
+ * started: ORT's pthreads), forces a garbage collection there (`HeapProfiler.collectGarbage`),
+ * reads `Runtime.getHeapUsage`, and takes a heap snapshot to find the WebAssembly memories (their
+ * size is not exposed any other way without patching ORT; `Runtime.queryObjects` crashes the
+ * renderer on worker targets in Chromium 156).
  *
  * `probe` (an expression evaluated in each worker) labels the workers, e.g. `typeof self.ort`.
  *
@@ -50,33 +76,48 @@ interface AttachedWorker {
  */
 export async function measureWorkerMemory(page: Page, urlPart: string, probe = 'null'): Promise<(WorkerMemory & { probe: unknown })[]> {
   const cdp = await page.context().newCDPSession(page);
-  const workers: AttachedWorker[] = [];
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  const attached: AttachedWorker[] = [];
+  const pending = new Map<string, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let snapshotChunks: string[] = [];
   let nextId = 1;
-  cdp.on('Target.attachedToTarget', (event) => {
-    if (event.targetInfo.type === 'worker' && event.targetInfo.url.includes(urlPart)) workers.push({ sessionId: event.sessionId, url: event.targetInfo.url });
-  });
-  cdp.on('Target.receivedMessageFromTarget', (event) => {
-    const message = JSON.parse(event.message) as { id?: number; method?: string; params?: { chunk: string }; result?: unknown; error?: { message: string } };
-    if (message.method === 'HeapProfiler.addHeapSnapshotChunk') {
-      snapshotChunks.push(message.params!.chunk);
+  const key = (route: readonly string[], id: number) => `${route.join('/')}#${id}`;
+
+  // Unwraps a message coming up `route`, however deep it was nested.
+  const dispatch = (route: readonly string[], raw: string): void => {
+    const message = JSON.parse(raw) as ProtocolMessage;
+    const params = message.params;
+    if (message.method === 'Target.receivedMessageFromTarget' && params?.sessionId && params.message) {
+      dispatch([...route, params.sessionId], params.message);
       return;
     }
-    const waiting = message.id === undefined ? undefined : pending.get(message.id);
+    if (message.method === 'Target.attachedToTarget' && params?.sessionId && params.targetInfo?.type === 'worker') {
+      attached.push({ route: [...route, params.sessionId], url: params.targetInfo.url });
+      return;
+    }
+    if (message.method === 'HeapProfiler.addHeapSnapshotChunk') {
+      snapshotChunks.push(params!.chunk!);
+      return;
+    }
+    const waiting = message.id === undefined ? undefined : pending.get(key(route, message.id));
     if (!waiting) return;
-    pending.delete(message.id!);
+    pending.delete(key(route, message.id!));
     if (message.error) waiting.reject(new Error(message.error.message));
     else waiting.resolve(message.result);
+  };
+  cdp.on('Target.attachedToTarget', (event) => {
+    if (event.targetInfo.type === 'worker') attached.push({ route: [event.sessionId], url: event.targetInfo.url });
   });
+  cdp.on('Target.receivedMessageFromTarget', (event) => dispatch([event.sessionId], event.message));
+
   const send = <Result>(worker: AttachedWorker, method: string, params: object = {}): Promise<Result> =>
     new Promise<Result>((resolve, reject) => {
       const id = nextId++;
+      const waitingKey = key(worker.route, id);
       const timer = setTimeout(() => {
-        pending.delete(id);
+        pending.delete(waitingKey);
         reject(new Error(`${method} on ${worker.url}: no answer within 60 s`));
       }, 60_000);
-      pending.set(id, {
+      pending.set(waitingKey, {
         resolve: (value) => {
           clearTimeout(timer);
           resolve(value as Result);
@@ -86,38 +127,60 @@ export async function measureWorkerMemory(page: Page, urlPart: string, probe = '
           reject(error);
         },
       });
-      cdp.send('Target.sendMessageToTarget', { sessionId: worker.sessionId, message: JSON.stringify({ id, method, params }) }).catch((error: Error) => {
-        pending.delete(id);
+      // Wrapped once per level below the page's direct child (the wrappers' own replies are ignored).
+      let message = JSON.stringify({ id, method, params });
+      for (let level = worker.route.length - 1; level >= 1; level--) {
+        message = JSON.stringify({ id: nextId++, method: 'Target.sendMessageToTarget', params: { sessionId: worker.route[level], message } });
+      }
+      cdp.send('Target.sendMessageToTarget', { sessionId: worker.route[0], message }).catch((error: Error) => {
+        pending.delete(waitingKey);
         clearTimeout(timer);
         reject(error);
       });
     });
 
+  /**
+   * GC, then heap usage (and, for `withSnapshot`, the wasm figures from a heap snapshot). An idle
+   * ORT pthread sits in `Atomics.wait` and never runs what needs its thread (a GC, an evaluate):
+   * those are read as they are, uncollected, which can only overstate them.
+   */
+  const measure = async (worker: AttachedWorker, withSnapshot: boolean) => {
+    if (withSnapshot) await send(worker, 'HeapProfiler.collectGarbage');
+    const usage = await send<HeapUsage>(worker, 'Runtime.getHeapUsage');
+    let wasm = { wasmMemoryBytes: 0, wasmCodeBytes: 0 };
+    if (withSnapshot) {
+      snapshotChunks = [];
+      await send(worker, 'HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+      wasm = wasmFromSnapshot(JSON.parse(snapshotChunks.join('')) as HeapSnapshot);
+      snapshotChunks = [];
+    }
+    return { jsHeapBytes: usage.usedSize, embedderHeapBytes: usage.embedderHeapUsedSize ?? 0, arrayBufferBytes: usage.backingStorageSize ?? 0, ...wasm };
+  };
+
   try {
     // Existing workers are attached at once; the attach events arrive before the reply.
     await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+    const workers = attached.filter((worker) => worker.route.length === 1 && worker.url.includes(urlPart));
     if (workers.length === 0) throw new Error(`no worker whose URL contains "${urlPart}" is running in the page`);
     const results: (WorkerMemory & { probe: unknown })[] = [];
     for (const worker of workers) {
       const probed = await send<{ result: { value?: unknown } }>(worker, 'Runtime.evaluate', { expression: probe, returnByValue: true });
-      await send(worker, 'HeapProfiler.collectGarbage');
-      const usage = await send<{ usedSize: number; embedderHeapUsedSize?: number; backingStorageSize?: number }>(worker, 'Runtime.getHeapUsage');
-      snapshotChunks = [];
-      await send(worker, 'HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-      const { wasmMemoryBytes, wasmCodeBytes } = wasmFromSnapshot(JSON.parse(snapshotChunks.join('')) as HeapSnapshot);
-      snapshotChunks = [];
-      const jsHeapBytes = usage.usedSize;
-      const embedderHeapBytes = usage.embedderHeapUsedSize ?? 0;
-      const arrayBufferBytes = usage.backingStorageSize ?? 0;
+      // Its own workers attach (their events arrive) before this reply.
+      await send(worker, 'Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+      const own = await measure(worker, true);
+      const nested = attached.filter((candidate) => candidate.route.length === 2 && candidate.route[0] === worker.route[0]);
+      let nestedHeapBytes = 0;
+      for (const child of nested) {
+        const usage = await measure(child, false);
+        nestedHeapBytes += usage.jsHeapBytes + usage.embedderHeapBytes + usage.arrayBufferBytes;
+      }
       results.push({
         url: worker.url,
         probe: probed.result.value ?? null,
-        jsHeapBytes,
-        embedderHeapBytes,
-        arrayBufferBytes,
-        wasmMemoryBytes,
-        wasmCodeBytes,
-        totalBytes: jsHeapBytes + embedderHeapBytes + arrayBufferBytes + wasmMemoryBytes,
+        ...own,
+        nestedWorkers: nested.length,
+        nestedHeapBytes,
+        totalBytes: own.jsHeapBytes + own.embedderHeapBytes + own.arrayBufferBytes + own.wasmMemoryBytes + nestedHeapBytes,
       });
     }
     return results;

@@ -64,6 +64,7 @@
         ortBaseUrl: '/dist/ort/',
         modelUrl: args.modelUrl,
         backend: args.backend,
+        threads: args.threads,
         databaseName: args.databaseName,
         persistStorage: false,
       });
@@ -89,6 +90,12 @@
       var samples = await timeCalls(function () { return recommender.recommend({ count: args.count }); }, args.warmup, args.calls);
       var last = await recommender.recommend({ count: args.count });
       return { latency: summarise(samples), resultCount: last.length, seenReturned: last.filter(function (r) { return seen[r.itemId]; }).length };
+    },
+    /** The round trip of a call that does no work (status()): the floor under every recommend(). */
+    roundTrip: async function (args) {
+      var recommender = recommenders[args.name];
+      var samples = await timeCalls(function () { return recommender.status(); }, args.warmup, args.calls);
+      return { latency: summarise(samples) };
     },
     dispose: async function (args) {
       var recommender = recommenders[args.name];
