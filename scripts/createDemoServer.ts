@@ -17,7 +17,7 @@ export interface DemoConfig {
  * under /model/, and /config.json. The sync endpoint is served separately, like a CDN (its CORS
  * responses are what cross-origin isolation allows). Every response makes the app cross-origin
  * isolated (COOP + COEP), as a TV app that wants onnxruntime-web's threads serves itself: the
- * `wasm` backend then runs on every core up to 4.
+ * `wasm` backend then runs on 2 threads.
  *
  * @example
  * ```ts

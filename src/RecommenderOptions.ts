@@ -59,9 +59,10 @@ export interface RecommenderOptions {
   /**
    * WebAssembly threads the `wasm` backend runs on. Threads need a cross-origin isolated page
    * (served with `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy:
-   * require-corp`); elsewhere the backend runs on 1 whatever is asked. `'auto'` takes every
-   * logical core up to 4. Rankings are the same on any count; `status().backendReason` says what
-   * runs.
+   * require-corp`); elsewhere the backend runs on 1 whatever is asked. `'auto'` takes 2 threads
+   * where there are 2 cores or more: the scoring is bound by memory bandwidth, which more threads
+   * share, and each costs about 2 MB. Rankings are the same on any count;
+   * `status().backendThreads` and `status().backendReason` say what runs.
    * @defaultValue `'auto'`
    */
   readonly threads?: OrtThreadsOption;

@@ -5,9 +5,10 @@ import { isOndeckError } from '../../models/errors/OndeckError';
 const isolated = (cores?: number) => ({ crossOriginIsolated: true, hardwareConcurrency: cores });
 
 describe('resolveOrtThreads', () => {
-  it("'auto' (the default) takes every core up to 4 on a cross-origin isolated page", () => {
+  it("'auto' (the default) takes 2 threads on a cross-origin isolated page with 2 cores or more", () => {
+    expect(MAX_AUTO_ORT_THREADS).toBe(2);
     expect(resolveOrtThreads(undefined, isolated(2))).toEqual({ threads: 2, reason: '2 threads (cross-origin isolated, 2 cores)' });
-    expect(resolveOrtThreads('auto', isolated(8)).threads).toBe(MAX_AUTO_ORT_THREADS);
+    expect(resolveOrtThreads('auto', isolated(8))).toEqual({ threads: 2, reason: '2 threads (cross-origin isolated, 8 cores)' });
     expect(resolveOrtThreads('auto', isolated(1))).toEqual({ threads: 1, reason: '1 thread (one core)' });
     // An engine that hides its core count gets one thread, not a guess.
     expect(resolveOrtThreads('auto', isolated(undefined)).threads).toBe(1);

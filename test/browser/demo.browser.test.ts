@@ -72,9 +72,9 @@ describe('demo TV app, driven by the remote in Chromium', () => {
     expect(after.some((row) => row.kind === 'because-you-watched' && row.title.includes(title!))).toBe(true);
     // The overlay follows the engine's update event when ORT takes over from the int8 kernel.
     await expect.poll(async () => page.locator('#status').textContent(), { timeout: 30_000 }).toContain('backend: wasm');
-    // The demo server makes the app cross-origin isolated, so ORT runs on every core up to 4.
+    // The demo server makes the app cross-origin isolated, so ORT runs on 2 threads.
     const cores = await session.call<number>('() => navigator.hardwareConcurrency');
-    if (cores > 1) expect(await page.locator('#status').textContent()).toContain(`backend: wasm · ${Math.min(4, cores)} threads`);
+    if (cores > 1) expect(await page.locator('#status').textContent()).toContain(`backend: wasm · 2 threads`);
     const screenshot = await page.screenshot({ path: join(scratch, 'demo.png') });
     // A blank 1920×1080 page compresses to a few KB; the home screen with posters and text does not.
     expect(screenshot.byteLength).toBeGreaterThan(60_000);

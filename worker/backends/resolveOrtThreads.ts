@@ -3,8 +3,13 @@ import { OndeckError } from '../../models/errors/OndeckError';
 /** How many WebAssembly threads onnxruntime-web may use: a count, or `'auto'`. */
 export type OrtThreadsOption = number | 'auto';
 
-/** Most threads `'auto'` asks for: a top-K over 100k titles gains nothing measurable past 4. */
-export const MAX_AUTO_ORT_THREADS = 4;
+/**
+ * Most threads `'auto'` asks for. The scoring Gemm is bound by memory bandwidth, which a second
+ * core nearly doubles here (1.1 → 0.62 ms at 100k) and further cores share; each pthread worker
+ * costs about 2 MB (the worker-memory budget of 64 MB at 100k titles holds 2, not 4); and a TV's
+ * UI thread needs a core of its own. Apps can ask for more explicitly.
+ */
+export const MAX_AUTO_ORT_THREADS = 2;
 
 /** Most threads an app may ask for. */
 export const MAX_ORT_THREADS = 16;
@@ -29,8 +34,8 @@ export interface ResolvedOrtThreads {
  * Threads need `SharedArrayBuffer`, which browsers only give a cross-origin isolated page (served
  * with `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`).
  * Elsewhere this returns 1 whatever was asked, rather than let ORT warn on the console and fall
- * back. `'auto'` takes every logical core up to {@link MAX_AUTO_ORT_THREADS}: a query is a burst
- * of about a millisecond. Rankings stay within the backends' contract on any count (the split
+ * back. `'auto'` takes up to {@link MAX_AUTO_ORT_THREADS} threads, never more than the logical
+ * cores. Rankings stay within the backends' contract on any count (the split
  * changes ORT's SGEMM blocking, so a score can move in its last bits, ~2e-7 relative). Measured in Chromium on the 2-core reference machine,
  * 100k × 64, top-20: ORT's run takes 1.1 ms on 1 thread and 0.62 ms on 2.
  *
