@@ -115,6 +115,8 @@ describe.each(servers)('%s', (_name, { brotli, start }) => {
     const revalidated = await http(`${server.url}manifest.json`, { headers: { 'If-None-Match': etag } });
     expect(revalidated.status).toBe(304);
     expect(revalidated.body).toHaveLength(0);
+    // RFC 9110 §15.4.5: a 304 carries the ETag the 200 would have, so caches keep validating.
+    expect(revalidated.headers.etag).toBe(etag);
     expect(revalidated.headers['cache-control']).toBe('public, max-age=60');
     expect(revalidated.headers['access-control-allow-origin']).toBe('*');
     const stale = await http(`${server.url}manifest.json`, { headers: { 'If-None-Match': '"not-the-etag"' } });

@@ -17,7 +17,7 @@ const SIMPLE_RANGE = /^bytes=(\d+)-(\d*)$/;
 /**
  * The reference server of a publish directory, for development and tests: what a CDN or nginx
  * does in production (docs/deploy.md). Static files from `directory` through `sirv` (read per
- * request, so a publish is visible at once): weak ETags with `If-None-Match` → 304, single byte
+ * request, so a publish is visible at once): weak ETags with `If-None-Match` → 304 (with the ETag), single byte
  * ranges → 206, precompressed `manifest.json.br` / `.gz` for clients that accept them, CORS for
  * any origin, a year of immutable caching for `blobs/` and a short max-age for the rest. Only GET,
  * HEAD and CORS preflights are answered.
@@ -63,6 +63,16 @@ export function createSyncServer(directory: string): Server {
       // sirv reads an end of 0 as "to the end", so `bytes=0-0` is served whole too.
       const unsupported = !match || request.headers['if-range'] !== undefined || (match[2] !== '' && (Number(match[2]) < Number(match[1]) || Number(match[2]) === 0));
       if (unsupported) delete request.headers.range;
+    }
+    const ifNoneMatch = request.headers['if-none-match'];
+    if (typeof ifNoneMatch === 'string') {
+      // sirv answers 304 only when If-None-Match equals the file's ETag, and then sends no ETag;
+      // RFC 9110 §15.4.5 wants it there, so caches in between keep a validator.
+      const writeHead = response.writeHead.bind(response) as (status: number, ...rest: unknown[]) => ServerResponse;
+      response.writeHead = ((status: number, ...rest: unknown[]) => {
+        if (status === 304) response.setHeader('ETag', ifNoneMatch);
+        return writeHead(status, ...rest);
+      }) as ServerResponse['writeHead'];
     }
     serveFiles(request, response, () => {
       response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
