@@ -33,7 +33,8 @@ export type OndeckErrorCode =
   | 'sync-refused'
   | 'sync-manifest-invalid'
   | 'sync-delta-invalid'
-  | 'sync-lineage-mismatch';
+  | 'sync-lineage-mismatch'
+  | 'publication-locked';
 
 /** Free-form structured context attached to an error (file, line, expected, got, …). */
 export type OndeckErrorDetails = Record<string, unknown>;
@@ -76,6 +77,12 @@ const messages: Record<OndeckErrorCode, (details: OndeckErrorDetails) => string>
   'sync-delta-invalid': (d) => `Sync ${String(d.blob ?? 'blob')} cannot be applied: ${String(d.reason)}`,
   'sync-lineage-mismatch': (d) =>
     `The model does not continue the published lineage: ${String(d.reason)}; pass --new-lineage to start a new one (devices then download a full snapshot)`,
+  'publication-locked': (d) =>
+    `The publish directory ${String(d.directory)} is locked by ` +
+    (d.pid !== undefined
+      ? `${String(d.operation)} (pid ${String(d.pid)} on ${String(d.hostname)}, since ${String(d.startedAt)})`
+      : `an unreadable lock file: ${String(d.reason)}`) +
+    `; another ondeck publish, rollback or prune may be writing it. Retry when it has finished; if that process is not running any more (killed, or its machine went down), delete ${String(d.lockFile)} by hand`,
 };
 
 /**

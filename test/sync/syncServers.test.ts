@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -12,6 +12,7 @@ import { writeModelDirectory } from '../../models/artifact/modelDirectory';
 import { generateSigningKeyPair, verifySignedManifest } from '../../models/sync/node/manifestSigning';
 import { publishModel } from '../../models/sync/node/publishModel';
 import { nextSyntheticVersion, packageSyntheticVersion, syntheticModelVersion } from '../../models/sync/node/syntheticModelVersions';
+import { PUBLICATION_LOCK_FILE } from '../../models/sync/node/withPublicationLock';
 import type { SyncManifest } from '../../models/sync/SyncManifest';
 import { startNginx, type RunningNginx } from './support/startNginx';
 
@@ -174,5 +175,17 @@ describe.each(servers)('%s', (_name, { brotli, start }) => {
     expect(preflight.headers['access-control-allow-headers']).toMatch(/If-None-Match/i);
     expect((await http(`${server.url}blobs/${'0'.repeat(64)}.delta`)).status).toBe(404);
     expect((await http(`${server.url}nothing-here.json`)).status).toBe(404);
+  });
+
+  it('never serves the lock file of a publish in progress', async () => {
+    const lockPath = join(cdn, PUBLICATION_LOCK_FILE);
+    await writeFile(lockPath, JSON.stringify({ pid: 4242, hostname: 'publisher', operation: 'publish', startedAt: new Date().toISOString() }));
+    try {
+      const response = await http(`${server.url}${PUBLICATION_LOCK_FILE}`);
+      expect(response.status).toBe(404);
+      expect(response.body.toString('utf8')).not.toContain('publisher');
+    } finally {
+      await rm(lockPath, { force: true });
+    }
   });
 });

@@ -11,6 +11,8 @@ export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 export const MANIFEST_CACHE_CONTROL = 'public, max-age=60';
 
 const BLOB_PATH = /^\/(?:.*\/)?blobs\/[0-9a-f]{64}\.(?:snapshot|delta)$/;
+/** A path with a segment starting with a dot (`.ondeck-publish.lock`, `.git/…`). */
+const DOTFILE_PATH = /(?:^|\/)\./;
 /** The one Range form served partially; anything else (suffix, multi-range) gets the whole file, as RFC 9110 allows. */
 const SIMPLE_RANGE = /^bytes=(\d+)-(\d*)$/;
 
@@ -20,7 +22,7 @@ const SIMPLE_RANGE = /^bytes=(\d+)-(\d*)$/;
  * request, so a publish is visible at once): weak ETags with `If-None-Match` → 304 (with the ETag), single byte
  * ranges → 206, precompressed `manifest.json.br` / `.gz` for clients that accept them, CORS for
  * any origin, a year of immutable caching for `blobs/` and a short max-age for the rest. Only GET,
- * HEAD and CORS preflights are answered.
+ * HEAD and CORS preflights are answered; dotfiles (the publish lock) are never served.
  *
  * @example
  * ```ts
@@ -48,6 +50,14 @@ export function createSyncServer(directory: string): Server {
       return;
     }
     const pathname = (request.url ?? '/').split('?')[0];
+    // sirv honours `dotfiles: false` only when it caches the file list up front, not in dev mode
+    // (read per request), so the publish lock would be served; checked here on the decoded path
+    // sirv would open.
+    if (DOTFILE_PATH.test(decodedPath(pathname))) {
+      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end('not found\n');
+      return;
+    }
     if (BLOB_PATH.test(pathname)) {
       // Already gzip inside; served as opaque bytes so nothing decompresses them on the way and the
       // device can check the SHA-256 of exactly what the manifest lists.
@@ -79,4 +89,12 @@ export function createSyncServer(directory: string): Server {
       response.end('not found\n');
     });
   });
+}
+
+function decodedPath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return pathname;
+  }
 }

@@ -1,21 +1,45 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SyncManifest } from '../SyncManifest';
+import { pathExists } from './pathExists';
 import { listPublishedVersions, PUBLICATION_PATHS, readPublishedManifest, readVersionManifest } from './publicationFiles';
+import { withPublicationLock } from './withPublicationLock';
 
 /**
  * Deletes the blobs that neither the current manifest nor the manifests of the newest
  * `keepVersions` published versions refer to. Blobs are immutable and a CDN may keep serving a
  * manifest for its max-age, so old blobs stay until a prune; a rollback to a pruned version is
  * refused afterwards (its snapshot is gone). The archived manifests under `versions/` are kept.
+ * Runs under the directory's lock ({@link withPublicationLock}), so it never deletes the blobs of
+ * a publish in progress.
  *
  * @returns the deleted paths, relative to `directory`.
+ * @throws OndeckError `publication-locked` while a publish or rollback writes the directory.
  * @example
  * ```ts
  * const deleted = await prunePublication('cdn', publicKeyBase64, 7);
  * ```
  */
 export async function prunePublication(directory: string, publicKeyBase64: string, keepVersions: number): Promise<string[]> {
+  // Nothing to prune, and no reason to create the directory just to lock it.
+  if (!(await pathExists(directory))) return [];
+  return withPublicationLock(directory, 'prune', () => pruneUnreferencedBlobs(directory, publicKeyBase64, keepVersions));
+}
+
+/**
+ * {@link prunePublication} without taking the lock, for a caller that holds it already
+ * (`publishModel` prunes after writing its manifest, inside its own lock).
+ *
+ * @returns the deleted paths, relative to `directory`.
+ * @example
+ * ```ts
+ * await withPublicationLock('cdn', 'publish', async () => {
+ *   // … publish …
+ *   return pruneUnreferencedBlobs('cdn', publicKeyBase64, 7);
+ * });
+ * ```
+ */
+export async function pruneUnreferencedBlobs(directory: string, publicKeyBase64: string, keepVersions: number): Promise<string[]> {
   const current = await readPublishedManifest(directory, publicKeyBase64);
   const versions = await listPublishedVersions(directory);
   const newest = versions.slice(Math.max(0, versions.length - keepVersions));

@@ -12,8 +12,9 @@ import { encodeModelFiles } from '../encodeModelFiles';
 import { encodeSnapshotBlob } from '../snapshotBlob';
 import { SYNC_FORMAT_NAME, SYNC_FORMAT_VERSION, type BlobReference, type DeltaReference, type SyncManifest } from '../SyncManifest';
 import { publicKeyOf, signManifest } from './manifestSigning';
-import { prunePublication } from './prunePublication';
+import { pruneUnreferencedBlobs } from './prunePublication';
 import { gzipBlob, listPublishedVersions, readPublishedManifest, readSnapshotFiles, writeBlob, writeSignedManifest } from './publicationFiles';
+import { withPublicationLock } from './withPublicationLock';
 
 /** Options of {@link publishModel}. */
 export interface PublishOptions {
@@ -67,9 +68,12 @@ export const DEFAULT_MIN_SDK_VERSION = '0.1.0';
  * continue its lineage (other lineage id or dims, or most of the catalog replaced) unless
  * `newLineage`, canonicalises the model against the previous version, writes the gzip snapshot
  * blob and, if it is small enough, the delta from the previous version (checked by applying it),
- * and signs a manifest with a version above every version published before.
+ * and signs a manifest with a version above every version published before. The whole
+ * read-modify-write (and the prune) runs under the directory's lock ({@link withPublicationLock}),
+ * so a concurrent publish, rollback or prune of the same directory fails instead of racing.
  *
- * @throws OndeckError `sync-lineage-mismatch`, `signature-invalid`, `model-*` errors of the input.
+ * @throws OndeckError `sync-lineage-mismatch`, `signature-invalid`, `model-*` errors of the input,
+ *   `publication-locked` while another publish, rollback or prune writes the directory.
  * @example
  * ```ts
  * const result = await publishModel({ modelDirectory: 'build/model', outDirectory: 'cdn', privateKeyPem });
@@ -83,6 +87,14 @@ export async function publishModel(options: PublishOptions): Promise<PublishResu
   if (!Number.isInteger(keepDeltas) || keepDeltas < 0 || keepDeltas > 64) throw new OndeckError('invalid-argument', { name: 'keepDeltas', reason: `must be an integer in 0..64, got ${keepDeltas}` });
   if (!(margin >= 0 && margin < 1)) throw new OndeckError('invalid-argument', { name: 'deltaMargin', reason: `must be in [0, 1), got ${margin}` });
   const { publicKeyBase64 } = publicKeyOf(privateKeyPem);
+  // Locked before reading anything, the model included: two runs started together then always
+  // collide on the lock instead of depending on which finishes reading its model first.
+  return withPublicationLock(outDirectory, 'publish', () => publishNextVersion(options, publicKeyBase64, keepDeltas, margin));
+}
+
+/** The publish itself; the caller holds the directory's lock. */
+async function publishNextVersion(options: PublishOptions, publicKeyBase64: string, keepDeltas: number, margin: number): Promise<PublishResult> {
+  const { outDirectory, privateKeyPem } = options;
   const previous = await readPublishedManifest(outDirectory, publicKeyBase64);
   const next = await readModelDirectory(options.modelDirectory);
 
@@ -145,7 +157,8 @@ export async function publishModel(options: PublishOptions): Promise<PublishResu
     deltas,
   };
   await writeSignedManifest(outDirectory, signManifest(manifest, privateKeyPem), version, true);
-  const pruned = options.prune ? await prunePublication(outDirectory, publicKeyBase64, keepDeltas) : [];
+  // pruneUnreferencedBlobs, not prunePublication: this run holds the lock already.
+  const pruned = options.prune ? await pruneUnreferencedBlobs(outDirectory, publicKeyBase64, keepDeltas) : [];
   return { manifest, snapshot, ...(delta ? { delta } : {}), ...(deltaSkipped ? { deltaSkipped } : {}), ...(deltaSummary ? { deltaSummary } : {}), pruned };
 }
 

@@ -26,7 +26,7 @@ export function registerPublishCommand(program: Command): void {
   program
     .command('publish')
     .description('publish a model as a new signed version of a sync directory (snapshot + delta blobs, manifest.json); see docs/sync.md')
-    .requiredOption('--out <dir>', 'publish directory, served as is by any CDN or static server')
+    .requiredOption('--out <dir>', 'publish directory, served as is by any CDN or static server; locked (.ondeck-publish.lock) while a publish, rollback or prune writes it')
     .requiredOption('--key <file>', 'Ed25519 private key PEM from `ondeck keygen`')
     .option('--model <dir>', 'model directory from `ondeck export` / `ondeck import`')
     .option('--rollback <version>', 'instead of publishing a model, make an older published version current again (signed rollback)')
