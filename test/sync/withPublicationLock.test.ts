@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +44,11 @@ async function writeLock(directory: string, content: string, ageMs = 0): Promise
 }
 
 async function lockExists(directory: string): Promise<boolean> {
-  return (await readdir(directory)).includes(PUBLICATION_LOCK_FILE);
+  const entries = await readdir(directory).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  return entries.includes(PUBLICATION_LOCK_FILE);
 }
 
 /** The rejection of `promise`, which must be an OndeckError `publication-locked`. */
@@ -135,6 +139,13 @@ describe('withPublicationLock', () => {
     const failure = new Error('task failed');
     await expect(withPublicationLock(cdn, 'publish', () => Promise.reject(failure))).rejects.toBe(failure);
     expect(await lockExists(cdn)).toBe(false);
+    // The failed first run created the directory and left nothing in it: it is gone again.
+    await expect(stat(cdn)).rejects.toMatchObject({ code: 'ENOENT' });
+    // A directory that already existed (here with a file in it) stays.
+    await mkdir(cdn);
+    await writeFile(join(cdn, 'keep.txt'), 'kept');
+    await expect(withPublicationLock(cdn, 'publish', () => Promise.reject(failure))).rejects.toBe(failure);
+    expect(await readFile(join(cdn, 'keep.txt'), 'utf8')).toBe('kept');
     // A publish failing inside the lock (not a model directory) releases it as well.
     await expect(publishModel({ modelDirectory: join(workDir, 'missing'), outDirectory: cdn, privateKeyPem: keys.privateKeyPem })).rejects.toMatchObject({ code: 'model-not-found' });
     expect(await lockExists(cdn)).toBe(false);

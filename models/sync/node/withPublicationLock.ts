@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { OndeckError } from '../../errors/OndeckError';
@@ -62,7 +62,8 @@ interface ExistingLock {
  * ```
  */
 export async function withPublicationLock<T>(directory: string, operation: string, task: () => Promise<T>): Promise<T> {
-  await mkdir(directory, { recursive: true });
+  // Defined only when this call created it (a first publish).
+  const created = await mkdir(directory, { recursive: true });
   const lockPath = join(directory, PUBLICATION_LOCK_FILE);
   const holder: PublicationLockHolder = { pid: process.pid, hostname: hostname(), operation, startedAt: new Date().toISOString() };
   const lockText = `${JSON.stringify(holder)}\n`;
@@ -73,6 +74,8 @@ export async function withPublicationLock<T>(directory: string, operation: strin
   } catch (error) {
     // The task's failure is what the caller needs to see, not a failure to clean up after it.
     await releaseLock(lockPath, lockText).catch(() => undefined);
+    // A first publish that failed leaves no empty directory behind (rmdir refuses a non-empty one).
+    if (created !== undefined) await rmdir(directory).catch(() => undefined);
     throw error;
   }
   await releaseLock(lockPath, lockText);
