@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeModelDirectory } from '../../models/artifact/modelDirectory';
 import { plantedModel } from '../support/plantedModel';
-import { startStaticServer, type StaticServer } from './support/startStaticServer';
+import { crossOriginIsolationHeaders, startStaticServer, type StaticServer } from './support/startStaticServer';
 import { useBrowserSession } from './support/useBrowserSession';
 import { callPageScenario, runPageScenario } from './support/runPageScenario';
 import type { BrowserEngineName } from './support/requireBrowser';
@@ -88,7 +88,9 @@ describe.each(['chromium', 'wpe'] as const)('offline start through the service w
     server = await startStaticServer({
       mounts: { '/dist/': browserDist, '/pages/': join(root, 'test/browser/pages'), '/model/': modelDirectory },
       // ondeck-sw.js lives in /dist/ next to the bundles it precaches, but must control /pages/.
-      headers: { 'Service-Worker-Allowed': '/' },
+      // Cross-origin isolated, as an app that wants ORT's threads is served: the cached responses
+      // must keep the page isolated offline, and ORT's pthread worker must start from the cache.
+      headers: { ...crossOriginIsolationHeaders, 'Service-Worker-Allowed': '/' },
     });
     page = `${server.origin}/pages/offline.html`;
   });
@@ -150,6 +152,12 @@ describe.each(['chromium', 'wpe'] as const)('offline start through the service w
       expect(after.map((pick) => pick.itemId)).toEqual(before.map((pick) => pick.itemId));
       // Chromium still scores with ORT offline: its files came from the runtime ORT cache.
       await expect.poll(async () => (await step<RecommenderStatus>({ op: 'status' })).backend, { timeout: 30_000 }).toBe(expectedBackend[engine]);
+      if (engine === 'chromium') {
+        // Still isolated and threaded offline (auto: 2 threads where there are 2 cores).
+        const cores = await session().call<number>('() => navigator.hardwareConcurrency');
+        expect(await session().call<boolean>('() => self.crossOriginIsolated')).toBe(true);
+        expect((await step<RecommenderStatus>({ op: 'status' })).backendThreads).toBe(Math.min(2, Math.max(1, cores)));
+      }
       // The model endpoint really was unreachable (the service worker does not answer for it).
       await expect.poll(async () => (await step<{ event: string; code?: string }[]>({ op: 'events' })).filter((e) => e.event === 'error').map((e) => e.code)).toContain('network-failed');
     } finally {
