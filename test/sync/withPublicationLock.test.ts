@@ -45,7 +45,7 @@ async function writeLock(directory: string, content: string, ageMs = 0): Promise
 
 async function lockExists(directory: string): Promise<boolean> {
   const entries = await readdir(directory).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
+    if (error.code === 'ENOENT') return [] as string[];
     throw error;
   });
   return entries.includes(PUBLICATION_LOCK_FILE);
