@@ -8,15 +8,20 @@
  *    the rebuilt files hash equal to the snapshot of the same version (`identical`).
  * 3. Basis stability: ALS trained on a synthetic log, then retrained on the same data warm-started
  *    from it vs from scratch (another seed): the share of rows whose int8 bytes change.
+ *    Then what `--row-tolerance` costs in quality ({@link measureRowToleranceQuality}): v1, then v2
+ *    warm-started on the log + 2% new events, canonicalised at τ = 0 / 0.02 / 0.05 / 0.1 and
+ *    scored for held-out users through the device's int8 path (Recall@20, NDCG@100).
  * 4. Reference server: `ondeck serve` (built CLI, its own process) under autocannon with 1,000
  *    loopback connections of conditional GETs of manifest.json (If-None-Match → 304).
  *
  * The device half (apply timing in real browsers) plugs in at {@link measureBrowserApply}.
  * Last line: one JSON object (`deltaRatio`, `applyMs`, `identical`, `server.reqPerSec`,
- * `server.p99Ms`, `server.errors`, …).
+ * `server.p99Ms`, `server.errors`, `rowToleranceQuality`, …).
  *
  * Usage: `node scripts/build.mjs && node dist/bench/syncBenchmark.js [--quick] [--items N]
- * [--dims K] [--connections C] [--duration S]`
+ * [--dims K] [--connections C] [--duration S] [--quality-data PATH] [--quality-folds N]`
+ * (`--quality-data`: a log for the row-tolerance quality measurement only, e.g. MovieLens;
+ * default synthetic. `--quality-folds`: user folds of five it evaluates, default 1.)
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -34,6 +39,7 @@ import { launchBrowserSession } from '../../test/browser/support/launchBrowserSe
 import { callPageScenario, runPageScenario } from '../../test/browser/support/runPageScenario';
 import { trainAls } from '../../models/als/trainAls';
 import { writeModelDirectory } from '../../models/artifact/modelDirectory';
+import { loadDataset } from '../../models/data/loadDataset';
 import { generateSyntheticDataset } from '../../models/data/synth';
 import { quantizeRows } from '../../models/quantize';
 import { applyDelta } from '../../models/sync/applyDelta';
@@ -43,6 +49,8 @@ import { publishModel, type PublishResult } from '../../models/sync/node/publish
 import { nextSyntheticVersion, packageSyntheticVersion, syntheticModelVersion } from '../../models/sync/node/syntheticModelVersions';
 import { decodeSnapshotBlob } from '../../models/sync/snapshotBlob';
 import type { SyncManifest } from '../../models/sync/SyncManifest';
+import { formatRowToleranceQuality } from './formatRowToleranceQuality';
+import { measureRowToleranceQuality, type RowToleranceQuality, type ServedModelQuality } from './measureRowToleranceQuality';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -164,6 +172,8 @@ async function main(): Promise<void> {
       dims: { type: 'string' },
       connections: { type: 'string' },
       duration: { type: 'string' },
+      'quality-data': { type: 'string' },
+      'quality-folds': { type: 'string' },
     },
   });
   const quick = values.quick ?? false;
@@ -236,6 +246,16 @@ async function main(): Promise<void> {
     for (const { tolerance, warm, scratch } of stability.shippedWithTolerance) {
       log(`  rows that would ship with --row-tolerance ${tolerance}: warm start ${pct(warm)}, from scratch ${pct(scratch)}`);
     }
+    const qualityData = values['quality-data'];
+    const qualityFolds = Number(values['quality-folds'] ?? 1);
+    if (!Number.isInteger(qualityFolds) || qualityFolds < 1 || qualityFolds > 5) throw new Error(`--quality-folds must be 1 to 5, got ${values['quality-folds']}`);
+    const rowToleranceQuality = await measureRowToleranceQuality({
+      quick,
+      dataset: qualityData ? await loadDataset(qualityData) : undefined,
+      dataName: qualityData,
+      maxFolds: qualityFolds,
+    });
+    log(formatRowToleranceQuality(rowToleranceQuality));
 
     // 4. The reference server under load.
     const server = await loadServer(published.cdn, connections, duration);
@@ -261,6 +281,7 @@ async function main(): Promise<void> {
       warmStartChangedFraction: round(stability.warmChangedFraction, 4),
       scratchChangedFraction: round(stability.scratchChangedFraction, 4),
       shippedWithRowTolerance: stability.shippedWithTolerance,
+      rowToleranceQuality: summarizeRowToleranceQuality(rowToleranceQuality),
       server,
     };
     process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -328,6 +349,24 @@ async function measureBasisStability(quick: boolean): Promise<BasisStability> {
     warmChangedFraction: changed(warm.itemFactors),
     scratchChangedFraction: changed(scratch.itemFactors),
     shippedWithTolerance: ROW_TOLERANCES.map((tolerance) => ({ tolerance, warm: round(beyond(warm.itemFactors, tolerance), 4), scratch: round(beyond(scratch.itemFactors, tolerance), 4) })),
+  };
+}
+
+/** {@link RowToleranceQuality} rounded for the final JSON line. */
+function summarizeRowToleranceQuality(quality: RowToleranceQuality) {
+  const metrics = (row: ServedModelQuality) => ({
+    recallAt20: round(row.recallAt20, 4),
+    ndcgAt100: round(row.ndcgAt100, 4),
+    recallAt20Delta: round(row.recallAt20Delta, 4),
+    recallAt20DeltaError: round(row.recallAt20DeltaError, 4),
+    ndcgAt100Delta: round(row.ndcgAt100Delta, 4),
+    ndcgAt100DeltaError: round(row.ndcgAt100DeltaError, 4),
+  });
+  return {
+    ...quality,
+    rows: quality.rows.map((row) => ({ tolerance: row.tolerance, rowsShipped: round(row.rowsShipped, 4), ...metrics(row) })),
+    previousVersion: metrics(quality.previousVersion),
+    seconds: round(quality.seconds, 1),
   };
 }
 
