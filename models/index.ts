@@ -48,4 +48,5 @@ export { generateSigningKeyPair, signManifest, verifySignedManifest } from './sy
 export { publishModel } from './sync/node/publishModel';
 export { rollbackPublication } from './sync/node/rollbackPublication';
 export { prunePublication } from './sync/node/prunePublication';
+export { withPublicationLock, PUBLICATION_LOCK_FILE } from './sync/node/withPublicationLock';
 export { createSyncServer } from './sync/node/createSyncServer';
