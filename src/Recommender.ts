@@ -24,7 +24,7 @@ export interface RecommenderProfiles {
  * ```
  */
 export interface Recommender {
-  /** Resolves once a model is loaded (from IndexedDB, or from `modelUrl`). */
+  /** Resolves once a model is loaded: from IndexedDB, else by a first sync (with `syncUrl`), else from `modelUrl`. */
   readonly ready: Promise<RecommenderStatus>;
   /** Records a viewer action for the current profile. Unknown item ids are counted and ignored. */
   track(event: TrackEvent): Promise<{ readonly accepted: boolean }>;

@@ -11,7 +11,7 @@ type Listeners = { [K in keyof RecommenderEventMap]: Set<(payload: RecommenderEv
 
 /**
  * Starts the on-device recommender: spawns the engine in a Web Worker, loads the model (from
- * IndexedDB, else `modelUrl`) and returns the {@link Recommender} the app talks to. If the worker
+ * IndexedDB, else by a first sync from `syncUrl`, else from `modelUrl`) and returns the {@link Recommender} the app talks to. If the worker
  * crashes it is restarted and its state restored from IndexedDB; calls made meanwhile wait.
  *
  * @example

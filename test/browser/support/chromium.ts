@@ -70,10 +70,10 @@ const throttlingSessions = new WeakMap<Page, CDPSession>();
 /**
  * Slows a page by `rate` (1 = no throttling) through the Chrome DevTools Protocol
  * (`Emulation.setCPUThrottlingRate`). The override lasts for the page's life, across
- * navigations and reloads. It slows the page's MAIN THREAD only: Chromium 156 refuses the
- * command on worker targets ("Operation is only supported for pages, not workers"), and a
- * dedicated worker runs at full speed under a throttled page (measured here: main thread ×3.9
- * at rate 4, worker unchanged). Time worker code with that in mind.
+ * navigations and reloads. It slows the page's MAIN THREAD fully but workers only partly:
+ * Chromium 156 refuses the command on worker targets ("Operation is only supported for pages,
+ * not workers"), and at rate 6 the device bench measured the main thread 6.3–6.4× slower and the
+ * engine worker (`js` backend) 2.4–2.7× slower. Time worker code with that in mind.
  *
  * @example
  * ```ts
