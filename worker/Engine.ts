@@ -5,7 +5,7 @@ import type { HistoryEntry, Profile, Recommendation, RecommenderStatus, Recommen
 import type { EngineApi, EngineEvent, EngineInitOptions } from './EngineApi';
 import { selectBackend, type BackendPreference, type BackendSelection, type SelectBackendOptions } from './backends/selectBackend';
 import { loadOrtInClassicWorker } from './backends/loadOrtInClassicWorker';
-import { currentThreadingEnvironment, resolveOrtThreads } from './backends/resolveOrtThreads';
+import { currentThreadingEnvironment, resolveOrtThreads, type ResolvedOrtThreads } from './backends/resolveOrtThreads';
 import { RecommendationEngine } from './engine/RecommendationEngine';
 import { historyToInteractions, type InterpretedHistory } from './engine/historyToInteractions';
 import { decodeModelFiles } from './model/decodeModelFiles';
@@ -41,6 +41,8 @@ const COMPACT_AFTER_SWITCH_MS = 2000;
 export class Engine implements EngineApi {
   private storage?: EngineStorage;
   private options: EngineInitOptions = {};
+  /** ORT's thread count for this worker, from `options.threads` (see `resolveOrtThreads`). */
+  private ortThreads: ResolvedOrtThreads = { threads: 1, reason: '1 thread (not started)' };
   private emit: (event: EngineEvent) => void = () => undefined;
   private serving?: { model: ServedModel; engine: RecommendationEngine; selection: BackendSelection };
   private profile: Profile = DEFAULT_PROFILE;
@@ -55,8 +57,9 @@ export class Engine implements EngineApi {
   private switching: Promise<unknown> = Promise.resolve();
 
   async init(options: EngineInitOptions, onEvent: (event: EngineEvent) => void): Promise<RecommenderStatus> {
-    // Bad options fail the start with their own typed error, before anything is opened.
-    resolveOrtThreads(options.threads, currentThreadingEnvironment());
+    // Bad options fail the start with their own typed error, before anything is opened. Resolved
+    // once: a realm's isolation and core count do not change while it lives.
+    this.ortThreads = resolveOrtThreads(options.threads, currentThreadingEnvironment());
     this.options = options;
     this.emit = onEvent;
     this.storage = await openEngineStorage({ databaseName: options.databaseName, onError: (error) => this.reportError(error) });
@@ -395,7 +398,7 @@ export class Engine implements EngineApi {
   }
 
   private backendOptions(preference: BackendPreference): SelectBackendOptions {
-    const threads = resolveOrtThreads(this.options.threads, currentThreadingEnvironment());
+    const threads = this.ortThreads;
     return {
       preference,
       ortThreads: threads.threads,
