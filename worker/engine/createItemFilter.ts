@@ -5,6 +5,13 @@ import type { RecommendFilter } from '../../src/types';
 export type ItemPredicate = (index: number) => boolean;
 
 /**
+ * The predicate {@link createItemFilter} returns when nothing is filtered (no maturity limit, no
+ * genres, no availability dates in the catalog): callers can compare against it to skip the
+ * filtering, e.g. fetch exactly `count` results instead of a margin for rejected ones.
+ */
+export const allowEveryItem: ItemPredicate = () => true;
+
+/**
  * Compiles a {@link RecommendFilter} (plus a profile's maturity limit) into a predicate over
  * catalog rows. Genre names are resolved to indices once, dates parsed once per call, so the
  * predicate itself is a few array reads.
@@ -22,14 +29,18 @@ export type ItemPredicate = (index: number) => boolean;
 export function createItemFilter(catalog: CatalogColumns, filter: RecommendFilter = {}, profileMaturityLimit?: number, now = Date.now()): ItemPredicate {
   const limits = [filter.maxMaturityAge, profileMaturityLimit].filter((value): value is number => typeof value === 'number');
   const maturityLimit = limits.length > 0 ? Math.min(...limits) : undefined;
-  const genreIndex = new Map(catalog.genreNames.map((name, index) => [name.toLowerCase(), index]));
-  const toIndices = (names?: readonly string[]): Set<number> | undefined =>
-    names && names.length > 0 ? new Set(names.map((name) => genreIndex.get(name.toLowerCase()) ?? -1)) : undefined;
+  let genreIndex: Map<string, number> | undefined;
+  const toIndices = (names?: readonly string[]): Set<number> | undefined => {
+    if (!names || names.length === 0) return undefined;
+    genreIndex ??= new Map(catalog.genreNames.map((name, index) => [name.toLowerCase(), index]));
+    return new Set(names.map((name) => genreIndex!.get(name.toLowerCase()) ?? -1));
+  };
   const include = toIndices(filter.genres);
   const exclude = toIndices(filter.excludeGenres);
   const at = filter.availableAt ?? now;
   const fromTimes = parseDates(catalog.availableFrom);
   const untilTimes = parseDates(catalog.availableUntil);
+  if (maturityLimit === undefined && !include && !exclude && !fromTimes && !untilTimes) return allowEveryItem;
 
   return (index) => {
     if (maturityLimit !== undefined) {
