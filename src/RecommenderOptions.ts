@@ -57,12 +57,19 @@ export interface RecommenderOptions {
    */
   readonly backend?: BackendPreference;
   /**
-   * WebAssembly threads the `wasm` backend runs on. Threads need a cross-origin isolated page
-   * (served with `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy:
-   * require-corp`); elsewhere the backend runs on 1 whatever is asked. `'auto'` takes 2 threads
-   * where there are 2 cores or more: the scoring is bound by memory bandwidth, which more threads
-   * share, and each costs about 2 MB. Rankings are the same on any count;
-   * `status().backendThreads` and `status().backendReason` say what runs.
+   * CPU threads a query is scored on.
+   *
+   * - `wasm`: WebAssembly threads, which need a cross-origin isolated page (served with
+   *   `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`);
+   *   elsewhere the backend runs on 1 whatever is asked.
+   * - `js`: the engine's worker plus helper workers it starts, each screening a part of the
+   *   catalog (no isolation needed, but an engine whose workers can start workers, and at least
+   *   8,192 titles per thread).
+   *
+   * `'auto'` takes 2 threads where there are 2 cores or more: a TV's UI thread needs a core, and
+   * each thread costs memory (about 2 MB per ORT thread; a helper holds a copy of its part of the
+   * table). Rankings are the same on any count; `status().backendThreads` and
+   * `status().backendReason` say what runs.
    * @defaultValue `'auto'`
    */
   readonly threads?: OrtThreadsOption;

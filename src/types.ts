@@ -107,8 +107,8 @@ export interface RecommenderStatus {
   readonly backendReason: string;
   readonly backendAttempts: readonly BackendAttempt[];
   /**
-   * CPU threads a query runs on: more than 1 only for `wasm` on a cross-origin isolated page
-   * (see `RecommenderOptions.threads`).
+   * CPU threads a query runs on right now: `wasm` on a cross-origin isolated page, or `js` once
+   * its helper workers hold the current model (see `RecommenderOptions.threads`).
    */
   readonly backendThreads: number;
   readonly modelVersion?: number;

@@ -6,6 +6,9 @@ import type { EngineApi, EngineEvent, EngineInitOptions } from './EngineApi';
 import { selectBackend, type BackendPreference, type BackendSelection, type SelectBackendOptions } from './backends/selectBackend';
 import { loadOrtInClassicWorker } from './backends/loadOrtInClassicWorker';
 import { currentThreadingEnvironment, resolveOrtThreads, type ResolvedOrtThreads } from './backends/resolveOrtThreads';
+import { resolveJsThreads, type ResolvedJsThreads } from './backends/parallel/resolveJsThreads';
+import { canSpawnScreeningHelpers, spawnScreeningHelperWorker } from './backends/parallel/spawnScreeningHelperWorker';
+import { supportsWasmSimd } from './backends/supportsWasmSimd';
 import { RecommendationEngine } from './engine/RecommendationEngine';
 import { historyToInteractions, type InterpretedHistory } from './engine/historyToInteractions';
 import { decodeModelFiles } from './model/decodeModelFiles';
@@ -43,6 +46,8 @@ export class Engine implements EngineApi {
   private options: EngineInitOptions = {};
   /** ORT's thread count for this worker, from `options.threads` (see `resolveOrtThreads`). */
   private ortThreads: ResolvedOrtThreads = { threads: 1, reason: '1 thread (not started)' };
+  /** The js kernel's thread count, from the same option (see `resolveJsThreads`). */
+  private jsThreads: ResolvedJsThreads = { threads: 1, reason: '1 thread (not started)' };
   private emit: (event: EngineEvent) => void = () => undefined;
   private serving?: { model: ServedModel; engine: RecommendationEngine; selection: BackendSelection };
   private profile: Profile = DEFAULT_PROFILE;
@@ -59,7 +64,9 @@ export class Engine implements EngineApi {
   async init(options: EngineInitOptions, onEvent: (event: EngineEvent) => void): Promise<RecommenderStatus> {
     // Bad options fail the start with their own typed error, before anything is opened. Resolved
     // once: a realm's isolation and core count do not change while it lives.
-    this.ortThreads = resolveOrtThreads(options.threads, currentThreadingEnvironment());
+    const environment = currentThreadingEnvironment();
+    this.ortThreads = resolveOrtThreads(options.threads, environment);
+    this.jsThreads = resolveJsThreads(options.threads, { hardwareConcurrency: environment.hardwareConcurrency, nestedWorkers: canSpawnScreeningHelpers() });
     this.options = options;
     this.emit = onEvent;
     this.storage = await openEngineStorage({ databaseName: options.databaseName, onError: (error) => this.reportError(error) });
@@ -354,7 +361,10 @@ export class Engine implements EngineApi {
     // With `auto`, answer at once with the int8 kernel (no download, no compile) and upgrade to
     // ORT in the background: starting onnxruntime-web (fetch + compile 14 MB of wasm + session)
     // takes ~0.6 s, and both backends give the same rankings, so the switch is invisible.
-    const selection = await selectBackend(backendModel, preference === 'auto' ? { preference: 'js' } : this.backendOptions(preference));
+    // Where ORT cannot run (no WebAssembly SIMD) the int8 kernel is final, so it starts with its
+    // helper threads; where ORT will take over, helpers would only be started to be stopped.
+    const initial = preference !== 'auto' ? this.backendOptions(preference) : supportsWasmSimd() ? { preference: 'js' as const } : this.backendOptions('js');
+    const selection = await selectBackend(backendModel, initial);
     const engine = new RecommendationEngine(model, selection.backend);
     // Its indexes (id map, popularity order, the js kernel's screening bounds: ~40 ms at 100k)
     // are caches, built a moment after the switch so that the update's own bookkeeping is not
@@ -403,6 +413,9 @@ export class Engine implements EngineApi {
       preference,
       ortThreads: threads.threads,
       ortThreadsReason: threads.reason,
+      jsThreads: this.jsThreads.threads,
+      jsThreadsReason: this.jsThreads.reason,
+      spawnScreeningHelper: this.jsThreads.threads > 1 ? () => spawnScreeningHelperWorker() : undefined,
       ortRuntimeLoader: this.options.ortBaseUrl ? loadOrtInClassicWorker(this.options.ortBaseUrl) : undefined,
       ortWebGpuRuntimeLoader: this.options.ortBaseUrl ? loadOrtInClassicWorker(this.options.ortBaseUrl, 'webgpu') : undefined,
     };

@@ -3,7 +3,8 @@ import { isOndeckError } from '../../models/errors/OndeckError';
 import { quantizeRows } from '../../models/quantize';
 import { createJsInt8Backend } from '../../worker/backends/createJsInt8Backend';
 import { createWasmBackend } from '../../worker/backends/createWasmBackend';
-import type { ScoringBackend } from '../../worker/backends/ScoringBackend';
+import type { BackendName, ScoringBackend } from '../../worker/backends/ScoringBackend';
+import { InProcessHelpers, waitUntil } from './parallel/inProcessHelper';
 import {
   expectSameRanking,
   plantedGroups,
@@ -14,9 +15,27 @@ import {
   scoreTolerance,
 } from './scoringFixtures';
 
-const backendFactories: Array<[string, () => ScoringBackend]> = [
-  ['js', () => createJsInt8Backend()],
-  ['wasm', () => createWasmBackend()],
+// The threaded js backend's helpers run in-process (no Worker in Node); every channel is closed
+// after the suite. minRowsPerThread 1 splits even these small tables.
+const screeningHelpers = new InProcessHelpers();
+afterAll(() => screeningHelpers.closeAll());
+
+/**
+ * Label, expected `name`, factory, and what makes a loaded backend run at full speed (the
+ * threaded js backend: its helper ready), for the tests that run both before and after.
+ */
+const backendFactories: Array<[string, BackendName, () => ScoringBackend, ((backend: ScoringBackend) => Promise<void>)?]> = [
+  ['js', 'js', () => createJsInt8Backend()],
+  ['wasm', 'wasm', () => createWasmBackend()],
+  [
+    'js on 2 threads',
+    'js',
+    () => createJsInt8Backend({ threads: 2, spawnHelper: screeningHelpers.spawn, minRowsPerThread: 1 }),
+    async (backend) => {
+      backend.prepare?.();
+      await waitUntil(() => backend.threads === 2, 'the screening helper ready');
+    },
+  ],
 ];
 
 async function expectOndeckError(promise: Promise<unknown>, code: string): Promise<void> {
@@ -28,7 +47,7 @@ async function expectOndeckError(promise: Promise<unknown>, code: string): Promi
   expect((error as { code: string }).code).toBe(code);
 }
 
-describe.each(backendFactories)('ScoringBackend contract: %s', (name, createBackend) => {
+describe.each(backendFactories)('ScoringBackend contract: %s', (_label, name, createBackend, warmUp) => {
   const planted = plantedGroups();
   // A user along group B (pattern b, doubled): B items score 2 × norm, every other item exactly 0.
   const userAlongB = Float32Array.from(planted.patterns[1], (x) => x);
@@ -114,6 +133,8 @@ describe.each(backendFactories)('ScoringBackend contract: %s', (name, createBack
     try {
       await other.load({ factors });
       for (let seed = 100; seed < 104; seed++) {
+        // Threaded: the first seeds run before the helper is ready, the last ones after.
+        if (seed === 102 && warmUp) await warmUp(other);
         const user = randomUser(32, seed);
         const reference = referenceScores(factors, user);
         const exclude = Int32Array.from(referenceTopK(reference, 5)).sort();

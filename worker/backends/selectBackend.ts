@@ -1,7 +1,8 @@
 import type { BackendAttempt } from '../../src/types';
 import type { OrtModule } from './OrtModule';
 import type { BackendModel, BackendName, ScoringBackend } from './ScoringBackend';
-import { createJsInt8Backend } from './createJsInt8Backend';
+import { createJsInt8Backend, screeningThreadsFor } from './createJsInt8Backend';
+import type { ScreeningHelperPort } from './parallel/screeningHelperMessages';
 import { createWasmBackend } from './createWasmBackend';
 import { findWebGpuAdapter } from './findWebGpuAdapter';
 import { measureTopK } from './measureTopK';
@@ -32,6 +33,12 @@ export interface SelectBackendOptions {
   readonly ortThreads?: number;
   /** Why that many threads (`resolveOrtThreads`'s reason), for the status line. */
   readonly ortThreadsReason?: string;
+  /** Threads the `js` kernel screens on, from `resolveJsThreads` (more than 1 needs `spawnScreeningHelper`). @defaultValue 1 */
+  readonly jsThreads?: number;
+  /** Why that many (`resolveJsThreads`'s reason), for the status line. */
+  readonly jsThreadsReason?: string;
+  /** Starts one screening helper worker for the `js` kernel (see `spawnScreeningHelperWorker`). */
+  readonly spawnScreeningHelper?: () => ScreeningHelperPort;
   /** Finds the WebGPU adapter; tests inject their own. @defaultValue {@link findWebGpuAdapter} */
   readonly findWebGpuAdapter?: () => Promise<string | undefined>;
 }
@@ -68,11 +75,18 @@ export async function selectBackend(model: BackendModel, options: SelectBackendO
       if (wasm) return { backend: wasm, attempts, reason: `wasm: onnxruntime-web with WebAssembly SIMD, ${describeThreads(wasm, options)}` };
     }
   }
-  const backend = createJsInt8Backend();
+  const jsThreads = options.spawnScreeningHelper ? (options.jsThreads ?? 1) : 1;
+  const backend = createJsInt8Backend({ threads: jsThreads, spawnHelper: options.spawnScreeningHelper });
   await backend.load(model);
   attempts.push({ backend: 'js', ok: true, reason: 'TypeScript int8 kernel (runs everywhere)' });
   const failed = attempts.filter((attempt) => !attempt.ok);
-  return { backend, attempts, reason: failed.length > 0 ? `js: ${failed.map((a) => `${a.backend} unavailable (${a.reason})`).join('; ')}` : 'js: requested' };
+  const why = failed.length > 0 ? failed.map((a) => `${a.backend} unavailable (${a.reason})`).join('; ') : 'requested';
+  const planned = screeningThreadsFor(jsThreads, model.factors.rows);
+  const threads =
+    planned < jsThreads
+      ? `${planned === 1 ? '1 thread' : `${planned} threads`} (${model.factors.rows} rows are too few to split ${jsThreads} ways)`
+      : (options.jsThreadsReason ?? (jsThreads === 1 ? '1 thread' : `${jsThreads} threads`));
+  return { backend, attempts, reason: `js: ${why}; screening on ${threads}` };
 }
 
 /** The `webgpu` backend where an adapter exists and ORT's WebGPU build starts, else undefined (recorded). */

@@ -60,6 +60,15 @@
     threading: function () {
       return { crossOriginIsolated: self.crossOriginIsolated === true, hardwareConcurrency: navigator.hardwareConcurrency || 0 };
     },
+    /** Whether a worker here can start a worker of its own (what the js kernel's helpers need). */
+    nestedWorkers: function () {
+      return new Promise(function (resolve) {
+        var source = 'postMessage(typeof Worker === "function")';
+        var worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+        worker.onmessage = function (event) { resolve(event.data === true); worker.terminate(); };
+        worker.onerror = function () { resolve(false); };
+      });
+    },
     startError: async function (args) {
       var failing = Ondeck.createRecommender(optionsOf(args));
       var code = await codeOf(failing.ready);

@@ -1,0 +1,154 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createJsInt8Backend } from '../../../worker/backends/createJsInt8Backend';
+import type { FromScreeningHelper, ScreeningHelperPort, ToScreeningHelper } from '../../../worker/backends/parallel/screeningHelperMessages';
+import {
+  canSpawnScreeningHelpers,
+  SCREENING_HELPER_FRAGMENT,
+  spawnScreeningHelperWorker,
+  startScreeningHelperIfAsked,
+} from '../../../worker/backends/parallel/spawnScreeningHelperWorker';
+import { randomFactors, randomUser } from '../scoringFixtures';
+import { waitUntil } from './inProcessHelper';
+
+const workerUrl = 'https://tv.example/app/ondeck-worker.js';
+
+function locationOf(href: string) {
+  return { href, hash: new URL(href).hash };
+}
+
+/** A `Worker` constructor that only records the URLs it was given. */
+function recordingWorker() {
+  const urls: string[] = [];
+  class RecordingWorker implements ScreeningHelperPort {
+    onmessage = null;
+    constructor(url: string) {
+      urls.push(url);
+    }
+    postMessage(): void {}
+    terminate(): void {}
+  }
+  return { urls, Worker: RecordingWorker };
+}
+
+/**
+ * A `Worker` that runs the given URL in-process: a realm for the helper over one end of a
+ * channel, with the URL's location, handed to startScreeningHelperIfAsked as a worker script would.
+ */
+function channelWorker() {
+  const started: boolean[] = [];
+  const ports: MessagePort[] = [];
+  class ChannelWorker implements ScreeningHelperPort {
+    onmessage: ((event: { data: FromScreeningHelper }) => void) | null = null;
+    private readonly port: MessagePort;
+    constructor(url: string) {
+      const { port1, port2 } = new MessageChannel();
+      ports.push(port1, port2);
+      this.port = port1;
+      port1.on('message', (data: FromScreeningHelper) => this.onmessage?.({ data }));
+      const realm = {
+        location: locationOf(url),
+        onmessage: null as ((event: { data: ToScreeningHelper }) => void) | null,
+        postMessage: (message: FromScreeningHelper, transfer: Transferable[]) => port2.postMessage(message, transfer as unknown as ArrayBuffer[]),
+      };
+      port2.on('message', (data: ToScreeningHelper) => realm.onmessage?.({ data }));
+      started.push(startScreeningHelperIfAsked(realm));
+    }
+    postMessage(message: ToScreeningHelper, transfer: Transferable[]): void {
+      this.port.postMessage(message, transfer as unknown as ArrayBuffer[]);
+    }
+    terminate(): void {
+      this.port.close();
+    }
+  }
+  return { started, ports, Worker: ChannelWorker };
+}
+
+describe('canSpawnScreeningHelpers', () => {
+  const { Worker } = recordingWorker();
+
+  it('is true only in a worker with a Worker constructor and a location, not started as a helper', () => {
+    expect(canSpawnScreeningHelpers({ Worker, location: locationOf(workerUrl) })).toBe(true);
+    expect(canSpawnScreeningHelpers({ Worker, location: locationOf(`${workerUrl}#debug`) })).toBe(true);
+    expect(canSpawnScreeningHelpers({ location: locationOf(workerUrl) })).toBe(false);
+    expect(canSpawnScreeningHelpers({ Worker })).toBe(false);
+    expect(canSpawnScreeningHelpers({ Worker: {}, location: locationOf(workerUrl) })).toBe(false);
+    // A helper does not start helpers of its own.
+    expect(canSpawnScreeningHelpers({ Worker, location: locationOf(workerUrl + SCREENING_HELPER_FRAGMENT) })).toBe(false);
+    expect(canSpawnScreeningHelpers({})).toBe(false);
+    // Node has no global Worker.
+    expect(canSpawnScreeningHelpers()).toBe(false);
+  });
+});
+
+describe('spawnScreeningHelperWorker', () => {
+  it("starts this worker's own script with the helper fragment, replacing any fragment it had", () => {
+    expect(SCREENING_HELPER_FRAGMENT).toBe('#ondeck-screening-helper');
+    const { urls, Worker } = recordingWorker();
+    const port = spawnScreeningHelperWorker({ Worker, location: locationOf(workerUrl) });
+    expect(port).toBeInstanceOf(Worker);
+    spawnScreeningHelperWorker({ Worker, location: locationOf(`${workerUrl}?v=3#engine`) });
+    expect(urls).toEqual([`${workerUrl}#ondeck-screening-helper`, `${workerUrl}?v=3#ondeck-screening-helper`]);
+  });
+});
+
+describe('startScreeningHelperIfAsked', () => {
+  it('does nothing and returns false in a worker not started as a helper', () => {
+    for (const realm of [{ location: locationOf(workerUrl) }, { location: locationOf(`${workerUrl}#other`) }, {}]) {
+      const scope = { ...realm, onmessage: null, postMessage: () => undefined };
+      expect(startScreeningHelperIfAsked(scope)).toBe(false);
+      expect(scope.onmessage).toBeNull();
+    }
+    expect(startScreeningHelperIfAsked()).toBe(false);
+  });
+
+  it('serves as a helper when started with the fragment: answers a load and a query on its part', async () => {
+    const replies: FromScreeningHelper[] = [];
+    const realm = {
+      location: locationOf(workerUrl + SCREENING_HELPER_FRAGMENT),
+      onmessage: null as ((event: { data: ToScreeningHelper }) => void) | null,
+      postMessage: (message: FromScreeningHelper) => void replies.push(message),
+    };
+    expect(startScreeningHelperIfAsked(realm)).toBe(true);
+    expect(realm.onmessage).toBeTypeOf('function');
+    const factors = randomFactors(300, 8, 61);
+    const user = randomUser(8, 62);
+    realm.onmessage!({ data: { type: 'load', generation: 1, rows: 300, dims: 8, values: factors.values.slice(), scales: factors.scales.slice() } });
+    realm.onmessage!({ data: { type: 'topK', id: 7, generation: 1, userVector: user, count: 10, exclude: Int32Array.of(5, 299) } });
+    await waitUntil(() => replies.length >= 2, 'two replies');
+    const reference = createJsInt8Backend();
+    await reference.load({ factors });
+    const expected = await reference.topK(user, 10, Int32Array.of(5, 299));
+    expect(replies[0]).toEqual({ type: 'loaded', generation: 1 });
+    const answer = replies[1];
+    if (answer.type !== 'result') throw new Error(`expected a result, got ${JSON.stringify(answer)}`);
+    expect(answer.id).toBe(7);
+    expect(Array.from(answer.indices)).toEqual(Array.from(expected.indices));
+    expect(Array.from(answer.scores)).toEqual(Array.from(expected.scores));
+  });
+});
+
+describe('spawn and serve together', () => {
+  const { started, ports, Worker } = channelWorker();
+  afterAll(() => {
+    for (const port of ports) port.close();
+  });
+
+  it('a js backend on 2 threads whose helper is this script started again answers exactly', async () => {
+    const factors = randomFactors(2000, 16, 63);
+    const user = randomUser(16, 64);
+    const exclude = Int32Array.of(0, 999, 1000, 1999);
+    const realm = { Worker, location: locationOf(workerUrl) };
+    expect(canSpawnScreeningHelpers(realm)).toBe(true);
+    const backend = createJsInt8Backend({ threads: 2, spawnHelper: () => spawnScreeningHelperWorker(realm), minRowsPerThread: 1 });
+    const reference = createJsInt8Backend();
+    await Promise.all([backend.load({ factors }), reference.load({ factors })]);
+    backend.prepare!();
+    await waitUntil(() => backend.threads === 2, 'the helper started from the fragment ready');
+    expect(started).toEqual([true]);
+    const [actual, expected] = [await backend.topK(user, 20, exclude), await reference.topK(user, 20, exclude)];
+    expect(Array.from(actual.indices)).toEqual(Array.from(expected.indices));
+    expect(Array.from(actual.scores)).toEqual(Array.from(expected.scores));
+    await backend.dispose();
+  });
+});

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchmarkItemId, writeBenchmarkModel } from '../../scripts/bench/device/writeBenchmarkModel';
+import { startStaticServer, type StaticServer } from './support/startStaticServer';
+import { launchBrowserSession, type BrowserSession } from './support/launchBrowserSession';
+import { callPageScenario, runPageScenario } from './support/runPageScenario';
+import type { Recommendation, RecommenderStatus } from '../../src/types';
+
+// The js kernel split over the engine's worker and a screening helper worker it starts itself,
+// on a page that is NOT cross-origin isolated (the helpers need no shared memory). Big enough
+// that both halves hold thousands of rows.
+const ITEMS = 20_000;
+const now = Date.now();
+const history = Array.from({ length: 30 }, (_, i) => ({ type: 'complete', itemId: benchmarkItemId(i * 613), time: now - (30 - i) * 60_000 }));
+
+let modelDirectory: string;
+
+beforeAll(async () => {
+  modelDirectory = join(await mkdtemp(join(tmpdir(), 'ondeck-js-threads-browser-')), 'model');
+  await writeBenchmarkModel(modelDirectory, { itemCount: ITEMS, dims: 64, seed: 11 });
+}, 120_000);
+afterAll(async () => {
+  await rm(join(modelDirectory, '..'), { recursive: true, force: true });
+});
+
+describe.each(['chromium', 'wpe'] as const)('js kernel threads in %s', (engine) => {
+  let server: StaticServer;
+  let session: BrowserSession;
+  const step = <T>(args: Record<string, unknown>) => callPageScenario<T>(session, args);
+
+  beforeAll(async () => {
+    server = await startStaticServer({
+      mounts: { '/dist/': join(import.meta.dirname, '../../dist/browser'), '/pages/': join(import.meta.dirname, 'pages'), '/model/': modelDirectory },
+    });
+    session = await launchBrowserSession(engine);
+  }, 120_000);
+  afterAll(async () => {
+    await session?.close();
+    await server?.close();
+  });
+
+  /** Starts the SDK with the js backend on a fresh page, tracks the history, waits for `threads`. */
+  async function startJs(threads: unknown, databaseName: string, waitForThreads: number) {
+    const { status: atReady } = await runPageScenario<{ status: RecommenderStatus }>(session, `${server.origin}/pages/engine.html`, {
+      op: 'start',
+      modelUrl: `${server.origin}/model/`,
+      backend: 'js',
+      threads,
+      databaseName,
+    });
+    expect(atReady.backend).toBe('js');
+    const tracked = await step<{ accepted: boolean }[]>({ op: 'track', events: history });
+    expect(tracked.every((result) => result.accepted)).toBe(true);
+    // The helpers start with the first query and load their part in the background.
+    await expect
+      .poll(
+        async () => {
+          await step({ op: 'recommend', request: { count: 5 } });
+          return (await step<RecommenderStatus>({ op: 'status' })).backendThreads;
+        },
+        { timeout: 30_000, interval: 100 },
+      )
+      .toBe(waitForThreads);
+    return step<RecommenderStatus>({ op: 'status' });
+  }
+
+  async function picksAndStop(): Promise<Recommendation[]> {
+    const picks = await step<Recommendation[]>({ op: 'recommend', request: { count: 50 } });
+    const narrow = await step<Recommendation[]>({ op: 'recommend', request: { count: 10, filter: { genres: ['Comedy'] } } });
+    await step({ op: 'dispose' });
+    return [...picks, ...narrow];
+  }
+
+  it('screens on a helper worker by default where workers can start workers, with the one-thread rankings', async () => {
+    await startJs(1, 'js-threads-one', 1);
+    const single = await picksAndStop();
+    expect(single).toHaveLength(60);
+
+    const threading = await runPageScenario<{ crossOriginIsolated: boolean; hardwareConcurrency: number }>(session, `${server.origin}/pages/engine.html`, { op: 'threading' });
+    expect(threading.crossOriginIsolated).toBe(false);
+    const nestedWorkers = await step<boolean>({ op: 'nestedWorkers' });
+    const expected = nestedWorkers ? Math.min(2, Math.max(1, threading.hardwareConcurrency)) : 1;
+    const status = await startJs('auto', 'js-threads-auto', expected);
+    console.log(`[${engine}] js kernel: ${status.backendReason}; backendThreads ${status.backendThreads}`);
+    if (nestedWorkers) {
+      expect(status.backendReason).toContain(expected === 1 ? '1 thread (one core)' : `screening on ${expected} threads`);
+    } else {
+      expect(status.backendReason).toContain('cannot start a worker from a worker');
+    }
+    const parallel = await picksAndStop();
+    // The same titles in the same order. The merge itself is exact (test/backends/parallel checks
+    // identical float32 scores for one vector); here the two starts fold the viewer in a moment
+    // apart, and recency weighting moves the vector, so a score may move in its last bit.
+    expect(parallel.map((pick) => pick.itemId)).toEqual(single.map((pick) => pick.itemId));
+    parallel.forEach((pick, i) => expect(Math.abs(pick.score - single[i].score)).toBeLessThanOrEqual(1e-6 * Math.abs(single[i].score)));
+  }, 180_000);
+});

@@ -1,0 +1,45 @@
+import type { OrtThreadsOption } from '../resolveOrtThreads';
+import { MAX_ORT_THREADS } from '../resolveOrtThreads';
+
+/**
+ * Most threads `'auto'` gives the `js` kernel: the engine's worker and one helper. The screening
+ * pass is bound by integer multiplies, so a second core halves it; a TV's UI thread needs a core
+ * of its own, and each helper holds a copy of its part of the table.
+ */
+export const MAX_AUTO_JS_THREADS = 2;
+
+/** What {@link resolveJsThreads} reads from the worker it runs in. */
+export interface JsThreadingEnvironment {
+  /** `navigator.hardwareConcurrency`: logical cores. */
+  readonly hardwareConcurrency?: number;
+  /** Whether this worker can start a worker of its own (Chromium 69+, WebKit 15.5+). */
+  readonly nestedWorkers: boolean;
+}
+
+/** How many threads the `js` kernel screens on, and why, for `status().backendReason`. */
+export interface ResolvedJsThreads {
+  readonly threads: number;
+  readonly reason: string;
+}
+
+/**
+ * Turns the app's `threads` option (already validated by `resolveOrtThreads`) into the number of
+ * threads the `js` kernel splits the catalog over: the engine's worker plus `threads − 1` helper
+ * workers it starts itself. Unlike ORT's threads this needs no cross-origin isolation (the
+ * helpers get copies of their part of the table, not shared memory), only an engine whose
+ * workers can start workers.
+ *
+ * @example
+ * ```ts
+ * const { threads } = resolveJsThreads('auto', { hardwareConcurrency: 4, nestedWorkers: true }); // 2
+ * ```
+ */
+export function resolveJsThreads(option: OrtThreadsOption | undefined, environment: JsThreadingEnvironment): ResolvedJsThreads {
+  const requested = option ?? 'auto';
+  if (requested === 1) return { threads: 1, reason: '1 thread (asked for)' };
+  if (!environment.nestedWorkers) return { threads: 1, reason: '1 thread (this engine cannot start a worker from a worker)' };
+  if (requested !== 'auto') return { threads: Math.min(requested, MAX_ORT_THREADS), reason: `${requested} threads (asked for)` };
+  const cores = environment.hardwareConcurrency;
+  const threads = Math.min(MAX_AUTO_JS_THREADS, Number.isInteger(cores) && cores! >= 1 ? cores! : 1);
+  return { threads, reason: threads === 1 ? '1 thread (one core)' : `${threads} threads (${cores} cores)` };
+}

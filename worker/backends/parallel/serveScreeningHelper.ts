@@ -1,0 +1,61 @@
+import type { ScoringBackend } from '../ScoringBackend';
+import { createJsInt8Backend } from '../createJsInt8Backend';
+import type { FromScreeningHelper, ScreeningHelperScope, ToScreeningHelper } from './screeningHelperMessages';
+
+/**
+ * Runs a screening helper on `scope`: keeps one part of the item table (a single-threaded `js`
+ * backend over it) and answers top-K queries on that part, so that the engine's worker and its
+ * helpers screen a catalog in parallel. Queries for a table it no longer holds, and any error,
+ * are answered with a `failed` message: the engine then scores that part itself.
+ *
+ * @example
+ * ```ts
+ * // In the helper worker's script:
+ * serveScreeningHelper(self as unknown as ScreeningHelperScope);
+ * ```
+ */
+export function serveScreeningHelper(scope: ScreeningHelperScope): void {
+  let backend: ScoringBackend | undefined;
+  let generation = -1;
+  const reply = (message: FromScreeningHelper, transfer: Transferable[] = []): void => scope.postMessage(message, transfer);
+
+  // Messages are handled one at a time, in order, so a query never sees half of a load.
+  let queue = Promise.resolve();
+  scope.onmessage = (event) => {
+    const message = event.data;
+    queue = queue.then(() => handle(message)).catch(() => undefined);
+  };
+
+  async function handle(message: ToScreeningHelper): Promise<void> {
+    if (message.type === 'load') {
+      try {
+        const next = createJsInt8Backend();
+        await next.load({ factors: { rows: message.rows, dims: message.dims, values: message.values, scales: message.scales } });
+        next.prepare?.();
+        const previous = backend;
+        backend = next;
+        generation = message.generation;
+        await previous?.dispose();
+        reply({ type: 'loaded', generation });
+      } catch (error) {
+        reply({ type: 'failed', generation: message.generation, message: describe(error) });
+      }
+      return;
+    }
+    if (!backend || message.generation !== generation) {
+      reply({ type: 'failed', id: message.id, generation: message.generation, message: `this helper holds table ${generation}, not ${message.generation}` });
+      return;
+    }
+    try {
+      const { indices, scores } = await backend.topK(message.userVector, message.count, message.exclude);
+      // Copied rather than transferred: 20-odd numbers, and a result may view a longer buffer.
+      reply({ type: 'result', id: message.id, generation, indices, scores });
+    } catch (error) {
+      reply({ type: 'failed', id: message.id, generation, message: describe(error) });
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
