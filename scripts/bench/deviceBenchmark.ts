@@ -92,6 +92,13 @@ async function startRecommender(session: BrowserSession, server: StaticServer, n
     time: Date.now(),
   });
   if (tracked.accepted !== HISTORY_ITEMS) problems.push(`${session.engine} ${name}: ${tracked.accepted} of ${HISTORY_ITEMS} history events accepted`);
+  // The js kernel's helper workers start after the first query: time the engine once they run.
+  const planned = Number(/screening on (\d+) threads/.exec(started.status.backendReason)?.[1] ?? 1);
+  if (backend === 'js' && planned > 1) {
+    const status = await callPageScenario<RecommenderStatus>(session, { op: 'awaitThreads', name, threads: planned, timeoutMs: 10_000 });
+    if (status.backendThreads < planned) problems.push(`${session.engine} ${name}: js planned ${planned} threads, runs on ${status.backendThreads} (${status.backendReason})`);
+    return { ...started, status };
+  }
   return started;
 }
 
@@ -111,7 +118,10 @@ interface EngineSizeResult {
   wasm?: Summary;
   /** `threads: 1`: what a page without cross-origin isolation gets. */
   wasmOneThread?: Summary;
+  /** The default, `threads: 'auto'`: the engine's worker plus screening helpers where it can start them. */
   js: Summary;
+  /** `threads: 1`: the kernel alone (engines whose workers cannot start workers). */
+  jsOneThread?: Summary;
   naiveJs?: Summary;
 }
 
@@ -120,6 +130,9 @@ interface ChromiumResult {
   /** Threads the default (`auto`) wasm backend ran on, and why. */
   wasmThreads: number;
   wasmThreadsReason: string;
+  /** Threads the default (`auto`) js backend ran on, and why. */
+  jsThreads: number;
+  jsThreadsReason: string;
   bySize: EngineSizeResult[];
   throttled: { wasm: Summary; wasmOneThread: Summary; js: Summary; naiveJs: Summary };
   memory: { wasm?: WorkerMemory; js?: WorkerMemory };
@@ -138,19 +151,25 @@ async function runChromium(server: StaticServer, pageUrl: string): Promise<Chrom
     let memory: ChromiumResult['memory'] = {};
     let wasmThreads = 1;
     let wasmThreadsReason = '';
+    let jsThreads = 1;
+    let jsThreadsReason = '';
     for (const items of sizes) {
       const headline = items === HEADLINE_ITEMS;
       const runs = headline ? plan.runs : 1;
-      log(`chromium ${items} items: starting wasm (threads auto), wasm (1 thread) and js`);
+      log(`chromium ${items} items: starting wasm (threads auto), wasm (1 thread), js (threads auto) and js (1 thread)`);
       const wasmStart = await startRecommender(session, server, `wasm-${items}`, items, 'wasm');
       wasmThreads = wasmStart.status.backendThreads;
       wasmThreadsReason = wasmStart.status.backendReason;
       await startRecommender(session, server, `wasm1-${items}`, items, 'wasm', 1);
-      await startRecommender(session, server, `js-${items}`, items, 'js');
+      const jsStart = await startRecommender(session, server, `js-${items}`, items, 'js');
+      jsThreads = jsStart.status.backendThreads;
+      jsThreadsReason = jsStart.status.backendReason;
+      await startRecommender(session, server, `js1-${items}`, items, 'js', 1);
       if (headline) await callPageScenario(session, { op: 'loadNaive', factorsUrl: `${modelPath(items)}factors.bin`, seenIndices: seenIndices(items) });
       const wasmRuns: Latency[] = [];
       const wasmOneThreadRuns: Latency[] = [];
       const jsRuns: Latency[] = [];
+      const jsOneThreadRuns: Latency[] = [];
       const naiveRuns: Latency[] = [];
       // Interleaved, so a burst of load on the shared machine hits every configuration alike.
       for (let run = 0; run < runs; run++) {
@@ -158,9 +177,19 @@ async function runChromium(server: StaticServer, pageUrl: string): Promise<Chrom
         wasmRuns.push(await timeRecommend(session, `wasm-${items}`, items));
         wasmOneThreadRuns.push(await timeRecommend(session, `wasm1-${items}`, items));
         jsRuns.push(await timeRecommend(session, `js-${items}`, items));
+        jsOneThreadRuns.push(await timeRecommend(session, `js1-${items}`, items));
         if (headline) naiveRuns.push(await timeNaive(session));
       }
-      bySize.push({ items, wasm: summarise(wasmRuns), wasmOneThread: summarise(wasmOneThreadRuns), js: summarise(jsRuns), ...(headline ? { naiveJs: summarise(naiveRuns) } : {}) });
+      bySize.push({
+        items,
+        wasm: summarise(wasmRuns),
+        wasmOneThread: summarise(wasmOneThreadRuns),
+        js: summarise(jsRuns),
+        jsOneThread: summarise(jsOneThreadRuns),
+        ...(headline ? { naiveJs: summarise(naiveRuns) } : {}),
+      });
+      // Memory is measured with one js engine (and its helpers) running.
+      await callPageScenario(session, { op: 'dispose', name: `js1-${items}` });
       if (headline) {
         log(`chromium ${items} items: CPU throttling ${THROTTLE_RATE}×`);
         await session.chromiumPage!.setCpuThrottling(THROTTLE_RATE);
@@ -216,7 +245,7 @@ async function runChromium(server: StaticServer, pageUrl: string): Promise<Chrom
     const modelDownloads = server.requestedPaths.slice(requestsBefore).filter((path) => path.startsWith(`${modelPath(HEADLINE_ITEMS)}factors.bin`)).length;
     await callPageScenario(session, { op: 'dispose', name: 'cold' });
     if (!throttled) throw new Error(`the headline size ${HEADLINE_ITEMS} was not measured`);
-    return { timerResolutionMs, wasmThreads, wasmThreadsReason, bySize, throttled, memory, coldStarts, coldStartsJs, modelDownloads };
+    return { timerResolutionMs, wasmThreads, wasmThreadsReason, jsThreads, jsThreadsReason, bySize, throttled, memory, coldStarts, coldStartsJs, modelDownloads };
   } finally {
     await session.close();
   }
@@ -310,9 +339,11 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
   const wasmOneThread = headline.wasmOneThread!;
   const wasmOneThreadSpeedUp = round(headline.naiveJs!.p50Ms / wasmOneThread.p50Ms);
   const js = headline.js;
+  const jsOneThread = headline.jsOneThread!;
   const naive = headline.naiveJs!;
   const wasmSpeedUp = round(naive.p50Ms / wasm.p50Ms);
   const jsSpeedUp = round(naive.p50Ms / js.p50Ms);
+  const jsOneThreadSpeedUp = round(naive.p50Ms / jsOneThread.p50Ms);
   const throttled = chromium.throttled;
   // CDP throttling is applied to the page; how much of it reaches the worker is measured here
   // (the js backend's slowdown) next to the main thread's (the naive loop's). The estimate
@@ -358,14 +389,16 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
   lines.push(`## ${HEADLINE_ITEMS / 1000}k items`, '');
   const speedUp = (summary: Summary) => `${round(naive.p50Ms / summary.p50Ms)}×`;
   const threadsLabel = chromium.wasmThreads === 1 ? '1 thread' : `${chromium.wasmThreads} threads`;
+  const jsThreadsLabel = chromium.jsThreads === 1 ? '1 thread' : `${chromium.jsThreads} threads`;
   const headlineRows = [
     [`chromium wasm (default: ${threadsLabel})`, ms(wasm.p50Ms), ms(wasm.p90Ms), speedUp(wasm), wasm.runsP50Ms.join(' ')],
     ['chromium wasm, 1 thread', ms(wasmOneThread.p50Ms), ms(wasmOneThread.p90Ms), speedUp(wasmOneThread), wasmOneThread.runsP50Ms.join(' ')],
-    ['chromium js', ms(js.p50Ms), ms(js.p90Ms), speedUp(js), js.runsP50Ms.join(' ')],
+    [`chromium js (default: ${jsThreadsLabel})`, ms(js.p50Ms), ms(js.p90Ms), speedUp(js), js.runsP50Ms.join(' ')],
+    ['chromium js, 1 thread', ms(jsOneThread.p50Ms), ms(jsOneThread.p90Ms), speedUp(jsOneThread), jsOneThread.runsP50Ms.join(' ')],
     ['chromium naive float32 JS (main thread)', ms(naive.p50Ms), ms(naive.p90Ms), '1×', naive.runsP50Ms.join(' ')],
     [`chromium wasm (${threadsLabel}), CDP throttling ${THROTTLE_RATE}×`, ms(throttled.wasm.p50Ms), ms(throttled.wasm.p90Ms), '', throttled.wasm.runsP50Ms.join(' ')],
     [`chromium wasm, 1 thread, CDP throttling ${THROTTLE_RATE}×`, ms(throttled.wasmOneThread.p50Ms), ms(throttled.wasmOneThread.p90Ms), '', throttled.wasmOneThread.runsP50Ms.join(' ')],
-    [`chromium js, CDP throttling ${THROTTLE_RATE}×`, ms(throttled.js.p50Ms), ms(throttled.js.p90Ms), '', throttled.js.runsP50Ms.join(' ')],
+    [`chromium js (${jsThreadsLabel}), CDP throttling ${THROTTLE_RATE}×`, ms(throttled.js.p50Ms), ms(throttled.js.p90Ms), '', throttled.js.runsP50Ms.join(' ')],
     [`chromium naive JS, CDP throttling ${THROTTLE_RATE}×`, ms(throttled.naiveJs.p50Ms), ms(throttled.naiveJs.p90Ms), '', throttled.naiveJs.runsP50Ms.join(' ')],
   ];
   if (wpeHeadline) {
@@ -375,7 +408,9 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
   lines.push(table(['configuration', 'p50 ms', 'p90 ms', 'speed-up vs naive', 'p50 of each run'], headlineRows), '');
   lines.push(
     `The page is served cross-origin isolated (COOP + COEP), so the default \`threads: 'auto'\` gives onnxruntime-web ${threadsLabel} ("${chromium.wasmThreadsReason}"); ` +
-      "the 1-thread row is what a page without isolation gets. The naive loop runs on one thread, the page's main thread.",
+      "the 1-thread row is what a page without isolation gets. " +
+      `The js kernel needs no isolation: by default it screens on ${jsThreadsLabel} ("${chromium.jsThreadsReason}"), the engine's worker and helper workers each taking a part of the rows; ` +
+      "its 1-thread row is what an engine whose workers cannot start workers gets (Chromium before 69). The naive loop runs on one thread, the page's main thread.",
     '',
   );
   lines.push(
@@ -389,9 +424,9 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
     const chromiumRow = chromium.bySize.find((row) => row.items === items);
     const wpeRow = wpe?.bySize.find((row) => row.items === items);
     const cell = (summary?: Summary) => (summary ? `${ms(summary.p50Ms)} / ${ms(summary.p90Ms)}` : '–');
-    return [`${items / 1000}k`, cell(chromiumRow?.wasm), cell(chromiumRow?.wasmOneThread), cell(chromiumRow?.js), cell(wpeRow?.js)];
+    return [`${items / 1000}k`, cell(chromiumRow?.wasm), cell(chromiumRow?.wasmOneThread), cell(chromiumRow?.js), cell(chromiumRow?.jsOneThread), cell(wpeRow?.js)];
   });
-  lines.push(table(['items', `chromium wasm (${threadsLabel})`, 'chromium wasm (1 thread)', 'chromium js', 'wpe js'], scalingRows), '');
+  lines.push(table(['items', `chromium wasm (${threadsLabel})`, 'chromium wasm (1 thread)', `chromium js (${jsThreadsLabel})`, 'chromium js (1 thread)', 'wpe js'], scalingRows), '');
 
   lines.push('## Cold start and memory', '');
   lines.push(
@@ -417,7 +452,7 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
       : [label, '–', '–', '–', '–', '–', '–', '–'];
   lines.push(
     table(
-      ['worker (100k items, after GC)', 'JS heap MB', 'Blink MB', 'ArrayBuffers MB', 'wasm memory MB', 'ORT pthread workers MB (count)', 'total MB', '(compiled wasm code MB)'],
+      ['worker (100k items, after GC)', 'JS heap MB', 'Blink MB', 'ArrayBuffers MB', 'wasm memory MB', 'nested workers MB (count)', 'total MB', '(compiled wasm code MB)'],
       [memoryRow(`wasm backend, ${threadsLabel}`, memory), memoryRow('js backend', memoryJs)],
     ),
     '',
@@ -425,7 +460,7 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
   lines.push(
     'Measured over the DevTools protocol on the worker target: Runtime.getHeapUsage after HeapProfiler.collectGarbage (V8 heap, Blink heap, ArrayBuffer backing stores), ' +
       'plus the byteLength of every WebAssembly.Memory found in a heap snapshot (ORT\'s linear memory: it never shrinks, so it is the peak reached while the session was created), ' +
-      'plus the heaps of the workers it started (ORT\'s pthreads, which share its wasm memory). Compiled wasm code is shown, not counted.',
+      'plus the heaps of the workers it started (ORT\'s pthreads, which share its wasm memory; the js kernel\'s screening helpers, whose part of the table is in their ArrayBuffers and counted in their heaps here). Compiled wasm code is shown, not counted.',
     '',
   );
   lines.push(
@@ -438,7 +473,7 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
   if (problems.length > 0) lines.push('## Problems', '', ...problems.map((problem) => `- ${problem}`), '');
   console.log(lines.join('\n'));
 
-  const chromiumSizes = Object.fromEntries(chromium.bySize.map((row) => [String(row.items), { wasm: row.wasm, wasmOneThread: row.wasmOneThread, js: row.js }]));
+  const chromiumSizes = Object.fromEntries(chromium.bySize.map((row) => [String(row.items), { wasm: row.wasm, wasmOneThread: row.wasmOneThread, js: row.js, jsOneThread: row.jsOneThread }]));
   console.log(
     JSON.stringify({
       benchmark: 'deviceBenchmark',
@@ -448,7 +483,8 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
       chromium: {
         wasm: { ...wasm, speedUpVsNaive: wasmSpeedUp, threads: chromium.wasmThreads, threadsReason: chromium.wasmThreadsReason },
         wasmOneThread: { ...wasmOneThread, speedUpVsNaive: wasmOneThreadSpeedUp },
-        js: { ...js, speedUpVsNaive: jsSpeedUp },
+        js: { ...js, speedUpVsNaive: jsSpeedUp, threads: chromium.jsThreads, threadsReason: chromium.jsThreadsReason },
+        jsOneThread: { ...jsOneThread, speedUpVsNaive: jsOneThreadSpeedUp },
         naiveJs: naive,
         throttled6x: {
           p50Ms: throttled.wasm.p50Ms,
@@ -482,7 +518,7 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
       },
       workerMemoryMB,
       workerMemory: {
-        measures: 'Chromium worker after GC: V8 heap + Blink heap + ArrayBuffer backing stores (CDP Runtime.getHeapUsage) + WebAssembly.Memory byteLength (heap snapshot; high-water mark) + the heaps of its nested workers (ORT pthreads)',
+        measures: 'Chromium worker after GC: V8 heap + Blink heap + ArrayBuffer backing stores (CDP Runtime.getHeapUsage) + WebAssembly.Memory byteLength (heap snapshot; high-water mark) + the heaps of its nested workers (ORT pthreads, js screening helpers)',
         wasm: memory ? memoryInMegabytes(memory) : null,
         js: memoryJs ? memoryInMegabytes(memoryJs) : null,
       },
@@ -496,8 +532,9 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
           chromiumWasmP50Ms: chromiumRow?.wasm?.p50Ms ?? null,
           chromiumWasmOneThreadP50Ms: chromiumRow?.wasmOneThread?.p50Ms ?? null,
           chromiumJsP50Ms: chromiumRow?.js.p50Ms ?? null,
+          chromiumJsOneThreadP50Ms: chromiumRow?.jsOneThread?.p50Ms ?? null,
           wpeJsP50Ms: wpeRow?.js.p50Ms ?? null,
-          p90Ms: { chromiumWasm: chromiumRow?.wasm?.p90Ms ?? null, chromiumWasmOneThread: chromiumRow?.wasmOneThread?.p90Ms ?? null, chromiumJs: chromiumRow?.js.p90Ms ?? null, wpeJs: wpeRow?.js.p90Ms ?? null },
+          p90Ms: { chromiumWasm: chromiumRow?.wasm?.p90Ms ?? null, chromiumWasmOneThread: chromiumRow?.wasmOneThread?.p90Ms ?? null, chromiumJs: chromiumRow?.js.p90Ms ?? null, chromiumJsOneThread: chromiumRow?.jsOneThread?.p90Ms ?? null, wpeJs: wpeRow?.js.p90Ms ?? null },
         };
       }),
       targets,

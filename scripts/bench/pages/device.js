@@ -91,6 +91,21 @@
       var last = await recommender.recommend({ count: args.count });
       return { latency: summarise(samples), resultCount: last.length, seenReturned: last.filter(function (r) { return seen[r.itemId]; }).length };
     },
+    /**
+     * Waits (querying meanwhile, which starts them) until the engine runs on `threads` threads:
+     * the js kernel's helper workers load their part of the table after the first query.
+     */
+    awaitThreads: async function (args) {
+      var recommender = recommenders[args.name];
+      var deadline = performance.now() + args.timeoutMs;
+      var status = await recommender.status();
+      while (status.backendThreads < args.threads && performance.now() < deadline) {
+        await recommender.recommend({ count: 1 });
+        await new Promise(function (done) { setTimeout(done, 20); });
+        status = await recommender.status();
+      }
+      return status;
+    },
     /** The round trip of a call that does no work (status()): the floor under every recommend(). */
     roundTrip: async function (args) {
       var recommender = recommenders[args.name];
