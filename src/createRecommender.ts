@@ -1,4 +1,4 @@
-import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { OndeckError } from '../models/errors/OndeckError';
 import { registerErrorTransfer } from '../worker/registerErrorTransfer';
 import type { EngineApi, EngineEvent, EngineInitOptions } from '../worker/EngineApi';
@@ -6,6 +6,7 @@ import type { Recommender } from './Recommender';
 import { RECOMMENDER_DEFAULTS, type RecommenderOptions } from './RecommenderOptions';
 import type { RecommenderEventMap, RecommenderStatus } from './types';
 import { sdkScriptBase } from './sdkScriptBase';
+import { screeningHelperUrl, type HelperPortHandover } from '../worker/backends/parallel/screeningHelperFragment';
 
 type Listeners = { [K in keyof RecommenderEventMap]: Set<(payload: RecommenderEventMap[K]) => void> };
 
@@ -34,6 +35,8 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
     backend: options.backend ?? RECOMMENDER_DEFAULTS.backend,
     ortBaseUrl: new URL(options.ortBaseUrl ?? 'ort/', options.ortBaseUrl === undefined ? workerUrl : pageBase).href,
     threads: options.threads ?? RECOMMENDER_DEFAULTS.threads,
+    // Engines whose workers cannot start workers get the js kernel's helpers from the page.
+    pageHelpers: typeof Worker === 'function' && typeof MessageChannel === 'function',
     historyLimit: options.historyLimit ?? RECOMMENDER_DEFAULTS.historyLimit,
     profileId: options.profileId,
     syncUrl: options.syncUrl === undefined ? undefined : new URL(options.syncUrl, pageBase).href,
@@ -52,7 +55,8 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
     });
   };
   const onEngineEvent = proxy((event: EngineEvent) => {
-    if (event.type === 'error') emit('error', { code: event.code, message: event.message });
+    if (event.type === 'helper-wanted') startPageHelper(event.id);
+    else if (event.type === 'error') emit('error', { code: event.code, message: event.message });
     else if (event.type === 'progress') emit('progress', event.progress);
     else emit(event.type, event.status);
   });
@@ -62,6 +66,40 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
   let started: Promise<RecommenderStatus>;
   let crashed: Promise<never>;
   let disposed = false;
+  /** Screening helpers this page started for the engine (see `EngineInitOptions.pageHelpers`). */
+  const pageHelpers = new Set<Worker>();
+
+  /**
+   * Starts a helper (the worker script again, with the helper fragment) and connects it to the
+   * engine's worker through a channel of its own. Any failure leaves the engine screening that
+   * part itself.
+   */
+  const startPageHelper = (id: number): void => {
+    try {
+      const helper = new Worker(screeningHelperUrl(workerUrl));
+      const channel = new MessageChannel();
+      helper.postMessage({ ondeckScreeningPort: channel.port1 } satisfies HelperPortHandover, [channel.port1]);
+      // It says when the engine stopped it; it closes itself, and the page forgets it.
+      helper.onmessage = (event: MessageEvent<{ type?: string }>) => {
+        if (event.data?.type !== 'stopped') return;
+        helper.terminate();
+        pageHelpers.delete(helper);
+      };
+      // A helper whose script fails is let go; the engine keeps screening its part itself.
+      helper.onerror = () => {
+        helper.terminate();
+        pageHelpers.delete(helper);
+      };
+      pageHelpers.add(helper);
+      remote?.adoptScreeningHelperPort(id, transfer(channel.port2, [channel.port2])).catch(() => undefined);
+    } catch {
+      // No helper here (a CSP without worker-src, say): the engine keeps screening that part.
+    }
+  };
+  const stopPageHelpers = (): void => {
+    pageHelpers.forEach((helper) => helper.terminate());
+    pageHelpers.clear();
+  };
 
   const start = (): Promise<RecommenderStatus> => {
     worker = new Worker(workerUrl);
@@ -79,6 +117,7 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
     return Promise.race([remote.init(init, onEngineEvent), crashed]);
   };
   const restart = (): void => {
+    stopPageHelpers();
     remote?.[releaseProxy]();
     worker?.terminate();
     started = start();
@@ -126,6 +165,7 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
       disposed = true;
       remote?.[releaseProxy]();
       worker?.terminate();
+      stopPageHelpers();
     },
   };
   return recommender;

@@ -9,6 +9,8 @@ import { currentThreadingEnvironment, resolveOrtThreads, type ResolvedOrtThreads
 import { resolveJsThreads, type ResolvedJsThreads } from './backends/parallel/resolveJsThreads';
 import { canSpawnScreeningHelpers, spawnScreeningHelperWorker } from './backends/parallel/spawnScreeningHelperWorker';
 import { supportsWasmSimd } from './backends/supportsWasmSimd';
+import { DeferredHelperPort } from './backends/parallel/DeferredHelperPort';
+import type { ScreeningHelperPort } from './backends/parallel/screeningHelperMessages';
 import { RecommendationEngine } from './engine/RecommendationEngine';
 import { historyToInteractions, type InterpretedHistory } from './engine/historyToInteractions';
 import { decodeModelFiles } from './model/decodeModelFiles';
@@ -58,6 +60,9 @@ export class Engine implements EngineApi {
   private lastError?: string;
   private disposed = false;
   private syncController?: SyncController;
+  /** Helpers asked of the page (`helper-wanted` events), by id, until their port arrives. */
+  private readonly pageHelpersWanted = new Map<number, DeferredHelperPort>();
+  private nextPageHelperId = 1;
   /** Model switches (sync installs, updateModel) run one at a time, in call order. */
   private switching: Promise<unknown> = Promise.resolve();
 
@@ -66,7 +71,11 @@ export class Engine implements EngineApi {
     // once: a realm's isolation and core count do not change while it lives.
     const environment = currentThreadingEnvironment();
     this.ortThreads = resolveOrtThreads(options.threads, environment);
-    this.jsThreads = resolveJsThreads(options.threads, { hardwareConcurrency: environment.hardwareConcurrency, nestedWorkers: canSpawnScreeningHelpers() });
+    this.jsThreads = resolveJsThreads(options.threads, {
+      hardwareConcurrency: environment.hardwareConcurrency,
+      nestedWorkers: canSpawnScreeningHelpers(),
+      pageHelpers: options.pageHelpers === true,
+    });
     this.options = options;
     this.emit = onEvent;
     this.storage = await openEngineStorage({ databaseName: options.databaseName, onError: (error) => this.reportError(error) });
@@ -203,7 +212,7 @@ export class Engine implements EngineApi {
     const serving = this.serving;
     return {
       backend: serving?.selection.backend.name ?? 'js',
-      backendReason: serving?.selection.reason ?? 'no model loaded yet',
+      backendReason: serving ? [serving.selection.reason, serving.selection.backend.threadsNote].filter(Boolean).join('; ') : 'no model loaded yet',
       backendAttempts: serving?.selection.attempts ?? [],
       backendThreads: serving?.selection.backend.threads ?? 1,
       modelVersion: serving?.model.manifest.modelVersion,
@@ -415,10 +424,28 @@ export class Engine implements EngineApi {
       ortThreadsReason: threads.reason,
       jsThreads: this.jsThreads.threads,
       jsThreadsReason: this.jsThreads.reason,
-      spawnScreeningHelper: this.jsThreads.threads > 1 ? () => spawnScreeningHelperWorker() : undefined,
+      spawnScreeningHelper: this.jsThreads.threads > 1 ? () => this.spawnScreeningHelper() : undefined,
+      calibrateScreeningHelpers: this.options.calibrateHelpers,
       ortRuntimeLoader: this.options.ortBaseUrl ? loadOrtInClassicWorker(this.options.ortBaseUrl) : undefined,
       ortWebGpuRuntimeLoader: this.options.ortBaseUrl ? loadOrtInClassicWorker(this.options.ortBaseUrl, 'webgpu') : undefined,
     };
+  }
+
+  /** A helper worker for the js kernel: started here where workers can start workers, else asked of the page. */
+  private spawnScreeningHelper(): ScreeningHelperPort {
+    if (canSpawnScreeningHelpers()) return spawnScreeningHelperWorker();
+    const id = this.nextPageHelperId++;
+    const port = new DeferredHelperPort();
+    this.pageHelpersWanted.set(id, port);
+    this.emit({ type: 'helper-wanted', id });
+    return port;
+  }
+
+  async adoptScreeningHelperPort(id: number, port: MessagePort): Promise<void> {
+    const deferred = this.pageHelpersWanted.get(id);
+    this.pageHelpersWanted.delete(id);
+    // A helper nobody waits for any more (its backend was released) is stopped at once.
+    (deferred ?? new DeferredHelperPort(true)).attach(port);
   }
 
   private async restoreProfile(requested?: string): Promise<void> {

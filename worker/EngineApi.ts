@@ -10,8 +10,20 @@ export interface EngineInitOptions {
   readonly backend?: BackendPreference;
   /** Directory holding ORT's self-hosted files (`ort.wasm.min.js`, `ort-wasm-simd-threaded.*`). */
   readonly ortBaseUrl?: string;
-  /** WebAssembly threads for ORT (see `resolveOrtThreads`). */
+  /** Threads: WebAssembly threads for ORT (`resolveOrtThreads`), helper workers for the js kernel (`resolveJsThreads`). */
   readonly threads?: OrtThreadsOption;
+  /**
+   * The page starts screening helper workers when the engine asks (a `helper-wanted` event) and
+   * hands their ports over with {@link EngineApi.adoptScreeningHelperPort}: for engines whose
+   * workers cannot start workers.
+   */
+  readonly pageHelpers?: boolean;
+  /**
+   * Time the js kernel's helpers against screening alone and stop them unless faster (see
+   * `createJsInt8Backend`). Internal: tests whose helpers share the engine's thread turn it off.
+   * @defaultValue true
+   */
+  readonly calibrateHelpers?: boolean;
   /** Newest events kept per profile. */
   readonly historyLimit?: number;
   /** Profile to start in (else the last used one). */
@@ -30,7 +42,9 @@ export interface EngineInitOptions {
 export type EngineEvent =
   | { readonly type: 'ready' | 'update'; readonly status: RecommenderStatus }
   | { readonly type: 'progress'; readonly progress: SyncProgress }
-  | { readonly type: 'error'; readonly code: string; readonly message: string };
+  | { readonly type: 'error'; readonly code: string; readonly message: string }
+  /** The js kernel wants a screening helper the page must start (see `pageHelpers`); internal, not an app event. */
+  | { readonly type: 'helper-wanted'; readonly id: number };
 
 /**
  * The worker's API, used on both sides through comlink (`Remote<EngineApi>` on the main thread):
@@ -52,5 +66,7 @@ export interface EngineApi {
   updateModel(url?: string): Promise<RecommenderStatus>;
   /** Runs a signed sync attempt now (joining one already running). */
   sync(): Promise<SyncResult>;
+  /** The port of the screening helper the page started for `helper-wanted` event `id`. */
+  adoptScreeningHelperPort(id: number, port: MessagePort): Promise<void>;
   dispose(): Promise<void>;
 }

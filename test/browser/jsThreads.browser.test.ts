@@ -10,8 +10,8 @@ import type { Recommendation, RecommenderStatus } from '../../src/types';
 
 // The js kernel split over the engine's worker and a screening helper worker it starts itself,
 // on a page that is NOT cross-origin isolated (the helpers need no shared memory). Big enough
-// that both halves hold thousands of rows.
-const ITEMS = 20_000;
+// that the split pays off (the engine times it and keeps the helper only if faster): 100k rows.
+const ITEMS = 100_000;
 const now = Date.now();
 const history = Array.from({ length: 30 }, (_, i) => ({ type: 'complete', itemId: benchmarkItemId(i * 613), time: now - (30 - i) * 60_000 }));
 
@@ -73,21 +73,36 @@ describe.each(['chromium', 'wpe'] as const)('js kernel threads in %s', (engine) 
     return [...picks, ...narrow];
   }
 
-  it('screens on a helper worker by default where workers can start workers, with the one-thread rankings', async () => {
+  it('screens on a helper worker by default, started by the engine worker or else by the page, with the one-thread rankings', async () => {
     await startJs(1, 'js-threads-one', 1);
     const single = await picksAndStop();
     expect(single).toHaveLength(60);
 
     const threading = await runPageScenario<{ crossOriginIsolated: boolean; hardwareConcurrency: number }>(session, `${server.origin}/pages/engine.html`, { op: 'threading' });
     expect(threading.crossOriginIsolated).toBe(false);
+    // Where the engine's worker cannot start workers (WPE 2.38), the page starts the helper.
     const nestedWorkers = await step<boolean>({ op: 'nestedWorkers' });
-    const expected = nestedWorkers ? Math.min(2, Math.max(1, threading.hardwareConcurrency)) : 1;
-    const status = await startJs('auto', 'js-threads-auto', expected);
-    console.log(`[${engine}] js kernel: ${status.backendReason}; backendThreads ${status.backendThreads}`);
-    if (nestedWorkers) {
-      expect(status.backendReason).toContain(expected === 1 ? '1 thread (one core)' : `screening on ${expected} threads`);
-    } else {
-      expect(status.backendReason).toContain('cannot start a worker from a worker');
+    const expected = Math.min(2, Math.max(1, threading.hardwareConcurrency));
+    const started = await startJs('auto', 'js-threads-auto', expected);
+    if (expected > 1) expect(started.backendReason).toContain(`screening on ${expected} threads`);
+    if (expected > 1 && !nestedWorkers) expect(started.backendReason).toContain('helpers started by the page');
+    if (expected > 1) {
+      // Once the helper holds the table, queries are timed with and without it; it stays only if
+      // faster. Which way it goes is the engine's measurement, reported in backendReason.
+      await expect
+        .poll(
+          async () => {
+            await step({ op: 'recommend', request: { count: 5 } });
+            return (await step<RecommenderStatus>({ op: 'status' })).backendReason;
+          },
+          { timeout: 30_000, interval: 100 },
+        )
+        .toMatch(/helpers measured (faster|no faster here)/);
+      const measured = await step<RecommenderStatus>({ op: 'status' });
+      console.log(`[${engine}] js kernel: ${measured.backendReason}; backendThreads ${measured.backendThreads}`);
+      // Kept helpers keep running; stopped ones leave the kernel on one thread. (On a quiet 2-core
+      // machine Chromium keeps its helper and WPE stops the page's; a busy machine can change that.)
+      expect(measured.backendThreads).toBe(measured.backendReason.includes('helpers measured faster') ? expected : 1);
     }
     const parallel = await picksAndStop();
     // The same titles in the same order. The merge itself is exact (test/backends/parallel checks

@@ -11,11 +11,12 @@ import { scoreInt8Rows } from './scoreInt8Rows';
 import { selectTopK } from './selectTopK';
 
 /**
- * Fewest rows a thread gets. Asking a helper costs a message each way (~0.1 ms of thread
- * wake-ups in Chromium); screening 8k rows takes about twice that, so smaller parts would not
- * pay for the round trip (measured: 10k rows on 2 threads 0.58 ms, on 1 thread 0.52 ms).
+ * Fewest rows a thread gets. Asking a helper costs a message each way (0.1–0.3 ms of thread
+ * wake-ups in Chromium), which the split must win back. Measured in Chromium, 2 threads against
+ * 1: 10k rows 0.58 against 0.52 ms end to end; 20k rows 0.9 against 0.7 ms a query (the
+ * helpers' own timing, below); 100k rows 1.65 against 2.78 ms end to end.
  */
-export const MIN_ROWS_PER_THREAD = 8192;
+export const MIN_ROWS_PER_THREAD = 25_000;
 
 /**
  * Threads a table of `rows` is screened on when `requested` are allowed: no more than gives
@@ -24,12 +25,18 @@ export const MIN_ROWS_PER_THREAD = 8192;
  * @example
  * ```ts
  * screeningThreadsFor(2, 100_000); // 2
- * screeningThreadsFor(2, 10_000); // 1
+ * screeningThreadsFor(2, 40_000); // 1
  * ```
  */
 export function screeningThreadsFor(requested: number, rows: number, minRowsPerThread = MIN_ROWS_PER_THREAD): number {
   return Math.max(1, Math.min(Math.floor(requested), Math.floor(rows / Math.max(1, minRowsPerThread))));
 }
+
+/** Queries timed each way, alternating, when the helpers first hold a table (after untimed warm-up rounds). */
+const CALIBRATION_ROUNDS = 9;
+const CALIBRATION_WARM_UP_ROUNDS = 3;
+/** The helpers are kept only when the median query with them takes at most this share of one without. */
+const HELPERS_KEPT_BELOW = 0.95;
 
 /** Options of {@link createJsInt8Backend}. */
 export interface JsInt8BackendOptions {
@@ -42,6 +49,12 @@ export interface JsInt8BackendOptions {
   readonly spawnHelper?: () => ScreeningHelperPort;
   /** Fewest rows per thread (tests split small tables with a small value). @defaultValue {@link MIN_ROWS_PER_THREAD} */
   readonly minRowsPerThread?: number;
+  /**
+   * Time the first queries with and without the helpers once they are ready, and stop them unless
+   * they make queries faster (tests with in-process helpers, which share this thread, turn it
+   * off). @defaultValue true
+   */
+  readonly calibrateHelpers?: boolean;
 }
 
 /**
@@ -58,7 +71,12 @@ export interface JsInt8BackendOptions {
  * once, and the per-range top-K lists are merged, exactly (the same result as one thread). A range
  * whose helper is not ready yet (it starts after the first query or `prepare()`), or failed, is
  * screened here instead, so a query never waits for a helper to start and never fails because of
- * one; a helper that errors or stops answering is given up. {@link threads} says how many run.
+ * one; a helper that errors or stops answering is given up. Once the helpers hold a table, a
+ * few queries are timed with and without them (alternating, medians of 9): helpers that do not
+ * make a query at least 5% faster are stopped. Messages between workers are cheap in Chromium
+ * but go through the page in some engines (WPE WebKit: 3.1 ms with a page-started helper against
+ * 2.7 ms without, at 100k), so only a measurement can tell. {@link threads} says how many run,
+ * {@link threadsNote} what the measurement found.
  *
  * @example
  * ```ts
@@ -77,6 +95,13 @@ interface Partition {
   readonly ranges: readonly RowRange[];
   readonly parts: readonly QuantizedFactors[];
   readonly topKs: Array<ScreenedTopK | undefined>;
+  /**
+   * The whole table's screened top-K, for queries no helper takes part in (before they are ready,
+   * after they were stopped): one pass over the table is what one thread does best. Screening the
+   * ranges one after the other here ran 2× slower in Chromium (4.9 against 2.5 ms at 100k), though
+   * not in Node.
+   */
+  readonly whole: ScreenedTopK;
 }
 
 class JsInt8Backend implements ScoringBackend {
@@ -90,8 +115,18 @@ class JsInt8Backend implements ScoringBackend {
   private generation = 0;
   private partition: Partition | undefined;
   private readonly helpers: ScreeningHelper[] = [];
+  /** Set once the helpers were measured: why they were kept or stopped. */
+  private helpersNote: string | undefined;
+  /** True once the helpers measured slower: none are started again by this backend. */
+  private helpersStopped = false;
+  private calibration: Promise<void> | undefined;
 
   constructor(private readonly options: JsInt8BackendOptions) {}
+
+  /** What timing the helpers found (`status().backendReason` shows it), once it ran. */
+  get threadsNote(): string | undefined {
+    return this.helpersNote;
+  }
 
   /** This thread plus the helpers holding the current table. */
   get threads(): number {
@@ -120,7 +155,7 @@ class JsInt8Backend implements ScoringBackend {
     // Nothing to do before a load or after a dispose (a switch may have released it meanwhile).
     const factors = this.factors;
     if (!factors || this.screenedTopK !== undefined) return;
-    const wanted = this.options.spawnHelper ? screeningThreadsFor(this.options.threads ?? 1, factors.rows, this.options.minRowsPerThread) : 1;
+    const wanted = this.options.spawnHelper && !this.helpersStopped ? screeningThreadsFor(this.options.threads ?? 1, factors.rows, this.options.minRowsPerThread) : 1;
     const ranges = wanted > 1 ? partitionRows(factors.rows, wanted) : [];
     if (ranges.length > 1) {
       const parts = ranges.map(({ start, end }) => ({
@@ -131,7 +166,7 @@ class JsInt8Backend implements ScoringBackend {
       }));
       const first = createScreenedTopK(parts[0]);
       if (first) {
-        this.partition = { generation: this.generation, ranges, parts, topKs: [first] };
+        this.partition = { generation: this.generation, ranges, parts, topKs: [first], whole: createScreenedTopK(factors) ?? exactTopK(factors) };
         this.screenedTopK = first;
         // In a task of its own: the query that got here first is not held up by starting workers
         // and copying their parts (it screens every range itself meanwhile).
@@ -180,13 +215,19 @@ class JsInt8Backend implements ScoringBackend {
    * Asks the ready helpers for their ranges first, screens the others here meanwhile, then
    * merges. `partition` is this query's table: a load() while it waits does not change it.
    */
-  private async partitionedTopK(partition: Partition, userVector: Float32Array, count: number, exclude?: Int32Array): Promise<TopKResult> {
+  private async partitionedTopK(partition: Partition, userVector: Float32Array, count: number, exclude?: Int32Array, useHelpers = true): Promise<TopKResult> {
     const { generation, ranges } = partition;
     const localExclusions = splitExclusions(exclude, ranges);
     const asked = ranges.map((_, part) => {
-      const helper = part > 0 ? this.helpers[part - 1] : undefined;
+      const helper = part > 0 && useHelpers && !this.helpersStopped ? this.helpers[part - 1] : undefined;
       return helper?.isReadyFor(generation) ? helper.topK(generation, userVector, count, localExclusions[part]) : undefined;
     });
+    const helping = asked.filter(Boolean).length;
+    if (helping === 0) return partition.whole(userVector, count, exclude);
+    if (useHelpers && this.calibration === undefined && this.options.calibrateHelpers !== false && helping === ranges.length - 1) {
+      // In a task of its own, on this query's vector: the query itself is answered first.
+      this.calibration = new Promise<void>((done) => setTimeout(done, 0)).then(() => this.calibrateHelpers(partition, userVector, count, exclude));
+    }
     const results: PartResult[] = [];
     for (let part = 0; part < ranges.length; part++) {
       if (!asked[part]) results.push({ start: ranges[part].start, result: this.screenPart(partition, part, userVector, count, localExclusions[part]) });
@@ -199,6 +240,40 @@ class JsInt8Backend implements ScoringBackend {
       results.push({ start: ranges[part].start, result });
     }
     return mergePartResults(results, count);
+  }
+
+  /**
+   * Times queries with and without the helpers, alternating, and stops the helpers unless they
+   * make the median query at least 5% faster (on a machine whose other core is busy they do not,
+   * and then one thread is the better choice too). Runs once per backend: the engine and the cores do
+   * not change, and a backend serves one model version.
+   */
+  private async calibrateHelpers(partition: Partition, userVector: Float32Array, count: number, exclude?: Int32Array): Promise<void> {
+    const withHelpers: number[] = [];
+    const without: number[] = [];
+    for (let round = 0; round < CALIBRATION_WARM_UP_ROUNDS; round++) {
+      await this.partitionedTopK(partition, userVector, count, exclude, true);
+      await this.partitionedTopK(partition, userVector, count, exclude, false);
+    }
+    for (let round = 0; round < CALIBRATION_ROUNDS; round++) {
+      let started = performance.now();
+      await this.partitionedTopK(partition, userVector, count, exclude, true);
+      withHelpers.push(performance.now() - started);
+      started = performance.now();
+      await this.partitionedTopK(partition, userVector, count, exclude, false);
+      without.push(performance.now() - started);
+      if (this.disposed || this.partition !== partition) return;
+    }
+    const helped = medianOf(withHelpers);
+    const alone = medianOf(without);
+    const timing = `${helped.toFixed(2)} ms a query with helpers, ${alone.toFixed(2)} ms without`;
+    if (helped <= alone * HELPERS_KEPT_BELOW) {
+      this.helpersNote = `helpers measured faster (${timing})`;
+      return;
+    }
+    this.helpersNote = `helpers measured no faster here (${timing}), stopped`;
+    this.helpersStopped = true;
+    for (const helper of this.helpers.splice(0)) helper.terminate();
   }
 
   private screenPart(partition: Partition, part: number, userVector: Float32Array, count: number, exclude: Int32Array): TopKResult {
@@ -239,6 +314,12 @@ class JsInt8Backend implements ScoringBackend {
 }
 
 /** {@link scoreInt8Rows} + {@link selectTopK} over `factors`, for a range that cannot be screened. */
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 function exactTopK(factors: QuantizedFactors): ScreenedTopK {
   const scores = new Float32Array(factors.rows);
   return (userVector, count, exclude) => {

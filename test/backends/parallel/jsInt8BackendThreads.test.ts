@@ -68,7 +68,7 @@ async function expectAnswers(backend: ScoringBackend, queries: readonly Query[],
 
 /** A `js` backend on `threads` threads with in-process helpers, splitting even small tables. */
 export function threadedBackend(threads: number, helpers: InProcessHelpers): ScoringBackend {
-  return createJsInt8Backend({ threads, spawnHelper: helpers.spawn, minRowsPerThread: 1 });
+  return createJsInt8Backend({ threads, spawnHelper: helpers.spawn, minRowsPerThread: 1, calibrateHelpers: false });
 }
 
 /** 1003 × 16 where row i repeats row i mod 250: every score ties with rows in the other ranges. */
@@ -87,11 +87,11 @@ const tables: Array<[string, () => QuantizedFactors]> = [
 
 describe('screeningThreadsFor', () => {
   it('holds its TSDoc examples: no more threads than give each MIN_ROWS_PER_THREAD rows', () => {
-    expect(MIN_ROWS_PER_THREAD).toBe(8192);
+    expect(MIN_ROWS_PER_THREAD).toBe(25_000);
     expect(screeningThreadsFor(2, 100_000)).toBe(2);
-    expect(screeningThreadsFor(2, 10_000)).toBe(1);
-    expect(screeningThreadsFor(3, 2 * 8192)).toBe(2);
-    expect(screeningThreadsFor(3, 3 * 8192)).toBe(3);
+    expect(screeningThreadsFor(2, 40_000)).toBe(1);
+    expect(screeningThreadsFor(3, 2 * 25_000)).toBe(2);
+    expect(screeningThreadsFor(3, 3 * 25_000)).toBe(3);
     expect(screeningThreadsFor(1, 1_000_000)).toBe(1);
     expect(screeningThreadsFor(3, 1003, 1)).toBe(3);
     expect(screeningThreadsFor(2, 5, 0)).toBe(2);
@@ -100,8 +100,8 @@ describe('screeningThreadsFor', () => {
   it('keeps a small table on one thread by default, and splits one with enough rows', async () => {
     const helpers = new InProcessHelpers();
     try {
-      const small = createJsInt8Backend({ threads: 2, spawnHelper: helpers.spawn });
-      await small.load({ factors: randomFactors(8191 * 2, 4, 41) });
+      const small = createJsInt8Backend({ threads: 2, spawnHelper: helpers.spawn, calibrateHelpers: false });
+      await small.load({ factors: randomFactors(24_999 * 2, 4, 41) });
       const user = randomUser(4, 1);
       await small.topK(user, 5);
       // Give a helper every chance to start: a few turns of the event loop.
@@ -110,13 +110,13 @@ describe('screeningThreadsFor', () => {
       expect(small.threads).toBe(1);
       await small.dispose();
 
-      const large = createJsInt8Backend({ threads: 2, spawnHelper: helpers.spawn });
-      const factors = randomFactors(8192 * 2, 4, 42);
+      const large = createJsInt8Backend({ threads: 2, spawnHelper: helpers.spawn, calibrateHelpers: false });
+      const factors = randomFactors(25_000 * 2, 4, 42);
       await large.load({ factors });
       const [expected] = await singleThreadAnswers(factors, [{ user, count: 20 }]);
       await large.topK(user, 5);
-      await waitUntil(() => large.threads === 2, 'a helper for the second half of 16384 rows');
-      expectIdentical(await large.topK(user, 20), expected, '16384 rows on 2 threads');
+      await waitUntil(() => large.threads === 2, 'a helper for the second half of 50000 rows');
+      expectIdentical(await large.topK(user, 20), expected, '50000 rows on 2 threads');
       expect(helpers.ports[0].results).toBe(1);
       await large.dispose();
     } finally {

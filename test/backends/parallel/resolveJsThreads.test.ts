@@ -26,4 +26,29 @@ describe('resolveJsThreads', () => {
     expect(resolveJsThreads(3, { hardwareConcurrency: 2, nestedWorkers: true })).toEqual({ threads: 3, reason: '3 threads (asked for)' });
     expect(resolveJsThreads(16, { nestedWorkers: true }).threads).toBe(16);
   });
+
+  it('with page-started helpers where workers cannot start workers: auto takes min(2, cores), and says so', () => {
+    const byPage = 'helpers started by the page';
+    const auto = resolveJsThreads('auto', { hardwareConcurrency: 4, nestedWorkers: false, pageHelpers: true });
+    expect(auto.threads).toBe(2);
+    expect(auto.reason).toContain('4 cores');
+    expect(auto.reason).toContain(byPage);
+    expect(resolveJsThreads(undefined, { hardwareConcurrency: 8, nestedWorkers: false, pageHelpers: true }).threads).toBe(2);
+    expect(resolveJsThreads('auto', { hardwareConcurrency: 1, nestedWorkers: false, pageHelpers: true })).toEqual({ threads: 1, reason: '1 thread (one core)' });
+    expect(resolveJsThreads('auto', { nestedWorkers: false, pageHelpers: true }).threads).toBe(1);
+    // pageHelpers: false is the same as absent.
+    expect(resolveJsThreads('auto', { hardwareConcurrency: 4, nestedWorkers: false, pageHelpers: false }).reason).toContain('cannot start a worker from a worker');
+  });
+
+  it('with page-started helpers: an explicit count is honoured, 1 stays 1', () => {
+    const three = resolveJsThreads(3, { hardwareConcurrency: 2, nestedWorkers: false, pageHelpers: true });
+    expect(three.threads).toBe(3);
+    expect(three.reason).toMatch(/^3 threads \(asked for; helpers started by the page/);
+    expect(resolveJsThreads(1, { hardwareConcurrency: 8, nestedWorkers: false, pageHelpers: true })).toEqual({ threads: 1, reason: '1 thread (asked for)' });
+  });
+
+  it('prefers nested workers when both are there: no page wording', () => {
+    expect(resolveJsThreads('auto', { hardwareConcurrency: 4, nestedWorkers: true, pageHelpers: true })).toEqual({ threads: 2, reason: '2 threads (4 cores)' });
+    expect(resolveJsThreads(3, { hardwareConcurrency: 4, nestedWorkers: true, pageHelpers: true })).toEqual({ threads: 3, reason: '3 threads (asked for)' });
+  });
 });

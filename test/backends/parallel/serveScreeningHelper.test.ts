@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createJsInt8Backend } from '../../../worker/backends/createJsInt8Backend';
 import type { FromScreeningHelper, ScreeningHelperScope, ToScreeningHelper } from '../../../worker/backends/parallel/screeningHelperMessages';
 import { serveScreeningHelper } from '../../../worker/backends/parallel/serveScreeningHelper';
@@ -103,5 +103,34 @@ describe('serveScreeningHelper', () => {
     expect((badQuery as { message: string }).message).toContain('count');
     if (answer.type !== 'result') throw new Error(`expected a result, got ${JSON.stringify(answer)}`);
     expect(Array.from(answer.indices)).toEqual(Array.from((await referenceTopK(table, user, 5, new Int32Array(0))).indices));
+  });
+
+  it('on stop releases its table and calls onStop, after the messages before it', async () => {
+    const scope = new RecordingScope();
+    const onStop = vi.fn();
+    serveScreeningHelper(scope, onStop);
+    const user = randomUser(8, 5);
+    scope.send(loadMessage(1));
+    scope.send({ type: 'topK', id: 1, generation: 1, userVector: user, count: 3, exclude: new Int32Array(0) });
+    scope.send({ type: 'stop' });
+    scope.send({ type: 'topK', id: 2, generation: 1, userVector: user, count: 3, exclude: new Int32Array(0) });
+    const [loaded, answer, afterStop] = await scope.nextReplies(3);
+    expect(loaded).toEqual({ type: 'loaded', generation: 1 });
+    expect(answer).toMatchObject({ type: 'result', id: 1 });
+    // The table is gone: a query that still comes is refused, not answered.
+    expect(afterStop).toMatchObject({ type: 'failed', id: 2, generation: 1, message: 'this helper holds table -1, not 1' });
+    expect(onStop).toHaveBeenCalledTimes(1);
+    // stop itself is not answered.
+    expect(scope.replies).toHaveLength(3);
+  });
+
+  it('stop without onStop only releases the table', async () => {
+    const scope = new RecordingScope();
+    serveScreeningHelper(scope);
+    scope.send(loadMessage(1));
+    scope.send({ type: 'stop' });
+    scope.send({ type: 'topK', id: 3, generation: 1, userVector: randomUser(8, 6), count: 3, exclude: new Int32Array(0) });
+    const [, afterStop] = await scope.nextReplies(2);
+    expect(afterStop).toMatchObject({ type: 'failed', id: 3 });
   });
 });

@@ -1,5 +1,5 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createJsInt8Backend } from '../../../worker/backends/createJsInt8Backend';
 import type { FromScreeningHelper, ScreeningHelperPort, ToScreeningHelper } from '../../../worker/backends/parallel/screeningHelperMessages';
 import {
@@ -8,6 +8,7 @@ import {
   spawnScreeningHelperWorker,
   startScreeningHelperIfAsked,
 } from '../../../worker/backends/parallel/spawnScreeningHelperWorker';
+import { screeningHelperUrl } from '../../../worker/backends/parallel/screeningHelperFragment';
 import { randomFactors, randomUser } from '../scoringFixtures';
 import { waitUntil } from './inProcessHelper';
 
@@ -140,7 +141,7 @@ describe('spawn and serve together', () => {
     const exclude = Int32Array.of(0, 999, 1000, 1999);
     const realm = { Worker, location: locationOf(workerUrl) };
     expect(canSpawnScreeningHelpers(realm)).toBe(true);
-    const backend = createJsInt8Backend({ threads: 2, spawnHelper: () => spawnScreeningHelperWorker(realm), minRowsPerThread: 1 });
+    const backend = createJsInt8Backend({ threads: 2, spawnHelper: () => spawnScreeningHelperWorker(realm), minRowsPerThread: 1, calibrateHelpers: false });
     const reference = createJsInt8Backend();
     await Promise.all([backend.load({ factors }), reference.load({ factors })]);
     backend.prepare!();
@@ -150,5 +151,78 @@ describe('spawn and serve together', () => {
     expect(Array.from(actual.indices)).toEqual(Array.from(expected.indices));
     expect(Array.from(actual.scores)).toEqual(Array.from(expected.scores));
     await backend.dispose();
+  });
+});
+
+describe('screeningHelperUrl', () => {
+  it('puts the helper fragment in place of any fragment, keeping the query', () => {
+    expect(screeningHelperUrl(workerUrl)).toBe(`${workerUrl}#ondeck-screening-helper`);
+    expect(screeningHelperUrl(`${workerUrl}?v=3#engine#x`)).toBe(`${workerUrl}?v=3#ondeck-screening-helper`);
+    expect(screeningHelperUrl(`${workerUrl}#ondeck-screening-helper`)).toBe(`${workerUrl}#ondeck-screening-helper`);
+  });
+});
+
+describe('a helper started by the page (startScreeningHelperIfAsked + a handed-over port)', () => {
+  /** A helper worker's global scope as the page started it: its messages and close() recorded. */
+  function pageStartedRealm() {
+    const realm = {
+      location: locationOf(workerUrl + SCREENING_HELPER_FRAGMENT),
+      onmessage: null as ((event: { data: unknown }) => void) | null,
+      posted: [] as unknown[],
+      postMessage(message: unknown) {
+        realm.posted.push(message);
+      },
+      close: vi.fn(),
+    };
+    return realm;
+  }
+
+  const channels: MessagePort[] = [];
+  afterAll(() => {
+    for (const port of channels) port.close();
+  });
+
+  it('serves load and topK on the port it is handed, then stops on the port\'s stop', async () => {
+    const realm = pageStartedRealm();
+    expect(startScreeningHelperIfAsked(realm)).toBe(true);
+    const { port1, port2 } = new MessageChannel();
+    channels.push(port1, port2);
+    const replies: FromScreeningHelper[] = [];
+    port2.on('message', (data: FromScreeningHelper) => replies.push(data));
+    // The page posts the handover on the helper's own scope.
+    realm.onmessage!({ data: { ondeckScreeningPort: port1 } });
+
+    const factors = randomFactors(400, 8, 65);
+    const user = randomUser(8, 66);
+    const exclude = Int32Array.of(0, 123, 399);
+    const values = factors.values.slice();
+    port2.postMessage({ type: 'load', generation: 2, rows: 400, dims: 8, values, scales: factors.scales.slice() } satisfies ToScreeningHelper, [values.buffer]);
+    port2.postMessage({ type: 'topK', id: 9, generation: 2, userVector: user, count: 15, exclude } satisfies ToScreeningHelper);
+    await waitUntil(() => replies.length >= 2, 'two replies on the port');
+    const reference = createJsInt8Backend();
+    await reference.load({ factors });
+    const expected = await reference.topK(user, 15, exclude);
+    expect(replies[0]).toEqual({ type: 'loaded', generation: 2 });
+    const answer = replies[1];
+    if (answer.type !== 'result') throw new Error(`expected a result, got ${JSON.stringify(answer)}`);
+    expect(answer.id).toBe(9);
+    expect(Array.from(answer.indices)).toEqual(Array.from(expected.indices));
+    expect(Array.from(answer.scores)).toEqual(Array.from(expected.scores));
+    // Answers go to the engine's port, never to the page.
+    expect(realm.posted).toEqual([]);
+    expect(realm.close).not.toHaveBeenCalled();
+
+    port2.postMessage({ type: 'stop' } satisfies ToScreeningHelper);
+    await waitUntil(() => realm.close.mock.calls.length > 0, 'the helper closed');
+    expect(realm.posted).toEqual([{ type: 'stopped' }]);
+    expect(realm.close).toHaveBeenCalledTimes(1);
+  });
+
+  it('a stop on its own scope (a helper the engine started) closes it the same way', async () => {
+    const realm = pageStartedRealm();
+    expect(startScreeningHelperIfAsked(realm)).toBe(true);
+    realm.onmessage!({ data: { type: 'stop' } });
+    await waitUntil(() => realm.close.mock.calls.length > 0, 'the helper closed');
+    expect(realm.posted).toEqual([{ type: 'stopped' }]);
   });
 });

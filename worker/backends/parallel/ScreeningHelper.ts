@@ -108,6 +108,8 @@ export class ScreeningHelper {
           this.settle(message.id, (query) => query.reject(this.unavailable(message.message)));
         }
         return;
+      case 'stopped':
+        return;
     }
   }
 

@@ -14,6 +14,8 @@ export interface JsThreadingEnvironment {
   readonly hardwareConcurrency?: number;
   /** Whether this worker can start a worker of its own (Chromium 69+, WebKit 15.5+). */
   readonly nestedWorkers: boolean;
+  /** Whether the page starts helpers when asked (the SDK's main thread does, where it has `Worker`). */
+  readonly pageHelpers?: boolean;
 }
 
 /** How many threads the `js` kernel screens on, and why, for `status().backendReason`. */
@@ -25,9 +27,10 @@ export interface ResolvedJsThreads {
 /**
  * Turns the app's `threads` option (already validated by `resolveOrtThreads`) into the number of
  * threads the `js` kernel splits the catalog over: the engine's worker plus `threads − 1` helper
- * workers it starts itself. Unlike ORT's threads this needs no cross-origin isolation (the
- * helpers get copies of their part of the table, not shared memory), only an engine whose
- * workers can start workers.
+ * workers. Unlike ORT's threads this needs no cross-origin isolation (the helpers get copies of
+ * their part of the table, not shared memory). The engine's worker starts the helpers itself
+ * where it can; elsewhere the page starts them when asked (`pageHelpers`), and with neither the
+ * kernel runs on 1 thread.
  *
  * @example
  * ```ts
@@ -37,9 +40,13 @@ export interface ResolvedJsThreads {
 export function resolveJsThreads(option: OrtThreadsOption | undefined, environment: JsThreadingEnvironment): ResolvedJsThreads {
   const requested = option ?? 'auto';
   if (requested === 1) return { threads: 1, reason: '1 thread (asked for)' };
-  if (!environment.nestedWorkers) return { threads: 1, reason: '1 thread (this engine cannot start a worker from a worker)' };
-  if (requested !== 'auto') return { threads: Math.min(requested, MAX_ORT_THREADS), reason: `${requested} threads (asked for)` };
-  const cores = environment.hardwareConcurrency;
-  const threads = Math.min(MAX_AUTO_JS_THREADS, Number.isInteger(cores) && cores! >= 1 ? cores! : 1);
-  return { threads, reason: threads === 1 ? '1 thread (one core)' : `${threads} threads (${cores} cores)` };
+  if (!environment.nestedWorkers && !environment.pageHelpers) return { threads: 1, reason: '1 thread (this engine cannot start a worker from a worker)' };
+  // Where workers cannot start workers, the page starts the helpers and hands them over.
+  const byPage = environment.nestedWorkers ? '' : '; helpers started by the page, as workers here cannot start workers';
+  const threads = Math.min(
+    requested === 'auto' ? MAX_AUTO_JS_THREADS : requested,
+    requested !== 'auto' ? MAX_ORT_THREADS : Number.isInteger(environment.hardwareConcurrency) && environment.hardwareConcurrency! >= 1 ? environment.hardwareConcurrency! : 1,
+  );
+  if (requested !== 'auto') return { threads, reason: `${threads} threads (asked for${byPage})` };
+  return { threads, reason: threads === 1 ? '1 thread (one core)' : `${threads} threads (${environment.hardwareConcurrency} cores${byPage})` };
 }

@@ -27,6 +27,11 @@ export interface PartTopKMessage {
   readonly exclude: Int32Array;
 }
 
+/** Engine → helper: release the table and close (a helper the page started cannot be terminated by the engine). */
+export interface StopHelperMessage {
+  readonly type: 'stop';
+}
+
 /** Helper → engine: the part of `generation` is loaded and screened. */
 export interface PartLoadedMessage {
   readonly type: 'loaded';
@@ -50,8 +55,13 @@ export interface PartFailedMessage {
   readonly message: string;
 }
 
-export type ToScreeningHelper = LoadPartMessage | PartTopKMessage;
-export type FromScreeningHelper = PartLoadedMessage | PartResultMessage | PartFailedMessage;
+export type ToScreeningHelper = LoadPartMessage | PartTopKMessage | StopHelperMessage;
+/** Helper → the page that started it: it has stopped (after `stop`), the page may let it go. */
+export interface HelperStoppedMessage {
+  readonly type: 'stopped';
+}
+
+export type FromScreeningHelper = PartLoadedMessage | PartResultMessage | PartFailedMessage | HelperStoppedMessage;
 
 /**
  * What the engine holds of a helper: a dedicated `Worker` in browsers, one end of a

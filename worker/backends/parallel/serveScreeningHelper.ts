@@ -6,7 +6,8 @@ import type { FromScreeningHelper, ScreeningHelperScope, ToScreeningHelper } fro
  * Runs a screening helper on `scope`: keeps one part of the item table (a single-threaded `js`
  * backend over it) and answers top-K queries on that part, so that the engine's worker and its
  * helpers screen a catalog in parallel. Queries for a table it no longer holds, and any error,
- * are answered with a `failed` message: the engine then scores that part itself.
+ * are answered with a `failed` message: the engine then scores that part itself. A `stop`
+ * message releases the table and calls `onStop` (a helper worker closes itself there).
  *
  * @example
  * ```ts
@@ -14,7 +15,7 @@ import type { FromScreeningHelper, ScreeningHelperScope, ToScreeningHelper } fro
  * serveScreeningHelper(self as unknown as ScreeningHelperScope);
  * ```
  */
-export function serveScreeningHelper(scope: ScreeningHelperScope): void {
+export function serveScreeningHelper(scope: ScreeningHelperScope, onStop?: () => void): void {
   let backend: ScoringBackend | undefined;
   let generation = -1;
   const reply = (message: FromScreeningHelper, transfer: Transferable[] = []): void => scope.postMessage(message, transfer);
@@ -27,11 +28,19 @@ export function serveScreeningHelper(scope: ScreeningHelperScope): void {
   };
 
   async function handle(message: ToScreeningHelper): Promise<void> {
+    if (message.type === 'stop') {
+      await backend?.dispose();
+      backend = undefined;
+      generation = -1;
+      onStop?.();
+      return;
+    }
     if (message.type === 'load') {
       try {
         const next = createJsInt8Backend();
         await next.load({ factors: { rows: message.rows, dims: message.dims, values: message.values, scales: message.scales } });
         next.prepare?.();
+        await warmUp(next, message.dims);
         const previous = backend;
         backend = next;
         generation = message.generation;
@@ -54,6 +63,18 @@ export function serveScreeningHelper(scope: ScreeningHelperScope): void {
       reply({ type: 'failed', id: message.id, generation, message: describe(error) });
     }
   }
+}
+
+/**
+ * Queries a freshly loaded part a few times before saying it is ready: a helper's first queries
+ * run before the JIT has compiled the kernel (measured in Chromium: 2.6 ms for a 10k-row part
+ * cold, against well under 1 ms warm), and the engine times the helpers as soon as they are ready.
+ */
+const WARM_UP_QUERIES = 10;
+
+async function warmUp(backend: ScoringBackend, dims: number): Promise<void> {
+  const userVector = Float32Array.from({ length: dims }, (_, d) => (d % 3) - 1 + 0.25);
+  for (let query = 0; query < WARM_UP_QUERIES; query++) await backend.topK(userVector, 20);
 }
 
 function describe(error: unknown): string {

@@ -1,12 +1,8 @@
 import type { ScreeningHelperPort, ScreeningHelperScope } from './screeningHelperMessages';
+import { SCREENING_HELPER_FRAGMENT, screeningHelperUrl, type HelperPortHandover } from './screeningHelperFragment';
 import { serveScreeningHelper } from './serveScreeningHelper';
 
-/**
- * The fragment that turns the engine's worker script into a screening helper: the helper is the
- * same script (dist/browser/ondeck-worker.js), already cached, so there is no second bundle to
- * build, precache or keep in step. A fragment never reaches the server or the service worker.
- */
-export const SCREENING_HELPER_FRAGMENT = '#ondeck-screening-helper';
+export { SCREENING_HELPER_FRAGMENT } from './screeningHelperFragment';
 
 interface WorkerRealm {
   readonly location?: { readonly href: string; readonly hash: string };
@@ -29,12 +25,15 @@ export function canSpawnScreeningHelpers(realm: unknown = globalThis): boolean {
  */
 export function spawnScreeningHelperWorker(realm: unknown = globalThis): ScreeningHelperPort {
   const { location, Worker } = realm as Required<WorkerRealm>;
-  return new Worker(location.href.replace(/#.*$/, '') + SCREENING_HELPER_FRAGMENT);
+  return new Worker(screeningHelperUrl(location.href));
 }
 
 /**
  * In the worker script's entry: when this worker was started as a screening helper, serves as
- * one and returns true (the engine must not start).
+ * one and returns true (the engine must not start). A helper started by the engine's worker gets
+ * its messages on its own scope; one started by the page (engines whose workers cannot start
+ * workers) first gets a `MessagePort` to the engine's worker and serves on that. A `stop` message
+ * on either closes the helper.
  *
  * @example
  * ```ts
@@ -43,6 +42,18 @@ export function spawnScreeningHelperWorker(realm: unknown = globalThis): Screeni
  */
 export function startScreeningHelperIfAsked(realm: unknown = globalThis): boolean {
   if ((realm as WorkerRealm).location?.hash !== SCREENING_HELPER_FRAGMENT) return false;
-  serveScreeningHelper(realm as ScreeningHelperScope);
+  const scope = realm as ScreeningHelperScope & { close?: () => void };
+  // Tells whoever started it (the page, for a page-started helper) that it is gone, then closes.
+  const stop = (): void => {
+    scope.postMessage({ type: 'stopped' }, []);
+    scope.close?.();
+  };
+  serveScreeningHelper(scope, stop);
+  const onScopeMessage = scope.onmessage!;
+  scope.onmessage = (event) => {
+    const port = (event.data as Partial<HelperPortHandover> | null)?.ondeckScreeningPort;
+    if (port) serveScreeningHelper(port as unknown as ScreeningHelperScope, stop);
+    else onScopeMessage(event);
+  };
   return true;
 }
