@@ -180,6 +180,12 @@ async function runChromium(server: StaticServer, pageUrl: string): Promise<Chrom
         jsOneThreadRuns.push(await timeRecommend(session, `js1-${items}`, items));
         if (headline) naiveRuns.push(await timeNaive(session));
       }
+      // What the js kernel's own timing of its helpers decided (it runs during the first queries).
+      const jsAfter = await callPageScenario<RecommenderStatus>(session, { op: 'status', name: `js-${items}` });
+      if (headline) {
+        jsThreads = jsAfter.backendThreads;
+        jsThreadsReason = jsAfter.backendReason;
+      }
       bySize.push({
         items,
         wasm: summarise(wasmRuns),
@@ -251,29 +257,42 @@ async function runChromium(server: StaticServer, pageUrl: string): Promise<Chrom
   }
 }
 
-async function runWpe(server: StaticServer, pageUrl: string): Promise<{ timerResolutionMs: number; bySize: EngineSizeResult[] }> {
+async function runWpe(server: StaticServer, pageUrl: string): Promise<{ timerResolutionMs: number; jsThreads: number; jsThreadsReason: string; bySize: EngineSizeResult[] }> {
   const session = await launchBrowserSession('wpe');
   try {
     const timerResolutionMs = await runPageScenario<number>(session, pageUrl, { op: 'timerResolution' });
     const bySize: EngineSizeResult[] = [];
+    let jsThreads = 1;
+    let jsThreadsReason = '';
     for (const items of sizes) {
       const headline = items === HEADLINE_ITEMS;
       const runs = headline ? plan.runs : 1;
-      log(`wpe ${items} items: starting js`);
-      await startRecommender(session, server, `js-${items}`, items, 'js');
+      log(`wpe ${items} items: starting js (threads auto) and js (1 thread)`);
+      const jsStart = await startRecommender(session, server, `js-${items}`, items, 'js');
+      jsThreads = jsStart.status.backendThreads;
+      jsThreadsReason = jsStart.status.backendReason;
+      await startRecommender(session, server, `js1-${items}`, items, 'js', 1);
       if (headline) await callPageScenario(session, { op: 'loadNaive', factorsUrl: `${modelPath(items)}factors.bin`, seenIndices: seenIndices(items) });
       const jsRuns: Latency[] = [];
+      const jsOneThreadRuns: Latency[] = [];
       const naiveRuns: Latency[] = [];
       for (let run = 0; run < runs; run++) {
         log(`wpe ${items} items: run ${run + 1}/${runs}`);
         jsRuns.push(await timeRecommend(session, `js-${items}`, items));
+        jsOneThreadRuns.push(await timeRecommend(session, `js1-${items}`, items));
         if (headline) naiveRuns.push(await timeNaive(session));
+      }
+      const jsAfter = await callPageScenario<RecommenderStatus>(session, { op: 'status', name: `js-${items}` });
+      if (headline) {
+        jsThreads = jsAfter.backendThreads;
+        jsThreadsReason = jsAfter.backendReason;
       }
       if (headline) await callPageScenario(session, { op: 'dropNaive' });
       await callPageScenario(session, { op: 'dispose', name: `js-${items}` });
-      bySize.push({ items, js: summarise(jsRuns), ...(headline ? { naiveJs: summarise(naiveRuns) } : {}) });
+      await callPageScenario(session, { op: 'dispose', name: `js1-${items}` });
+      bySize.push({ items, js: summarise(jsRuns), jsOneThread: summarise(jsOneThreadRuns), ...(headline ? { naiveJs: summarise(naiveRuns) } : {}) });
     }
-    return { timerResolutionMs, bySize };
+    return { timerResolutionMs, jsThreads, jsThreadsReason, bySize };
   } finally {
     await session.close();
   }
@@ -402,7 +421,11 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
     [`chromium naive JS, CDP throttling ${THROTTLE_RATE}×`, ms(throttled.naiveJs.p50Ms), ms(throttled.naiveJs.p90Ms), '', throttled.naiveJs.runsP50Ms.join(' ')],
   ];
   if (wpeHeadline) {
-    headlineRows.push(['wpe js', ms(wpeHeadline.js.p50Ms), ms(wpeHeadline.js.p90Ms), wpeHeadline.naiveJs ? `${round(wpeHeadline.naiveJs.p50Ms / wpeHeadline.js.p50Ms)}× (vs WPE naive)` : '', wpeHeadline.js.runsP50Ms.join(' ')]);
+    const wpeNaive = wpeHeadline.naiveJs;
+    const wpeSpeedUp = (summary: Summary) => (wpeNaive ? `${round(wpeNaive.p50Ms / summary.p50Ms)}× (vs WPE naive)` : '');
+    const wpeThreadsLabel = wpe!.jsThreads === 1 ? '1 thread' : `${wpe!.jsThreads} threads`;
+    headlineRows.push([`wpe js (default: ${wpeThreadsLabel})`, ms(wpeHeadline.js.p50Ms), ms(wpeHeadline.js.p90Ms), wpeSpeedUp(wpeHeadline.js), wpeHeadline.js.runsP50Ms.join(' ')]);
+    if (wpeHeadline.jsOneThread) headlineRows.push(['wpe js, 1 thread', ms(wpeHeadline.jsOneThread.p50Ms), ms(wpeHeadline.jsOneThread.p90Ms), wpeSpeedUp(wpeHeadline.jsOneThread), wpeHeadline.jsOneThread.runsP50Ms.join(' ')]);
     if (wpeHeadline.naiveJs) headlineRows.push(['wpe naive float32 JS (main thread)', ms(wpeHeadline.naiveJs.p50Ms), ms(wpeHeadline.naiveJs.p90Ms), '', wpeHeadline.naiveJs.runsP50Ms.join(' ')]);
   }
   lines.push(table(['configuration', 'p50 ms', 'p90 ms', 'speed-up vs naive', 'p50 of each run'], headlineRows), '');
@@ -410,7 +433,9 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
     `The page is served cross-origin isolated (COOP + COEP), so the default \`threads: 'auto'\` gives onnxruntime-web ${threadsLabel} ("${chromium.wasmThreadsReason}"); ` +
       "the 1-thread row is what a page without isolation gets. " +
       `The js kernel needs no isolation: by default it screens on ${jsThreadsLabel} ("${chromium.jsThreadsReason}"), the engine's worker and helper workers each taking a part of the rows; ` +
-      "its 1-thread row is what an engine whose workers cannot start workers gets (Chromium before 69). The naive loop runs on one thread, the page's main thread.",
+      "its 1-thread row is what an engine gets where neither its worker nor the page can start one." +
+      (wpe ? ` WPE's workers cannot start workers, so the page starts its helper ("${wpe.jsThreadsReason}").` : '') +
+      " The naive loop runs on one thread, the page's main thread.",
     '',
   );
   lines.push(
@@ -424,9 +449,10 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
     const chromiumRow = chromium.bySize.find((row) => row.items === items);
     const wpeRow = wpe?.bySize.find((row) => row.items === items);
     const cell = (summary?: Summary) => (summary ? `${ms(summary.p50Ms)} / ${ms(summary.p90Ms)}` : '–');
-    return [`${items / 1000}k`, cell(chromiumRow?.wasm), cell(chromiumRow?.wasmOneThread), cell(chromiumRow?.js), cell(chromiumRow?.jsOneThread), cell(wpeRow?.js)];
+    return [`${items / 1000}k`, cell(chromiumRow?.wasm), cell(chromiumRow?.wasmOneThread), cell(chromiumRow?.js), cell(chromiumRow?.jsOneThread), cell(wpeRow?.js), cell(wpeRow?.jsOneThread)];
   });
-  lines.push(table(['items', `chromium wasm (${threadsLabel})`, 'chromium wasm (1 thread)', `chromium js (${jsThreadsLabel})`, 'chromium js (1 thread)', 'wpe js'], scalingRows), '');
+  const wpeLabel = wpe && wpe.jsThreads > 1 ? `wpe js (${wpe.jsThreads} threads)` : 'wpe js';
+  lines.push(table(['items', `chromium wasm (${threadsLabel})`, 'chromium wasm (1 thread)', `chromium js (${jsThreadsLabel})`, 'chromium js (1 thread)', wpeLabel, 'wpe js (1 thread)'], scalingRows), '');
 
   lines.push('## Cold start and memory', '');
   lines.push(
@@ -502,10 +528,13 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
       },
       wpe: wpe
         ? {
-            js: wpeHeadline ? { ...wpeHeadline.js, speedUpVsNaive: wpeHeadline.naiveJs ? round(wpeHeadline.naiveJs.p50Ms / wpeHeadline.js.p50Ms) : null } : null,
+            js: wpeHeadline ? { ...wpeHeadline.js, speedUpVsNaive: wpeHeadline.naiveJs ? round(wpeHeadline.naiveJs.p50Ms / wpeHeadline.js.p50Ms) : null, threads: wpe.jsThreads, threadsReason: wpe.jsThreadsReason } : null,
+            jsOneThread: wpeHeadline?.jsOneThread
+              ? { ...wpeHeadline.jsOneThread, speedUpVsNaive: wpeHeadline.naiveJs ? round(wpeHeadline.naiveJs.p50Ms / wpeHeadline.jsOneThread.p50Ms) : null }
+              : null,
             naiveJs: wpeHeadline?.naiveJs ?? null,
             timerResolutionMs: round(wpe.timerResolutionMs, 3),
-            bySize: Object.fromEntries(wpe.bySize.map((row) => [String(row.items), { js: row.js }])),
+            bySize: Object.fromEntries(wpe.bySize.map((row) => [String(row.items), { js: row.js, jsOneThread: row.jsOneThread }])),
           }
         : null,
       coldStartMs,
@@ -534,7 +563,8 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
           chromiumJsP50Ms: chromiumRow?.js.p50Ms ?? null,
           chromiumJsOneThreadP50Ms: chromiumRow?.jsOneThread?.p50Ms ?? null,
           wpeJsP50Ms: wpeRow?.js.p50Ms ?? null,
-          p90Ms: { chromiumWasm: chromiumRow?.wasm?.p90Ms ?? null, chromiumWasmOneThread: chromiumRow?.wasmOneThread?.p90Ms ?? null, chromiumJs: chromiumRow?.js.p90Ms ?? null, chromiumJsOneThread: chromiumRow?.jsOneThread?.p90Ms ?? null, wpeJs: wpeRow?.js.p90Ms ?? null },
+          wpeJsOneThreadP50Ms: wpeRow?.jsOneThread?.p50Ms ?? null,
+          p90Ms: { chromiumWasm: chromiumRow?.wasm?.p90Ms ?? null, chromiumWasmOneThread: chromiumRow?.wasmOneThread?.p90Ms ?? null, chromiumJs: chromiumRow?.js.p90Ms ?? null, chromiumJsOneThread: chromiumRow?.jsOneThread?.p90Ms ?? null, wpeJs: wpeRow?.js.p90Ms ?? null, wpeJsOneThread: wpeRow?.jsOneThread?.p90Ms ?? null },
         };
       }),
       targets,

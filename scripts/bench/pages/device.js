@@ -106,6 +106,9 @@
       }
       return status;
     },
+    status: function (args) {
+      return recommenders[args.name].status();
+    },
     /** The round trip of a call that does no work (status()): the floor under every recommend(). */
     roundTrip: async function (args) {
       var recommender = recommenders[args.name];
