@@ -66,12 +66,13 @@ export interface JsInt8BackendOptions {
  * in WPE WebKit, against 6.4 / 7.0 / 5 ms for the exact path alone. Every buffer proportional to
  * the catalog is allocated at load, so nothing is per query.
  *
- * With `threads` > 1 (and at least {@link MIN_ROWS_PER_THREAD} rows each) the rows are split into that many ranges: the first is screened here, the
- * others by helper workers holding a copy of their range (see `serveScreeningHelper`), all at
- * once, and the per-range top-K lists are merged, exactly (the same result as one thread). A range
- * whose helper is not ready yet (it starts after the first query or `prepare()`), or failed, is
- * screened here instead, so a query never waits for a helper to start and never fails because of
- * one; a helper that errors or stops answering is given up. Once the helpers hold a table, a
+ * With `threads` > 1 (and at least {@link MIN_ROWS_PER_THREAD} rows each) the rows are split into
+ * that many ranges: the first is screened here, the others by helper workers holding a copy of
+ * their range (see `serveScreeningHelper`), all at once, and the per-range top-K lists are merged,
+ * exactly (the same result as one thread). Until every helper holds the table (they start after
+ * the first query or `prepare()`), or once one failed, the whole table is screened here, so a query
+ * never waits for a helper to start and never fails because of one; a helper that errors or stops
+ * answering is given up. Once the helpers hold a table, a
  * few queries are timed with and without them (alternating, medians of 9): helpers that do not
  * make a query at least 5% faster are stopped. Messages between workers are cheap in Chromium
  * but go through the page in some engines (WPE WebKit: 3.1 ms with a page-started helper against
@@ -89,19 +90,12 @@ export function createJsInt8Backend(options: JsInt8BackendOptions = {}): Scoring
   return new JsInt8Backend(options);
 }
 
-/** One table split into row ranges, each with its own screened top-K (built when first needed). */
+/** One table split into row ranges: the first is screened here, the others by helpers. */
 interface Partition {
   readonly generation: number;
   readonly ranges: readonly RowRange[];
-  readonly parts: readonly QuantizedFactors[];
-  readonly topKs: Array<ScreenedTopK | undefined>;
-  /**
-   * The whole table's screened top-K, for queries no helper takes part in (before they are ready,
-   * after they were stopped): one pass over the table is what one thread does best. Screening the
-   * ranges one after the other here ran 2× slower in Chromium (4.9 against 2.5 ms at 100k), though
-   * not in Node.
-   */
-  readonly whole: ScreenedTopK;
+  /** The whole table's screened top-K: range 0 is its prefix (`rowEnd`), and it screens everything when no helper takes part. */
+  readonly screen: ScreenedTopK;
 }
 
 class JsInt8Backend implements ScoringBackend {
@@ -120,6 +114,8 @@ class JsInt8Backend implements ScoringBackend {
   /** True once the helpers measured slower: none are started again by this backend. */
   private helpersStopped = false;
   private calibration: Promise<void> | undefined;
+  /** Counts calls of {@link topK}, so the calibration can tell whether one ran during its round. */
+  private queriesStarted = 0;
 
   constructor(private readonly options: JsInt8BackendOptions) {}
 
@@ -128,11 +124,16 @@ class JsInt8Backend implements ScoringBackend {
     return this.helpersNote;
   }
 
-  /** This thread plus the helpers holding the current table. */
+  /** Threads a query runs on now: every range's thread once all helpers hold the current table, else 1. */
   get threads(): number {
-    if (!this.partition) return 1;
-    const generation = this.partition.generation;
-    return 1 + this.helpers.filter((helper) => helper.isReadyFor(generation)).length;
+    const partition = this.partition;
+    return partition && this.helpersReady(partition) ? partition.ranges.length : 1;
+  }
+
+  /** True when every helper holds `partition`'s table and none was stopped: only then are they asked. */
+  private helpersReady(partition: Partition): boolean {
+    const helpers = this.helpers.slice(0, partition.ranges.length - 1);
+    return !this.helpersStopped && helpers.length === partition.ranges.length - 1 && helpers.every((helper) => helper.isReadyFor(partition.generation));
   }
 
   async load(model: BackendModel): Promise<void> {
@@ -157,27 +158,23 @@ class JsInt8Backend implements ScoringBackend {
     if (!factors || this.screenedTopK !== undefined) return;
     const wanted = this.options.spawnHelper && !this.helpersStopped ? screeningThreadsFor(this.options.threads ?? 1, factors.rows, this.options.minRowsPerThread) : 1;
     const ranges = wanted > 1 ? partitionRows(factors.rows, wanted) : [];
-    if (ranges.length > 1) {
+    this.screenedTopK = createScreenedTopK(factors) ?? null;
+    // A table that cannot be screened (a negative scale…) stays on the exact path, one thread.
+    if (ranges.length > 1 && this.screenedTopK) {
+      this.partition = { generation: this.generation, ranges, screen: this.screenedTopK };
       const parts = ranges.map(({ start, end }) => ({
         rows: end - start,
         dims: factors.dims,
         values: factors.values.subarray(start * factors.dims, end * factors.dims),
         scales: factors.scales.subarray(start, end),
       }));
-      const first = createScreenedTopK(parts[0]);
-      if (first) {
-        this.partition = { generation: this.generation, ranges, parts, topKs: [first], whole: createScreenedTopK(factors) ?? exactTopK(factors) };
-        this.screenedTopK = first;
-        // In a task of its own: the query that got here first is not held up by starting workers
-        // and copying their parts (it screens every range itself meanwhile).
-        const generation = this.generation;
-        setTimeout(() => {
-          if (this.generation === generation && !this.disposed) this.startHelpers(parts);
-        }, 0);
-        return;
-      }
+      // In a task of its own: the query that got here first is not held up by starting workers
+      // and copying their parts (it screens the whole table itself meanwhile).
+      const generation = this.generation;
+      setTimeout(() => {
+        if (this.generation === generation && !this.disposed) this.startHelpers(parts);
+      }, 0);
     }
-    this.screenedTopK = createScreenedTopK(factors) ?? null;
     // The exact path's scores buffer is only needed when the table cannot be screened.
     if (!this.screenedTopK) this.scores = new Float32Array(factors.rows);
   }
@@ -186,6 +183,7 @@ class JsInt8Backend implements ScoringBackend {
     const factors = this.requireFactors();
     checkScoringQuery(userVector, count, exclude, factors);
     if (count === 0) return { indices: new Int32Array(0), scores: new Float32Array(0) };
+    this.queriesStarted++;
     this.prepare();
     if (this.partition) return this.partitionedTopK(this.partition, userVector, count, exclude);
     if (this.screenedTopK) return this.screenedTopK(userVector, count, exclude);
@@ -212,32 +210,30 @@ class JsInt8Backend implements ScoringBackend {
   }
 
   /**
-   * Asks the ready helpers for their ranges first, screens the others here meanwhile, then
-   * merges. `partition` is this query's table: a load() while it waits does not change it.
+   * With every helper holding this table: asks them for their ranges, screens range 0 here
+   * meanwhile, merges. Otherwise (helpers starting, stopped, or `useHelpers` false) screens the
+   * whole table here. `partition` is this query's table: a load() while it waits does not change it.
    */
   private async partitionedTopK(partition: Partition, userVector: Float32Array, count: number, exclude?: Int32Array, useHelpers = true): Promise<TopKResult> {
-    const { generation, ranges } = partition;
-    const localExclusions = splitExclusions(exclude, ranges);
-    const asked = ranges.map((_, part) => {
-      const helper = part > 0 && useHelpers && !this.helpersStopped ? this.helpers[part - 1] : undefined;
-      return helper?.isReadyFor(generation) ? helper.topK(generation, userVector, count, localExclusions[part]) : undefined;
-    });
-    const helping = asked.filter(Boolean).length;
-    if (helping === 0) return partition.whole(userVector, count, exclude);
-    if (useHelpers && this.calibration === undefined && this.options.calibrateHelpers !== false && helping === ranges.length - 1) {
+    const { generation, ranges, screen } = partition;
+    // All or none: the range screened here is the table's prefix, so a missing helper's range
+    // cannot be added to it; without every helper the whole table is screened here.
+    if (!useHelpers || !this.helpersReady(partition)) return screen(userVector, count, exclude);
+    const helpers = this.helpers.slice(0, ranges.length - 1);
+    if (this.calibration === undefined && this.options.calibrateHelpers !== false) {
       // In a task of its own, on this query's vector: the query itself is answered first.
       this.calibration = new Promise<void>((done) => setTimeout(done, 0)).then(() => this.calibrateHelpers(partition, userVector, count, exclude));
     }
-    const results: PartResult[] = [];
-    for (let part = 0; part < ranges.length; part++) {
-      if (!asked[part]) results.push({ start: ranges[part].start, result: this.screenPart(partition, part, userVector, count, localExclusions[part]) });
-    }
-    for (let part = 0; part < ranges.length; part++) {
-      const answer = asked[part];
-      if (!answer) continue;
-      // A helper that failed meanwhile costs this query its range screened here, not an error.
-      const result = await answer.catch(() => this.screenPart(partition, part, userVector, count, localExclusions[part]));
-      results.push({ start: ranges[part].start, result });
+    const localExclusions = splitExclusions(exclude, ranges);
+    const asked = helpers.map((helper, index) => helper.topK(generation, userVector, count, localExclusions[index + 1]));
+    // Range 0 is the table's prefix: exclusions past it are never reached.
+    const results: PartResult[] = [{ start: 0, result: screen(userVector, count, exclude, ranges[0].end) }];
+    try {
+      for (let index = 0; index < asked.length; index++) results.push({ start: ranges[index + 1].start, result: await asked[index] });
+    } catch {
+      // A helper that failed meanwhile costs this query a screen of the whole table here, not an error.
+      for (const answer of asked) answer.catch(() => undefined);
+      return screen(userVector, count, exclude);
     }
     return mergePartResults(results, count);
   }
@@ -251,19 +247,31 @@ class JsInt8Backend implements ScoringBackend {
   private async calibrateHelpers(partition: Partition, userVector: Float32Array, count: number, exclude?: Int32Array): Promise<void> {
     const withHelpers: number[] = [];
     const without: number[] = [];
-    for (let round = 0; round < CALIBRATION_WARM_UP_ROUNDS; round++) {
-      await this.partitionedTopK(partition, userVector, count, exclude, true);
-      await this.partitionedTopK(partition, userVector, count, exclude, false);
+    const round = async (useHelpers: boolean): Promise<number | undefined> => {
+      // Between rounds the app's own queries go first; a round during which one ran (it may run
+      // while this one waits for a helper) is not a clean measurement and is dropped.
+      await new Promise<void>((done) => setTimeout(done, 0));
+      const queriesBefore = this.queriesStarted;
+      const started = performance.now();
+      await this.partitionedTopK(partition, userVector, count, exclude, useHelpers);
+      const elapsed = performance.now() - started;
+      return this.queriesStarted === queriesBefore ? elapsed : undefined;
+    };
+    for (let warmUp = 0; warmUp < CALIBRATION_WARM_UP_ROUNDS; warmUp++) {
+      await round(true);
+      await round(false);
     }
-    for (let round = 0; round < CALIBRATION_ROUNDS; round++) {
-      let started = performance.now();
-      await this.partitionedTopK(partition, userVector, count, exclude, true);
-      withHelpers.push(performance.now() - started);
-      started = performance.now();
-      await this.partitionedTopK(partition, userVector, count, exclude, false);
-      without.push(performance.now() - started);
-      if (this.disposed || this.partition !== partition) return;
+    for (let attempt = 0; attempt < 10 * CALIBRATION_ROUNDS && withHelpers.length < CALIBRATION_ROUNDS; attempt++) {
+      const helped = await round(true);
+      const alone = await round(false);
+      if (this.disposed || this.partition !== partition || !this.helpersReady(partition)) return;
+      if (helped !== undefined && alone !== undefined) {
+        withHelpers.push(helped);
+        without.push(alone);
+      }
     }
+    // An app that never pauses between queries leaves no clean round: keep the helpers untimed.
+    if (withHelpers.length < CALIBRATION_ROUNDS) return;
     const helped = medianOf(withHelpers);
     const alone = medianOf(without);
     const timing = `${helped.toFixed(2)} ms a query with helpers, ${alone.toFixed(2)} ms without`;
@@ -276,17 +284,6 @@ class JsInt8Backend implements ScoringBackend {
     for (const helper of this.helpers.splice(0)) helper.terminate();
   }
 
-  private screenPart(partition: Partition, part: number, userVector: Float32Array, count: number, exclude: Int32Array): TopKResult {
-    let topK = partition.topKs[part];
-    if (!topK) {
-      // Dims and offsets suit every range once they suit the first, but a later range can still
-      // hold a scale the screening refuses (negative, NaN): that range takes the exact kernel.
-      const range = partition.parts[part];
-      topK = createScreenedTopK(range) ?? exactTopK(range);
-      partition.topKs[part] = topK;
-    }
-    return topK(userVector, count, exclude);
-  }
 
   /** Spawns the helpers once per backend and sends each its range of the current table. */
   private startHelpers(parts: readonly QuantizedFactors[]): void {
@@ -320,10 +317,3 @@ function medianOf(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function exactTopK(factors: QuantizedFactors): ScreenedTopK {
-  const scores = new Float32Array(factors.rows);
-  return (userVector, count, exclude) => {
-    scoreInt8Rows(factors, userVector, scores);
-    return selectTopK(scores, count, exclude);
-  };
-}

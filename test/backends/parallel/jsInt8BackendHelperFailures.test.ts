@@ -57,17 +57,18 @@ describe('js backend with a failing screening helper', () => {
     return setup;
   }
 
-  it('gives up a helper whose postMessage throws, and screens its range here', async () => {
+  it('gives up a helper whose postMessage throws, and screens the whole table here', async () => {
     const { helpers, backend } = track(setUp(0, { throwOnPost: true }));
     await backend.load({ factors });
     await expectExact(backend, factors, 'cold');
-    await waitUntil(() => backend.threads === 2, 'the healthy helper ready');
+    await waitUntil(() => helpers.ports[1]?.received.includes('loaded') === true, 'the healthy helper loaded');
     expect(helpers.ports[0].terminations).toBe(1);
     expect(helpers.ports[1].terminations).toBe(0);
+    // All or none: without the first helper, the healthy one is not asked either.
     const healthyResults = helpers.ports[1].results;
     await expectExact(backend, factors, 'one helper given up');
-    expect(helpers.ports[1].results - healthyResults).toBe(2);
-    expect(backend.threads).toBe(2);
+    expect(helpers.ports[1].results - healthyResults).toBe(0);
+    expect(backend.threads).toBe(1);
   });
 
   it('gives up a helper that cannot load its table, and does not start another for the next table', async () => {
@@ -75,13 +76,14 @@ describe('js backend with a failing screening helper', () => {
     await backend.load({ factors });
     await expectExact(backend, factors, 'cold');
     await waitUntil(() => helpers.ports[1]?.terminations === 1, 'the failing helper given up');
-    await waitUntil(() => backend.threads === 2, 'the healthy helper ready');
+    await waitUntil(() => helpers.ports[0]?.received.includes('loaded') === true, 'the healthy helper loaded');
     await expectExact(backend, factors, 'one helper given up');
+    expect(backend.threads).toBe(1);
     await backend.load({ factors: otherFactors });
     await expectExact(backend, otherFactors, 'next table, cold');
-    await waitUntil(() => backend.threads === 2, 'the healthy helper ready for the next table');
+    await waitUntil(() => helpers.ports[0].received.filter((type) => type === 'loaded').length === 2, 'the healthy helper loaded the next table');
     await settle();
-    expect(backend.threads).toBe(2);
+    expect(backend.threads).toBe(1);
     expect(helpers.spawnCalls).toBe(2);
     await expectExact(backend, otherFactors, 'next table, one helper given up');
   });
@@ -126,7 +128,7 @@ describe('js backend with a failing screening helper', () => {
     backend.prepare!();
     await waitUntil(() => backend.threads === 3, 'both helpers ready');
     helpers.ports[1].onerror?.({ message: 'Uncaught RangeError: out of memory' });
-    expect(backend.threads).toBe(2);
+    expect(backend.threads).toBe(1);
     expect(helpers.ports[1].terminations).toBe(1);
     await expectExact(backend, factors, 'after the error event');
   });
@@ -143,7 +145,8 @@ describe('js backend with a failing screening helper', () => {
     const second = track(setUp(1, { spawnThrows: true }, 3));
     await second.backend.load({ factors });
     await expectExact(second.backend, factors, 'cold');
-    await waitUntil(() => second.backend.threads === 2, 'the one helper that started');
+    await waitUntil(() => second.helpers.ports[0]?.received.includes('loaded') === true, 'the one helper that started');
+    expect(second.backend.threads).toBe(1);
     await expectExact(second.backend, factors, 'one of two helpers missing');
     expect(second.helpers.spawnCalls).toBe(2);
   });
