@@ -63,8 +63,9 @@ export interface RecommenderOptions {
    *   `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`);
    *   elsewhere the backend runs on 1 whatever is asked.
    * - `js`: the engine's worker plus helper workers, each screening a part of the catalog (no
-   *   isolation needed; at least 25,000 titles per thread; kept only where the engine measures them faster). The engine's worker starts them, or,
-   *   on engines whose workers cannot start workers (WPE WebKit, Chromium before 69), the page.
+   *   isolation needed; at least 25,000 titles per thread). The engine's worker starts them. On
+   *   engines whose workers cannot start workers (WPE WebKit, Chromium before 69) `'auto'` stays
+   *   on 1 thread and an explicit count has the page start them (slower than 1 thread in WPE).
    *
    * `'auto'` takes 2 threads where there are 2 cores or more: a TV's UI thread needs a core, and
    * each thread costs memory (about 2 MB per ORT thread; a helper holds a copy of its part of the

@@ -212,7 +212,7 @@ export class Engine implements EngineApi {
     const serving = this.serving;
     return {
       backend: serving?.selection.backend.name ?? 'js',
-      backendReason: serving ? [serving.selection.reason, serving.selection.backend.threadsNote].filter(Boolean).join('; ') : 'no model loaded yet',
+      backendReason: serving?.selection.reason ?? 'no model loaded yet',
       backendAttempts: serving?.selection.attempts ?? [],
       backendThreads: serving?.selection.backend.threads ?? 1,
       modelVersion: serving?.model.manifest.modelVersion,
@@ -425,7 +425,6 @@ export class Engine implements EngineApi {
       jsThreads: this.jsThreads.threads,
       jsThreadsReason: this.jsThreads.reason,
       spawnScreeningHelper: this.jsThreads.threads > 1 ? () => this.spawnScreeningHelper() : undefined,
-      calibrateScreeningHelpers: this.options.calibrateHelpers,
       ortRuntimeLoader: this.options.ortBaseUrl ? loadOrtInClassicWorker(this.options.ortBaseUrl) : undefined,
       ortWebGpuRuntimeLoader: this.options.ortBaseUrl ? loadOrtInClassicWorker(this.options.ortBaseUrl, 'webgpu') : undefined,
     };

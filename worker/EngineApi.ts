@@ -18,12 +18,6 @@ export interface EngineInitOptions {
    * workers cannot start workers.
    */
   readonly pageHelpers?: boolean;
-  /**
-   * Time the js kernel's helpers against screening alone and stop them unless faster (see
-   * `createJsInt8Backend`). Internal: tests whose helpers share the engine's thread turn it off.
-   * @defaultValue true
-   */
-  readonly calibrateHelpers?: boolean;
   /** Newest events kept per profile. */
   readonly historyLimit?: number;
   /** Profile to start in (else the last used one). */

@@ -30,7 +30,7 @@ const backendFactories: Array<[string, BackendName, () => ScoringBackend, ((back
   [
     'js on 2 threads',
     'js',
-    () => createJsInt8Backend({ threads: 2, spawnHelper: screeningHelpers.spawn, minRowsPerThread: 1, calibrateHelpers: false }),
+    () => createJsInt8Backend({ threads: 2, spawnHelper: screeningHelpers.spawn, minRowsPerThread: 1 }),
     async (backend) => {
       backend.prepare?.();
       await waitUntil(() => backend.threads === 2, 'the screening helper ready');

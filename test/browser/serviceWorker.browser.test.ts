@@ -113,7 +113,11 @@ describe.each(['chromium', 'wpe'] as const)('offline start through the service w
     ]);
     // The page that registered it loaded before it was controlled: registerServiceWorker had
     // its HTML and same-origin scripts cached (ondeck.js is served by the precache instead).
-    expect(caches[SERVICE_WORKER_CACHE_NAMES.appShell]?.sort()).toEqual(['/pages/offline.html', '/pages/offline.js', '/pages/scenarioHarness.js']);
+    // The worker answers CACHE_URLS once every URL went through its route; the cache writes can
+    // finish a moment later (seen once under a full parallel test run), hence the poll.
+    await expect
+      .poll(async () => (await step<CacheContents>({ op: 'caches' }))[SERVICE_WORKER_CACHE_NAMES.appShell]?.sort(), { timeout: 5000 })
+      .toEqual(['/pages/offline.html', '/pages/offline.js', '/pages/scenarioHarness.js']);
     // Nothing of ORT is precached: an engine that cannot run it must never download it.
     expect(Object.values(caches).flat().filter((path) => path.includes('/ort/'))).toEqual([]);
   });

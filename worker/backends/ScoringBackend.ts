@@ -51,8 +51,6 @@ export interface ScoringBackend {
    * model is loaded; undefined for single-threaded backends.
    */
   readonly threads?: number;
-  /** What the backend found out about its threads while running (e.g. that helpers were measured slower). */
-  readonly threadsNote?: string;
   /** Loads (or replaces) the resident item table; called once per model version. */
   load(model: BackendModel): Promise<void>;
   /**

@@ -32,12 +32,6 @@ export function screeningThreadsFor(requested: number, rows: number, minRowsPerT
   return Math.max(1, Math.min(Math.floor(requested), Math.floor(rows / Math.max(1, minRowsPerThread))));
 }
 
-/** Queries timed each way, alternating, when the helpers first hold a table (after untimed warm-up rounds). */
-const CALIBRATION_ROUNDS = 9;
-const CALIBRATION_WARM_UP_ROUNDS = 3;
-/** The helpers are kept only when the median query with them takes at most this share of one without. */
-const HELPERS_KEPT_BELOW = 0.95;
-
 /** Options of {@link createJsInt8Backend}. */
 export interface JsInt8BackendOptions {
   /**
@@ -49,12 +43,6 @@ export interface JsInt8BackendOptions {
   readonly spawnHelper?: () => ScreeningHelperPort;
   /** Fewest rows per thread (tests split small tables with a small value). @defaultValue {@link MIN_ROWS_PER_THREAD} */
   readonly minRowsPerThread?: number;
-  /**
-   * Time the first queries with and without the helpers once they are ready, and stop them unless
-   * they make queries faster (tests with in-process helpers, which share this thread, turn it
-   * off). @defaultValue true
-   */
-  readonly calibrateHelpers?: boolean;
 }
 
 /**
@@ -72,12 +60,7 @@ export interface JsInt8BackendOptions {
  * exactly (the same result as one thread). Until every helper holds the table (they start after
  * the first query or `prepare()`), or once one failed, the whole table is screened here, so a query
  * never waits for a helper to start and never fails because of one; a helper that errors or stops
- * answering is given up. Once the helpers hold a table, a
- * few queries are timed with and without them (alternating, medians of 9): helpers that do not
- * make a query at least 5% faster are stopped. Messages between workers are cheap in Chromium
- * but go through the page in some engines (WPE WebKit: 3.1 ms with a page-started helper against
- * 2.7 ms without, at 100k), so only a measurement can tell. {@link threads} says how many run,
- * {@link threadsNote} what the measurement found.
+ * answering is given up. {@link threads} says how many run.
  *
  * @example
  * ```ts
@@ -109,20 +92,7 @@ class JsInt8Backend implements ScoringBackend {
   private generation = 0;
   private partition: Partition | undefined;
   private readonly helpers: ScreeningHelper[] = [];
-  /** Set once the helpers were measured: why they were kept or stopped. */
-  private helpersNote: string | undefined;
-  /** True once the helpers measured slower: none are started again by this backend. */
-  private helpersStopped = false;
-  private calibration: Promise<void> | undefined;
-  /** Counts calls of {@link topK}, so the calibration can tell whether one ran during its round. */
-  private queriesStarted = 0;
-
   constructor(private readonly options: JsInt8BackendOptions) {}
-
-  /** What timing the helpers found (`status().backendReason` shows it), once it ran. */
-  get threadsNote(): string | undefined {
-    return this.helpersNote;
-  }
 
   /** Threads a query runs on now: every range's thread once all helpers hold the current table, else 1. */
   get threads(): number {
@@ -130,10 +100,10 @@ class JsInt8Backend implements ScoringBackend {
     return partition && this.helpersReady(partition) ? partition.ranges.length : 1;
   }
 
-  /** True when every helper holds `partition`'s table and none was stopped: only then are they asked. */
+  /** True when every helper holds `partition`'s table: only then are they asked. */
   private helpersReady(partition: Partition): boolean {
     const helpers = this.helpers.slice(0, partition.ranges.length - 1);
-    return !this.helpersStopped && helpers.length === partition.ranges.length - 1 && helpers.every((helper) => helper.isReadyFor(partition.generation));
+    return helpers.length === partition.ranges.length - 1 && helpers.every((helper) => helper.isReadyFor(partition.generation));
   }
 
   async load(model: BackendModel): Promise<void> {
@@ -156,7 +126,7 @@ class JsInt8Backend implements ScoringBackend {
     // Nothing to do before a load or after a dispose (a switch may have released it meanwhile).
     const factors = this.factors;
     if (!factors || this.screenedTopK !== undefined) return;
-    const wanted = this.options.spawnHelper && !this.helpersStopped ? screeningThreadsFor(this.options.threads ?? 1, factors.rows, this.options.minRowsPerThread) : 1;
+    const wanted = this.options.spawnHelper ? screeningThreadsFor(this.options.threads ?? 1, factors.rows, this.options.minRowsPerThread) : 1;
     const ranges = wanted > 1 ? partitionRows(factors.rows, wanted) : [];
     this.screenedTopK = createScreenedTopK(factors) ?? null;
     // A table that cannot be screened (a negative scale…) stays on the exact path, one thread.
@@ -183,7 +153,6 @@ class JsInt8Backend implements ScoringBackend {
     const factors = this.requireFactors();
     checkScoringQuery(userVector, count, exclude, factors);
     if (count === 0) return { indices: new Int32Array(0), scores: new Float32Array(0) };
-    this.queriesStarted++;
     this.prepare();
     if (this.partition) return this.partitionedTopK(this.partition, userVector, count, exclude);
     if (this.screenedTopK) return this.screenedTopK(userVector, count, exclude);
@@ -211,19 +180,14 @@ class JsInt8Backend implements ScoringBackend {
 
   /**
    * With every helper holding this table: asks them for their ranges, screens range 0 here
-   * meanwhile, merges. Otherwise (helpers starting, stopped, or `useHelpers` false) screens the
-   * whole table here. `partition` is this query's table: a load() while it waits does not change it.
+   * meanwhile, merges. Otherwise (helpers starting or given up) screens the whole table here. `partition` is this query's table: a load() while it waits does not change it.
    */
-  private async partitionedTopK(partition: Partition, userVector: Float32Array, count: number, exclude?: Int32Array, useHelpers = true): Promise<TopKResult> {
+  private async partitionedTopK(partition: Partition, userVector: Float32Array, count: number, exclude?: Int32Array): Promise<TopKResult> {
     const { generation, ranges, screen } = partition;
     // All or none: the range screened here is the table's prefix, so a missing helper's range
     // cannot be added to it; without every helper the whole table is screened here.
-    if (!useHelpers || !this.helpersReady(partition)) return screen(userVector, count, exclude);
+    if (!this.helpersReady(partition)) return screen(userVector, count, exclude);
     const helpers = this.helpers.slice(0, ranges.length - 1);
-    if (this.calibration === undefined && this.options.calibrateHelpers !== false) {
-      // In a task of its own, on this query's vector: the query itself is answered first.
-      this.calibration = new Promise<void>((done) => setTimeout(done, 0)).then(() => this.calibrateHelpers(partition, userVector, count, exclude));
-    }
     const localExclusions = splitExclusions(exclude, ranges);
     const asked = helpers.map((helper, index) => helper.topK(generation, userVector, count, localExclusions[index + 1]));
     // Range 0 is the table's prefix: exclusions past it are never reached.
@@ -237,53 +201,6 @@ class JsInt8Backend implements ScoringBackend {
     }
     return mergePartResults(results, count);
   }
-
-  /**
-   * Times queries with and without the helpers, alternating, and stops the helpers unless they
-   * make the median query at least 5% faster (on a machine whose other core is busy they do not,
-   * and then one thread is the better choice too). Runs once per backend: the engine and the cores do
-   * not change, and a backend serves one model version.
-   */
-  private async calibrateHelpers(partition: Partition, userVector: Float32Array, count: number, exclude?: Int32Array): Promise<void> {
-    const withHelpers: number[] = [];
-    const without: number[] = [];
-    const round = async (useHelpers: boolean): Promise<number | undefined> => {
-      // Between rounds the app's own queries go first; a round during which one ran (it may run
-      // while this one waits for a helper) is not a clean measurement and is dropped.
-      await new Promise<void>((done) => setTimeout(done, 0));
-      const queriesBefore = this.queriesStarted;
-      const started = performance.now();
-      await this.partitionedTopK(partition, userVector, count, exclude, useHelpers);
-      const elapsed = performance.now() - started;
-      return this.queriesStarted === queriesBefore ? elapsed : undefined;
-    };
-    for (let warmUp = 0; warmUp < CALIBRATION_WARM_UP_ROUNDS; warmUp++) {
-      await round(true);
-      await round(false);
-    }
-    for (let attempt = 0; attempt < 10 * CALIBRATION_ROUNDS && withHelpers.length < CALIBRATION_ROUNDS; attempt++) {
-      const helped = await round(true);
-      const alone = await round(false);
-      if (this.disposed || this.partition !== partition || !this.helpersReady(partition)) return;
-      if (helped !== undefined && alone !== undefined) {
-        withHelpers.push(helped);
-        without.push(alone);
-      }
-    }
-    // An app that never pauses between queries leaves no clean round: keep the helpers untimed.
-    if (withHelpers.length < CALIBRATION_ROUNDS) return;
-    const helped = medianOf(withHelpers);
-    const alone = medianOf(without);
-    const timing = `${helped.toFixed(2)} ms a query with helpers, ${alone.toFixed(2)} ms without`;
-    if (helped <= alone * HELPERS_KEPT_BELOW) {
-      this.helpersNote = `helpers measured faster (${timing})`;
-      return;
-    }
-    this.helpersNote = `helpers measured no faster here (${timing}), stopped`;
-    this.helpersStopped = true;
-    for (const helper of this.helpers.splice(0)) helper.terminate();
-  }
-
 
   /** Spawns the helpers once per backend and sends each its range of the current table. */
   private startHelpers(parts: readonly QuantizedFactors[]): void {
@@ -311,9 +228,4 @@ class JsInt8Backend implements ScoringBackend {
 }
 
 /** {@link scoreInt8Rows} + {@link selectTopK} over `factors`, for a range that cannot be screened. */
-function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 

@@ -39,8 +39,6 @@ export interface SelectBackendOptions {
   readonly jsThreadsReason?: string;
   /** Starts one screening helper worker for the `js` kernel (see `spawnScreeningHelperWorker`). */
   readonly spawnScreeningHelper?: () => ScreeningHelperPort;
-  /** Whether the js kernel times its helpers and stops them unless faster. @defaultValue true */
-  readonly calibrateScreeningHelpers?: boolean;
   /** Finds the WebGPU adapter; tests inject their own. @defaultValue {@link findWebGpuAdapter} */
   readonly findWebGpuAdapter?: () => Promise<string | undefined>;
 }
@@ -78,7 +76,7 @@ export async function selectBackend(model: BackendModel, options: SelectBackendO
     }
   }
   const jsThreads = options.spawnScreeningHelper ? (options.jsThreads ?? 1) : 1;
-  const backend = createJsInt8Backend({ threads: jsThreads, spawnHelper: options.spawnScreeningHelper, calibrateHelpers: options.calibrateScreeningHelpers });
+  const backend = createJsInt8Backend({ threads: jsThreads, spawnHelper: options.spawnScreeningHelper });
   await backend.load(model);
   attempts.push({ backend: 'js', ok: true, reason: 'TypeScript int8 kernel (runs everywhere)' });
   const failed = attempts.filter((attempt) => !attempt.ok);

@@ -85,8 +85,8 @@ describe('Engine with helpers started by the page (Node, js kernel)', () => {
   let single: Started;
 
   beforeAll(async () => {
-    // The helper here shares this thread, so it can never measure faster: no calibration.
-    paged = await startEngine({ backend: 'js', threads: 'auto', pageHelpers: true, calibrateHelpers: false, modelUrl });
+    // Page-started helpers are asked for explicitly ('auto' does not start them: see resolveJsThreads).
+    paged = await startEngine({ backend: 'js', threads: 2, pageHelpers: true, modelUrl });
     single = await startEngine({ backend: 'js', threads: 1, modelUrl });
     await track(paged.engine);
     await track(single.engine);

@@ -34,7 +34,7 @@ async function expectExact(backend: ScoringBackend, table: QuantizedFactors, whe
 /** A backend on `threads` threads whose helper number `faultyIndex` (0-based) misbehaves as `faults` say. */
 function setUp(faultyIndex: number, faults: HelperFaults, threads = 3) {
   const helpers = new InProcessHelpers((index) => (index === faultyIndex ? faults : {}));
-  const backend = createJsInt8Backend({ threads, spawnHelper: helpers.spawn, minRowsPerThread: 1, calibrateHelpers: false });
+  const backend = createJsInt8Backend({ threads, spawnHelper: helpers.spawn, minRowsPerThread: 1 });
   return { helpers, backend };
 }
 

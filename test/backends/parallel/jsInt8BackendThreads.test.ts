@@ -68,7 +68,7 @@ async function expectAnswers(backend: ScoringBackend, queries: readonly Query[],
 
 /** A `js` backend on `threads` threads with in-process helpers, splitting even small tables. */
 export function threadedBackend(threads: number, helpers: InProcessHelpers): ScoringBackend {
-  return createJsInt8Backend({ threads, spawnHelper: helpers.spawn, minRowsPerThread: 1, calibrateHelpers: false });
+  return createJsInt8Backend({ threads, spawnHelper: helpers.spawn, minRowsPerThread: 1 });
 }
 
 /** 1003 × 16 where row i repeats row i mod 250: every score ties with rows in the other ranges. */
@@ -100,7 +100,7 @@ describe('screeningThreadsFor', () => {
   it('keeps a small table on one thread by default, and splits one with enough rows', async () => {
     const helpers = new InProcessHelpers();
     try {
-      const small = createJsInt8Backend({ threads: 2, spawnHelper: helpers.spawn, calibrateHelpers: false });
+      const small = createJsInt8Backend({ threads: 2, spawnHelper: helpers.spawn });
       await small.load({ factors: randomFactors(24_999 * 2, 4, 41) });
       const user = randomUser(4, 1);
       await small.topK(user, 5);
@@ -110,7 +110,7 @@ describe('screeningThreadsFor', () => {
       expect(small.threads).toBe(1);
       await small.dispose();
 
-      const large = createJsInt8Backend({ threads: 2, spawnHelper: helpers.spawn, calibrateHelpers: false });
+      const large = createJsInt8Backend({ threads: 2, spawnHelper: helpers.spawn });
       const factors = randomFactors(25_000 * 2, 4, 42);
       await large.load({ factors });
       const [expected] = await singleThreadAnswers(factors, [{ user, count: 20 }]);

@@ -141,7 +141,7 @@ describe('spawn and serve together', () => {
     const exclude = Int32Array.of(0, 999, 1000, 1999);
     const realm = { Worker, location: locationOf(workerUrl) };
     expect(canSpawnScreeningHelpers(realm)).toBe(true);
-    const backend = createJsInt8Backend({ threads: 2, spawnHelper: () => spawnScreeningHelperWorker(realm), minRowsPerThread: 1, calibrateHelpers: false });
+    const backend = createJsInt8Backend({ threads: 2, spawnHelper: () => spawnScreeningHelperWorker(realm), minRowsPerThread: 1 });
     const reference = createJsInt8Backend();
     await Promise.all([backend.load({ factors }), reference.load({ factors })]);
     backend.prepare!();
