@@ -47,8 +47,8 @@ export interface TopKResult {
 export interface ScoringBackend {
   readonly name: BackendName;
   /**
-   * CPU threads a query runs on, where the backend can use more than one (ORT's `wasm`), once a
-   * model is loaded; undefined for single-threaded backends.
+   * CPU threads a query runs on now, where the backend can use more than one (ORT's `wasm`; the
+   * `js` kernel once its helper workers hold the table); undefined for single-threaded backends.
    */
   readonly threads?: number;
   /** Loads (or replaces) the resident item table; called once per model version. */

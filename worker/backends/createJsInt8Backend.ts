@@ -92,6 +92,7 @@ class JsInt8Backend implements ScoringBackend {
   private generation = 0;
   private partition: Partition | undefined;
   private readonly helpers: ScreeningHelper[] = [];
+
   constructor(private readonly options: JsInt8BackendOptions) {}
 
   /** Threads a query runs on now: every range's thread once all helpers hold the current table, else 1. */
