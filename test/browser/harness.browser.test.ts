@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listLivingProcesses } from './support/listLivingProcesses';
-import { requireBrowser, type BrowserEngineName } from './support/requireBrowser';
+import { launchQtWebEngine } from './support/qtWebEngine';
+import { engineFacts } from './support/engineFacts';
+import { browserEngines, requireBrowser } from './support/requireBrowser';
 import { callPageScenario, runPageScenario } from './support/runPageScenario';
 import { crossOriginIsolationHeaders, startStaticServer, type StaticServer } from './support/startStaticServer';
 import { useBrowserSession } from './support/useBrowserSession';
@@ -13,13 +15,14 @@ const pagesDirectory = join(import.meta.dirname, 'pages');
 interface Capabilities {
   userAgent: string;
   worker: string;
-  servedWorkerReply: { doubled: number; indexedDb: string; webAssembly: string };
+  servedWorkerReply: { doubled: number; indexedDb: string; webAssembly: string; nestedWorker: string };
   blobWorkerReply: number;
   indexedDbRoundTrip: boolean;
   webAssembly: boolean;
   webAssemblyBaselineValid: boolean;
   webAssemblySimd: boolean;
   subtleCrypto: boolean;
+  nativeEd25519: boolean;
   sha256OfAbc: string | null;
   decompressionStream: boolean;
   sharedArrayBuffer: boolean;
@@ -29,17 +32,7 @@ interface Capabilities {
 /** SHA-256("abc"), the FIPS 180-2 test vector. */
 const sha256OfAbc = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
 
-/**
- * What DESIGN.md records for each engine: Chromium 156 has everything; WPE WebKit 2.38
- * (Safari-16-era) has workers, IndexedDB, SubtleCrypto and wasm, but no wasm SIMD, no
- * DecompressionStream and no SharedArrayBuffer even on a COOP/COEP page.
- */
-const expectedFeatures: Record<BrowserEngineName, Pick<Capabilities, 'webAssemblySimd' | 'decompressionStream' | 'sharedArrayBuffer'>> = {
-  chromium: { webAssemblySimd: true, decompressionStream: true, sharedArrayBuffer: true },
-  wpe: { webAssemblySimd: false, decompressionStream: false, sharedArrayBuffer: false },
-};
-
-describe.each(['chromium', 'wpe'] as const)('real-engine harness in %s', { timeout: 60_000 }, (engine) => {
+describe.each(browserEngines)('real-engine harness in %s', { timeout: 60_000 }, (engine) => {
   // Fails every test (never skips) with the apt-get command when the engine is missing, and
   // closes the browser after the last test whatever happened.
   const session = useBrowserSession(engine);
@@ -53,21 +46,26 @@ describe.each(['chromium', 'wpe'] as const)('real-engine harness in %s', { timeo
     await server?.close();
   });
 
-  it('reports the capabilities DESIGN.md records for the engine', async () => {
+  it('reports the capabilities engineFacts (and DESIGN.md) record for the engine', async () => {
     const capabilities = await runPageScenario<Capabilities>(session(), `${server!.origin}/pages/capabilities.html`);
+    const facts = engineFacts[engine];
+    if (facts.chromiumVersion !== null) expect(capabilities.userAgent).toContain(`Chrome/${facts.chromiumVersion}.`);
     expect(capabilities).toMatchObject({
       worker: 'function',
-      servedWorkerReply: { doubled: 42, indexedDb: 'object', webAssembly: 'object' },
+      servedWorkerReply: { doubled: 42, indexedDb: 'object', webAssembly: 'object', nestedWorker: facts.nestedWorkers ? 'function' : 'undefined' },
       blobWorkerReply: 42,
       indexedDbRoundTrip: true,
       webAssembly: true,
       webAssemblyBaselineValid: true,
       subtleCrypto: true,
       sha256OfAbc,
-      ...expectedFeatures[engine],
+      webAssemblySimd: facts.webAssemblySimd,
+      decompressionStream: facts.decompressionStream,
+      sharedArrayBuffer: facts.sharedArrayBuffer,
+      nativeEd25519: facts.nativeEd25519,
     });
     // SharedArrayBuffer follows cross-origin isolation where the engine implements it.
-    if (engine === 'chromium') expect(capabilities.crossOriginIsolated).toBe(true);
+    if (facts.chromiumVersion !== null) expect(capabilities.crossOriginIsolated).toBe(true);
   });
 
   it('keeps an IndexedDB value across a reload of the page', async () => {
@@ -133,5 +131,24 @@ describe('WPE WebDriver lifecycle', { timeout: 60_000 }, () => {
     }
     expect(listLivingProcesses(wpe.processGroupId)).toEqual([]);
     await expect(wpe.navigate('about:blank')).rejects.toThrow('session is closed');
+  });
+});
+
+describe.each([5, 6] as const)('Qt WebEngine %s lifecycle', { timeout: 60_000 }, (major) => {
+  it('leaves no host, Xvfb or QtWebEngineProcess behind after close', async () => {
+    const qt = await launchQtWebEngine(major);
+    try {
+      // The user agent names the Chromium that Debian's Qt embeds.
+      expect(qt.userAgent).toContain(major === 5 ? 'Chrome/87.' : 'Chrome/102.');
+      const living = listLivingProcesses(qt.processGroupId).map((process) => process.command);
+      expect(living).toContain('Xvfb');
+      expect(living).toContain('QtWebEngineProc');
+      expect(await qt.evaluate<number>('Promise.resolve(21 * 2)')).toBe(42);
+      await expect(qt.evaluate('null.property')).rejects.toThrow(/TypeError/);
+    } finally {
+      await qt.close();
+    }
+    expect(listLivingProcesses(qt.processGroupId)).toEqual([]);
+    await expect(qt.evaluate('1')).rejects.toThrow('connection is closed');
   });
 });

@@ -72,6 +72,17 @@ async function sha256Hex(text) {
   return Array.prototype.map.call(new Uint8Array(digest), (byte) => (byte < 16 ? '0' : '') + byte.toString(16)).join('');
 }
 
+// Ed25519 in SubtleCrypto: importing a raw 32-byte public key works only where it is implemented
+// (the key need not be a valid point for the import to succeed).
+async function nativeEd25519() {
+  try {
+    await crypto.subtle.importKey('raw', new Uint8Array(32), { name: 'Ed25519' }, false, ['verify']);
+    return true;
+  } catch (error) {
+    return false;
+  }
+}
+
 window.runScenario = async function () {
   const hasWebAssembly = typeof WebAssembly === 'object';
   const hasSubtleCrypto = typeof crypto === 'object' && typeof crypto.subtle === 'object' && crypto.subtle !== null;
@@ -87,6 +98,7 @@ window.runScenario = async function () {
     webAssemblyBaselineValid: hasWebAssembly && WebAssembly.validate(baselineModuleBytes),
     webAssemblySimd: hasWebAssembly && WebAssembly.validate(simdModuleBytes),
     subtleCrypto: hasSubtleCrypto,
+    nativeEd25519: hasSubtleCrypto ? await nativeEd25519() : false,
     sha256OfAbc: hasSubtleCrypto ? await sha256Hex('abc') : null,
     decompressionStream: typeof DecompressionStream === 'function',
     sharedArrayBuffer: typeof SharedArrayBuffer === 'function',

@@ -5,5 +5,7 @@ self.onmessage = function (event) {
     doubled: event.data.value * 2,
     indexedDb: typeof indexedDB,
     webAssembly: typeof WebAssembly,
+    // Chromium 69+ lets dedicated workers start workers; WPE 2.38 does not.
+    nestedWorker: typeof Worker,
   });
 };

@@ -1,5 +1,7 @@
 import { launchChromium, type ChromiumLaunchOptions, type ChromiumPage } from './chromium';
 import type { BrowserEngineName } from './requireBrowser';
+import { launchQtWebEngine, type QtWebEngineBrowser, type QtWebEngineOptions } from './qtWebEngine';
+import { remoteKeyCodes, type RemoteKey } from './remoteKeys';
 import { startWpeWebDriver, type WpeSession, type WpeWebDriverOptions } from './wpeWebDriver';
 
 /** Options of {@link launchBrowserSession}; each engine reads its own part. */
@@ -8,11 +10,13 @@ export interface BrowserSessionOptions {
   chromium?: ChromiumLaunchOptions;
   /** WPE only: see {@link WpeWebDriverOptions}. */
   wpe?: WpeWebDriverOptions;
+  /** Qt WebEngine (`chromium87`, `chromium102`) only: see {@link QtWebEngineOptions}. */
+  qt?: QtWebEngineOptions;
 }
 
 /**
  * One page in one real engine, driven the same way whatever the engine, so a scenario is written
- * once and run in both (`describe.each(['chromium', 'wpe'])`).
+ * once and run in all of them (`describe.each(browserEngines)`).
  */
 export interface BrowserSession {
   readonly engine: BrowserEngineName;
@@ -20,8 +24,10 @@ export interface BrowserSession {
   readonly launchMilliseconds: number;
   /** The Chromium tab (for throttling, Playwright APIs); `undefined` in WPE. */
   readonly chromiumPage: ChromiumPage | undefined;
-  /** The WebDriver session (for raw commands); `undefined` in Chromium. */
+  /** The WebDriver session (for raw commands); `undefined` in the other engines. */
   readonly wpeSession: WpeSession | undefined;
+  /** The Qt WebEngine page (raw CDP); `undefined` in the other engines. */
+  readonly qtBrowser: QtWebEngineBrowser | undefined;
   /** Navigates and waits for the `load` event. */
   goto(url: string): Promise<void>;
   /** Reloads and waits for the `load` event; the profile (IndexedDB…) is kept. */
@@ -35,6 +41,8 @@ export interface BrowserSession {
    * message and stack.
    */
   call<Result>(pageFunction: string | ((argument: never) => unknown), argument?: unknown): Promise<Result>;
+  /** Presses and releases each key in turn as real key events, as a TV remote sends them. */
+  pressKeys(keys: readonly RemoteKey[]): Promise<void>;
   /** Closes the engine (and its driver); safe to call twice. */
   close(): Promise<void>;
 }
@@ -66,7 +74,8 @@ function unwrap<Result>(engine: BrowserEngineName, envelope: Envelope): Result {
 
 /**
  * Launches `engine` with one blank page behind the common {@link BrowserSession} interface:
- * Chromium through Playwright, WPE WebKit through its W3C WebDriver.
+ * Chromium through Playwright, Qt WebEngine (Chromium 87 and 102) through a plain CDP client,
+ * WPE WebKit through its W3C WebDriver.
  *
  * @example
  * ```ts
@@ -89,12 +98,16 @@ export async function launchBrowserSession(engine: BrowserEngineName, options: B
         launchMilliseconds: browser.launchMilliseconds,
         chromiumPage: page,
         wpeSession: undefined,
+        qtBrowser: undefined,
         goto: (url) => page.goto(url),
         reload: () => page.reload(),
         async call<Result>(pageFunction: string | ((argument: never) => unknown), argument?: unknown): Promise<Result> {
           // A string expression, so no eval is needed in the page and the argument travels as JSON.
           const expression = `(${envelopeSource})(${String(pageFunction)}, ${JSON.stringify(argument) ?? 'undefined'})`;
           return unwrap<Result>(engine, await page.evaluate<Envelope>(expression));
+        },
+        async pressKeys(keys: readonly RemoteKey[]): Promise<void> {
+          for (const key of keys) await page.page.keyboard.press(remoteKeyCodes[key].key);
         },
         close: () => browser.close(),
       };
@@ -103,12 +116,31 @@ export async function launchBrowserSession(engine: BrowserEngineName, options: B
       throw error;
     }
   }
+  if (engine === 'chromium87' || engine === 'chromium102') {
+    const qt = await launchQtWebEngine(engine === 'chromium87' ? 5 : 6, options.qt);
+    return {
+      engine,
+      launchMilliseconds: qt.launchMilliseconds,
+      chromiumPage: undefined,
+      wpeSession: undefined,
+      qtBrowser: qt,
+      goto: (url) => qt.goto(url),
+      reload: () => qt.reload(),
+      async call<Result>(pageFunction: string | ((argument: never) => unknown), argument?: unknown): Promise<Result> {
+        const expression = `(${envelopeSource})(${String(pageFunction)}, ${JSON.stringify(argument) ?? 'undefined'})`;
+        return unwrap<Result>(engine, await qt.evaluate<Envelope>(expression));
+      },
+      pressKeys: (keys) => qt.pressKeys(keys),
+      close: () => qt.close(),
+    };
+  }
   const wpe = await startWpeWebDriver(options.wpe);
   return {
     engine,
     launchMilliseconds: wpe.launchMilliseconds,
     chromiumPage: undefined,
     wpeSession: wpe,
+    qtBrowser: undefined,
     goto: (url) => wpe.navigate(url),
     reload: () => wpe.reload(),
     async call<Result>(pageFunction: string | ((argument: never) => unknown), argument?: unknown): Promise<Result> {
@@ -117,6 +149,7 @@ export async function launchBrowserSession(engine: BrowserEngineName, options: B
 (${envelopeSource})(${String(pageFunction)}, arguments.length > 1 ? arguments[0] : undefined).then(done);`;
       return unwrap<Result>(engine, await wpe.executeAsync<Envelope>(script, argument === undefined ? [] : [argument]));
     },
+    pressKeys: (keys) => wpe.pressKeys(keys.map((key) => remoteKeyCodes[key].webDriver)),
     close: () => wpe.close(),
   };
 }

@@ -1,12 +1,33 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-/** The real engines the device SDK is tested in. */
-export type BrowserEngineName = 'chromium' | 'wpe';
+/**
+ * The real engines the device SDK is tested in, newest first: Debian's Chromium (156 today),
+ * Qt WebEngine 6.4 (Chromium 102), Qt WebEngine 5.15 (Chromium 87, no WebAssembly SIMD: the
+ * webOS 22 / Tizen 6.5 generation) and WPE WebKit 2.38 (RDK set-top boxes).
+ */
+export type BrowserEngineName = 'chromium' | 'chromium102' | 'chromium87' | 'wpe';
 
-/** Executables each engine needs, and the Debian command that installs them. */
-const requirements: Readonly<Record<BrowserEngineName, { executables: readonly string[]; installCommand: string }>> = {
+/** Every {@link BrowserEngineName}, for `describe.each(browserEngines)`. */
+export const browserEngines: readonly BrowserEngineName[] = Object.freeze(['chromium', 'chromium102', 'chromium87', 'wpe']);
+
+/**
+ * What each engine needs: executables searched on PATH, files at fixed paths (the Qt bindings
+ * live in Debian's own Python, not in another `python3` that may come first on PATH), and the
+ * Debian command that installs them.
+ */
+const requirements: Readonly<Record<BrowserEngineName, { executables: readonly string[]; files?: Readonly<Record<string, string>>; installCommand: string }>> = {
   chromium: { executables: ['chromium'], installCommand: 'apt-get install -y chromium' },
+  chromium102: {
+    executables: ['xvfb-run'],
+    files: { python3: '/usr/bin/python3', PyQt6WebEngine: '/usr/lib/python3/dist-packages/PyQt6/QtWebEngineWidgets.abi3.so' },
+    installCommand: 'apt-get install -y python3-pyqt6.qtwebengine xvfb xauth',
+  },
+  chromium87: {
+    executables: ['xvfb-run'],
+    files: { python3: '/usr/bin/python3', PyQt5WebEngine: '/usr/lib/python3/dist-packages/PyQt5/QtWebEngineWidgets.abi3.so' },
+    installCommand: 'apt-get install -y python3-pyqt5.qtwebengine xvfb xauth',
+  },
   wpe: { executables: ['cog', 'WPEWebDriver'], installCommand: 'apt-get install -y cog wpewebkit-driver' },
 };
 
@@ -46,7 +67,7 @@ export function findExecutable(name: string, searchPath: string = process.env.PA
  * ```
  */
 export function requireBrowser(engine: BrowserEngineName, searchPath: string = process.env.PATH ?? ''): Record<string, string> {
-  const { executables, installCommand } = requirements[engine];
+  const { executables, files = {}, installCommand } = requirements[engine];
   const found: Record<string, string> = {};
   const missing: string[] = [];
   for (const name of executables) {
@@ -54,9 +75,13 @@ export function requireBrowser(engine: BrowserEngineName, searchPath: string = p
     if (path) found[name] = path;
     else missing.push(name);
   }
+  for (const [name, path] of Object.entries(files)) {
+    if (existsSync(path)) found[name] = path;
+    else missing.push(path);
+  }
   if (missing.length > 0) {
     throw new Error(
-      `The ${engine} browser tests need ${missing.join(' and ')}, which ${missing.length > 1 ? 'are' : 'is'} not on PATH. ` +
+      `The ${engine} browser tests need ${missing.join(' and ')}, which ${missing.length > 1 ? 'are' : 'is'} missing (executables are looked up on PATH). ` +
         `Install with: ${installCommand}`,
     );
   }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { findFreePort } from './findFreePort';
 import { listLivingProcesses } from './listLivingProcesses';
 import { requireBrowser } from './requireBrowser';
 
@@ -58,18 +58,6 @@ interface WebDriverErrorValue {
   error?: string;
   message?: string;
   stacktrace?: string;
-}
-
-/** A free TCP port on 127.0.0.1 (the OS picks it; a tiny race remains, handled by retrying). */
-async function findFreePort(): Promise<number> {
-  return new Promise((resolvePort, rejectPort) => {
-    const probe = createServer();
-    probe.once('error', rejectPort);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolvePort(port));
-    });
-  });
 }
 
 function sleep(milliseconds: number): Promise<void> {
