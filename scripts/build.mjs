@@ -65,7 +65,14 @@ const browserCommon = {
   sourcemap: 'external',
   legalComments: 'none',
   logLevel: 'warning',
-  define: { 'process.env.NODE_ENV': '"production"' },
+  define: {
+    'process.env.NODE_ENV': '"production"',
+    // APIs newer than the floor (Chromium 56) that dependencies use unguarded: substituted here
+    // instead of polyfilled, so the host page's globals stay untouched (worker/compat/floorSubstitutes.ts).
+    globalThis: 'self',
+    'Object.hasOwn': 'objectHasOwn',
+  },
+  inject: [join(root, 'worker/compat/floorSubstitutes.ts')],
   plugins: [browserSwaps],
 };
 const browserBundles = [

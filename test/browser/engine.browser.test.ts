@@ -7,11 +7,11 @@ import { plantedModel } from '../support/plantedModel';
 import { startStaticServer, type StaticServer } from './support/startStaticServer';
 import { launchBrowserSession, type BrowserSession } from './support/launchBrowserSession';
 import { callPageScenario, runPageScenario } from './support/runPageScenario';
-import type { BrowserEngineName } from './support/requireBrowser';
+import { engineFacts } from './support/engineFacts';
+import { browserEngines } from './support/requireBrowser';
 import type { Recommendation, RecommenderStatus, Row } from '../../src/types';
 
 const root = join(import.meta.dirname, '../..');
-const expectedBackend: Record<BrowserEngineName, 'wasm' | 'js'> = { chromium: 'wasm', wpe: 'js' };
 const now = Date.now();
 const watch = (ids: string[]) => ids.map((itemId, i) => ({ type: 'complete', itemId, time: now - (ids.length - i) * 60_000 }));
 
@@ -28,7 +28,7 @@ afterAll(async () => {
   await rm(join(modelDirectory, '..'), { recursive: true, force: true });
 });
 
-describe.each(['chromium', 'wpe'] as const)('device engine in %s', (engine) => {
+describe.each(browserEngines)('device engine in %s', (engine) => {
   let server: StaticServer;
   let session: BrowserSession;
   let page: string;
@@ -57,8 +57,8 @@ describe.each(['chromium', 'wpe'] as const)('device engine in %s', (engine) => {
       .poll(async () => (await step<RecommenderStatus>({ op: 'status' })).backendAttempts.some((attempt) => attempt.backend === 'wasm'), { timeout: 30_000 })
       .toBe(true);
     const status = await step<RecommenderStatus>({ op: 'status' });
-    expect(status.backend).toBe(expectedBackend[engine]);
-    if (engine === 'wpe') {
+    expect(status.backend).toBe(engineFacts[engine].defaultBackend);
+    if (!engineFacts[engine].webAssemblySimd) {
       expect(status.backendAttempts[0]).toMatchObject({ backend: 'wasm', ok: false });
       expect(status.backendReason).toContain('SIMD');
       // Engines that cannot run ORT must never download it.
