@@ -8,7 +8,8 @@ import { plantedModel } from '../support/plantedModel';
 import { crossOriginIsolationHeaders, startStaticServer, type StaticServer } from './support/startStaticServer';
 import { useBrowserSession } from './support/useBrowserSession';
 import { callPageScenario, runPageScenario } from './support/runPageScenario';
-import type { BrowserEngineName } from './support/requireBrowser';
+import { engineFacts } from './support/engineFacts';
+import { browserEngines } from './support/requireBrowser';
 import type { Recommendation, RecommenderStatus } from '../../src/types';
 import { isOrtFileUrl } from '../../worker/serviceWorker/isOrtFileUrl';
 import { isAppShellRequest } from '../../worker/serviceWorker/isAppShellRequest';
@@ -17,7 +18,6 @@ import { ortCacheName, SERVICE_WORKER_CACHE_NAMES } from '../../worker/serviceWo
 
 const root = join(import.meta.dirname, '../..');
 const browserDist = join(root, 'dist/browser');
-const expectedBackend: Record<BrowserEngineName, 'wasm' | 'js'> = { chromium: 'wasm', wpe: 'js' };
 const now = Date.now();
 const watch = (ids: string[]) => ids.map((itemId, i) => ({ type: 'complete', itemId, time: now - (ids.length - i) * 60_000 }));
 
@@ -77,7 +77,7 @@ afterAll(async () => {
   await rm(join(modelDirectory, '..'), { recursive: true, force: true });
 });
 
-describe.each(['chromium', 'wpe'] as const)('offline start through the service worker in %s', (engine) => {
+describe.each(browserEngines)('offline start through the service worker in %s', (engine) => {
   const session = useBrowserSession(engine);
   let server: StaticServer;
   let page: string;
@@ -126,14 +126,14 @@ describe.each(['chromium', 'wpe'] as const)('offline start through the service w
     const { status, controllerScript } = await step<{ status: RecommenderStatus; controllerScript: string }>({ op: 'start', modelUrl: `${server.origin}/model/` });
     expect(controllerScript).toBe(`${server.origin}/dist/ondeck-sw.js`);
     expect(status).toMatchObject({ storage: 'indexeddb', modelVersion: 1, itemCount: 120 });
-    await expect.poll(async () => (await step<RecommenderStatus>({ op: 'status' })).backend, { timeout: 30_000 }).toBe(expectedBackend[engine]);
+    await expect.poll(async () => (await step<RecommenderStatus>({ op: 'status' })).backend, { timeout: 30_000 }).toBe(engineFacts[engine].defaultBackend);
     await step({ op: 'track', events: watch(['b2-i3', 'b2-i5', 'b2-i8']) });
     before = await step<Recommendation[]>({ op: 'recommend', request: { count: 8 } });
     expect(before).toHaveLength(8);
 
     const caches = await step<CacheContents>({ op: 'caches' });
     const ortCaches = Object.keys(caches).filter((name) => name.startsWith(SERVICE_WORKER_CACHE_NAMES.ortPrefix));
-    if (engine === 'chromium') {
+    if (engineFacts[engine].webAssemblySimd) {
       expect(ortCaches).toHaveLength(1);
       expect(caches[ortCaches[0]]).toEqual(expect.arrayContaining(['/dist/ort/ort.wasm.min.js', '/dist/ort/ort-wasm-simd-threaded.wasm']));
     } else {
@@ -154,9 +154,9 @@ describe.each(['chromium', 'wpe'] as const)('offline start through the service w
       expect(status).toMatchObject({ storage: 'indexeddb', modelVersion: 1, historyLength: 3 });
       const after = await step<Recommendation[]>({ op: 'recommend', request: { count: 8 } });
       expect(after.map((pick) => pick.itemId)).toEqual(before.map((pick) => pick.itemId));
-      // Chromium still scores with ORT offline: its files came from the runtime ORT cache.
-      await expect.poll(async () => (await step<RecommenderStatus>({ op: 'status' })).backend, { timeout: 30_000 }).toBe(expectedBackend[engine]);
-      if (engine === 'chromium') {
+      // Engines with SIMD still score with ORT offline: its files came from the runtime ORT cache.
+      await expect.poll(async () => (await step<RecommenderStatus>({ op: 'status' })).backend, { timeout: 30_000 }).toBe(engineFacts[engine].defaultBackend);
+      if (engineFacts[engine].webAssemblySimd) {
         // Still isolated and threaded offline (auto: 2 threads where there are 2 cores).
         const cores = await session().call<number>('() => navigator.hardwareConcurrency');
         expect(await session().call<boolean>('() => self.crossOriginIsolated')).toBe(true);
@@ -167,7 +167,7 @@ describe.each(['chromium', 'wpe'] as const)('offline start through the service w
     } finally {
       server.setOffline(false);
     }
-    if (engine === 'wpe') expect(server.requestedPaths.filter((path) => path.includes('/ort/'))).toEqual([]);
+    if (!engineFacts[engine].webAssemblySimd) expect(server.requestedPaths.filter((path) => path.includes('/ort/'))).toEqual([]);
   });
 });
 
