@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { benchmarkItemId, writeBenchmarkModel } from '../../scripts/bench/device/writeBenchmarkModel';
 import { startStaticServer, type StaticServer } from './support/startStaticServer';
 import { launchBrowserSession, type BrowserSession } from './support/launchBrowserSession';
+import { browserEngines } from './support/requireBrowser';
 import { callPageScenario, runPageScenario } from './support/runPageScenario';
 import type { Recommendation, RecommenderStatus } from '../../src/types';
 
@@ -25,7 +26,7 @@ afterAll(async () => {
   await rm(join(modelDirectory, '..'), { recursive: true, force: true });
 });
 
-describe.each(['chromium', 'wpe'] as const)('js kernel threads in %s', (engine) => {
+describe.each(browserEngines)('js kernel threads in %s', (engine) => {
   let server: StaticServer;
   let session: BrowserSession;
   const step = <T>(args: Record<string, unknown>) => callPageScenario<T>(session, args);

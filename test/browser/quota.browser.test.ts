@@ -11,10 +11,10 @@ import type { Recommendation, RecommenderStatus } from '../../src/types';
 
 const root = join(import.meta.dirname, '../..');
 
-// Chromium only: it is the engine whose storage quota a test can shrink for real (CDP
-// Storage.overrideQuotaForOrigin); WPE's WebDriver has no equivalent. The same fallback code
-// path is covered against fake-indexeddb in test/storage.
-describe('device engine when IndexedDB runs out of quota (Chromium)', () => {
+// The engines whose storage quota a test can shrink for real: Chromium 156 and 102 (CDP
+// Storage.overrideQuotaForOrigin). Chromium 87's CDP lacks the command, and WPE's WebDriver has
+// no equivalent. The same fallback code path is covered against fake-indexeddb in test/storage.
+describe.each(['chromium', 'chromium102'] as const)('device engine when IndexedDB runs out of quota (%s)', (engine) => {
   let server: StaticServer;
   let session: BrowserSession;
   let modelDirectory: string;
@@ -23,7 +23,7 @@ describe('device engine when IndexedDB runs out of quota (Chromium)', () => {
     modelDirectory = join(await mkdtemp(join(tmpdir(), 'ondeck-quota-')), 'model');
     await writeModelDirectory((await plantedModel()).model, modelDirectory);
     server = await startStaticServer({ mounts: { '/dist/': join(root, 'dist/browser'), '/pages/': join(root, 'test/browser/pages'), '/model/': modelDirectory } });
-    session = await launchBrowserSession('chromium');
+    session = await launchBrowserSession(engine);
   }, 120_000);
   afterAll(async () => {
     await session?.close();
@@ -32,9 +32,7 @@ describe('device engine when IndexedDB runs out of quota (Chromium)', () => {
   });
 
   it('keeps serving from memory and says so with a storage-quota error event', async () => {
-    const page = session.chromiumPage!.page;
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.origin, quotaSize: 2_000 });
+    await session.sendCdp!('Storage.overrideQuotaForOrigin', { origin: server.origin, quotaSize: 2_000 });
     const { status } = await runPageScenario<{ status: RecommenderStatus }>(session, `${server.origin}/pages/engine.html`, {
       op: 'start',
       modelUrl: `${server.origin}/model/`,
@@ -48,6 +46,6 @@ describe('device engine when IndexedDB runs out of quota (Chromium)', () => {
     expect(tracked[0].accepted).toBe(true);
     const picks = await callPageScenario<Recommendation[]>(session, { op: 'recommend', request: { count: 5 } });
     expect(picks).toHaveLength(5);
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.origin });
+    await session.sendCdp!('Storage.overrideQuotaForOrigin', { origin: server.origin });
   });
 });

@@ -4,12 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchmarkItemId, writeBenchmarkModel } from '../../scripts/bench/device/writeBenchmarkModel';
 import { crossOriginIsolationHeaders, startStaticServer, type StaticServer } from './support/startStaticServer';
+import { engineFacts } from './support/engineFacts';
 import { launchBrowserSession, type BrowserSession } from './support/launchBrowserSession';
+import { browserEngines } from './support/requireBrowser';
 import { callPageScenario, runPageScenario } from './support/runPageScenario';
 import type { Recommendation, RecommenderStatus } from '../../src/types';
 
-// The wasm backend on several threads, in Chromium (WPE has neither WebAssembly SIMD nor
-// SharedArrayBuffer, so its engine never starts ORT). Big enough that ORT splits the Gemm.
+// The wasm backend on several threads, in the engines with WebAssembly SIMD and
+// SharedArrayBuffer: Chromium 156 and 102 (Chromium 87 has no SIMD and WPE neither, so their
+// engine never starts ORT: engine.browser.test.ts). Big enough that ORT splits the Gemm.
 const ITEMS = 20_000;
 const now = Date.now();
 const history = Array.from({ length: 30 }, (_, i) => ({ type: 'complete', itemId: benchmarkItemId(i * 613), time: now - (30 - i) * 60_000 }));
@@ -24,7 +27,9 @@ afterAll(async () => {
   await rm(join(modelDirectory, '..'), { recursive: true, force: true });
 });
 
-describe('onnxruntime-web threads in chromium', () => {
+const threadedWasmEngines = browserEngines.filter((engine) => engineFacts[engine].webAssemblySimd && engineFacts[engine].sharedArrayBuffer);
+
+describe.each(threadedWasmEngines)('onnxruntime-web threads in %s', (engine) => {
   let isolated: StaticServer;
   let plain: StaticServer;
   let session: BrowserSession;
@@ -34,7 +39,7 @@ describe('onnxruntime-web threads in chromium', () => {
   beforeAll(async () => {
     isolated = await startStaticServer({ mounts: mounts(), headers: crossOriginIsolationHeaders });
     plain = await startStaticServer({ mounts: mounts() });
-    session = await launchBrowserSession('chromium');
+    session = await launchBrowserSession(engine);
   }, 120_000);
   afterAll(async () => {
     await session?.close();
@@ -56,7 +61,8 @@ describe('onnxruntime-web threads in chromium', () => {
     expect(tracked.every((result) => result.accepted)).toBe(true);
     const picks = await step<Recommendation[]>({ op: 'recommend', request: { count: 50 } });
     const threading = await step<{ crossOriginIsolated: boolean; hardwareConcurrency: number }>({ op: 'threading' });
-    const workerUrls = session.chromiumPage!.page.workers().map((worker) => worker.url());
+    // Playwright lists the page's workers; the Qt engines' single CDP page session cannot.
+    const workerUrls = session.chromiumPage?.page.workers().map((worker) => worker.url());
     const status = await step<RecommenderStatus>({ op: 'status' });
     await step({ op: 'dispose' });
     return { status, picks, threading, workerUrls };
@@ -70,7 +76,8 @@ describe('onnxruntime-web threads in chromium', () => {
     expect(auto.threading.crossOriginIsolated).toBe(true);
     const expected = Math.min(2, Math.max(1, auto.threading.hardwareConcurrency));
     expect(auto.status.backendReason).toContain(expected === 1 ? '1 thread' : `${expected} threads (cross-origin isolated`);
-    if (expected > 1) {
+    expect(auto.status.backendThreads).toBe(expected);
+    if (expected > 1 && auto.workerUrls) {
       // ORT's pthreads are workers of their own, running its threaded glue script.
       expect(auto.workerUrls.filter((url) => url.includes('ort-wasm-simd-threaded')).length).toBeGreaterThanOrEqual(expected - 1);
     }
@@ -86,14 +93,16 @@ describe('onnxruntime-web threads in chromium', () => {
     const listener = (message: { type(): string; text(): string }) => {
       if (message.type() === 'warning') warnings.push(message.text());
     };
-    session.chromiumPage!.page.on('console', listener);
+    // Console messages of the page and its workers: Playwright only (the Qt engines skip this part).
+    session.chromiumPage?.page.on('console', listener);
     try {
       const result = await recommendWith(plain, 'auto', 'threads-plain');
       expect(result.threading.crossOriginIsolated).toBe(false);
       expect(result.status.backendReason).toContain('1 thread (the page is not cross-origin isolated)');
-      expect(result.workerUrls.some((url) => url.includes('ort-wasm-simd-threaded'))).toBe(false);
+      expect(result.status.backendThreads).toBe(1);
+      if (result.workerUrls) expect(result.workerUrls.some((url) => url.includes('ort-wasm-simd-threaded'))).toBe(false);
     } finally {
-      session.chromiumPage!.page.off('console', listener);
+      session.chromiumPage?.page.off('console', listener);
     }
     expect(warnings.filter((text) => text.includes('numThreads'))).toEqual([]);
   }, 120_000);

@@ -1,3 +1,4 @@
+import type { CDPSession } from 'playwright-core';
 import { launchChromium, type ChromiumLaunchOptions, type ChromiumPage } from './chromium';
 import type { BrowserEngineName } from './requireBrowser';
 import { launchQtWebEngine, type QtWebEngineBrowser, type QtWebEngineOptions } from './qtWebEngine';
@@ -41,6 +42,11 @@ export interface BrowserSession {
    * message and stack.
    */
   call<Result>(pageFunction: string | ((argument: never) => unknown), argument?: unknown): Promise<Result>;
+  /**
+   * Sends one Chrome DevTools Protocol command to the page (`Storage.overrideQuotaForOrigin`…);
+   * `undefined` in WPE, which speaks WebDriver only.
+   */
+  readonly sendCdp: ((method: string, params?: Record<string, unknown>) => Promise<unknown>) | undefined;
   /** Presses and releases each key in turn as real key events, as a TV remote sends them. */
   pressKeys(keys: readonly RemoteKey[]): Promise<void>;
   /** Closes the engine (and its driver); safe to call twice. */
@@ -93,12 +99,18 @@ export async function launchBrowserSession(engine: BrowserEngineName, options: B
     const browser = await launchChromium(options.chromium);
     try {
       const page = await browser.openPage('about:blank');
+      let cdpSession: CDPSession | undefined;
       return {
         engine,
         launchMilliseconds: browser.launchMilliseconds,
         chromiumPage: page,
         wpeSession: undefined,
         qtBrowser: undefined,
+        async sendCdp(method: string, params?: Record<string, unknown>): Promise<unknown> {
+          cdpSession ??= await page.page.context().newCDPSession(page.page);
+          // Playwright types the method names it knows; any other is sent as is.
+          return cdpSession.send(method as 'Runtime.enable', params as never);
+        },
         goto: (url) => page.goto(url),
         reload: () => page.reload(),
         async call<Result>(pageFunction: string | ((argument: never) => unknown), argument?: unknown): Promise<Result> {
@@ -124,6 +136,7 @@ export async function launchBrowserSession(engine: BrowserEngineName, options: B
       chromiumPage: undefined,
       wpeSession: undefined,
       qtBrowser: qt,
+      sendCdp: (method, params) => qt.cdp.send(method, params),
       goto: (url) => qt.goto(url),
       reload: () => qt.reload(),
       async call<Result>(pageFunction: string | ((argument: never) => unknown), argument?: unknown): Promise<Result> {
@@ -141,6 +154,7 @@ export async function launchBrowserSession(engine: BrowserEngineName, options: B
     chromiumPage: undefined,
     wpeSession: wpe,
     qtBrowser: undefined,
+    sendCdp: undefined,
     goto: (url) => wpe.navigate(url),
     reload: () => wpe.reload(),
     async call<Result>(pageFunction: string | ((argument: never) => unknown), argument?: unknown): Promise<Result> {
