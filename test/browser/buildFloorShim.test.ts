@@ -246,7 +246,6 @@ describe('buildFloorShimSource', () => {
       'api.Old': { version_added: '30' },
       'api.Old.fresh': { version_added: '90' },
       'api.Old.stuck_static': { version_added: '90' },
-      'api.Old.moved': { version_added: '90' },
       'api.pinned': { version_added: '90' },
     });
     const { context, record } = runShim(
@@ -254,14 +253,35 @@ describe('buildFloorShimSource', () => {
       `function Old() {}
        Object.defineProperty(Old.prototype, 'fresh', { value: 1, writable: true, configurable: false });
        Object.defineProperty(Old, 'stuck', { value: 2, writable: false, configurable: false });
-       Old.moved = 3; // BCD says prototype, the engine has it static
        Object.defineProperty(this, 'pinned', { get: function () { return 4; }, configurable: false });`,
     );
     expect(runInContext('Old.prototype.fresh', context)).toBeUndefined();
-    expect(runInContext('Old.moved', context)).toBeUndefined();
-    expect(record.removed).toEqual(['Old.prototype.fresh (non-configurable: set to undefined)', 'Old.moved']);
-    expect(record.misplaced).toEqual(['Old.prototype.moved']);
+    expect(record.removed).toEqual(['Old.prototype.fresh (non-configurable: set to undefined)']);
     expect(record.notRemovable).toEqual(['Old.stuck: non-configurable, read-only', 'pinned: non-configurable accessor']);
+  });
+
+  it('looks on the other side only for a member BCD gives no placement hint for', () => {
+    const data = fakeData({
+      // A static member added late whose name an old prototype method also has (Chromium 87:
+      // Response.prototype.json, 42, but no Response.json, 105): the old method must stay.
+      'api.Reply': { version_added: '40' },
+      'api.Reply.json_static': { version_added: '105' },
+      // A builtin without spec_url: assumed on the prototype, found static, removed there.
+      'javascript.builtins.Thing': { version_added: '30' },
+      'javascript.builtins.Thing.hint': { version_added: '90' },
+    });
+    const { context, record } = runShim(
+      buildFloorShimSource(56, { data }),
+      `this.Reply = function Reply() {};
+       Reply.prototype.json = function () {};
+       this.Thing = function Thing() {};
+       Thing.hint = 1;`,
+    );
+    expect(runInContext('typeof Reply.prototype.json', context)).toBe('function');
+    expect(runInContext('typeof Thing.hint', context)).toBe('undefined');
+    expect(record.absent).toEqual(['Reply.json']);
+    expect(record.misplaced).toEqual(['Thing.prototype.hint']);
+    expect(record.removed).toEqual(['Thing.hint']);
   });
 
   it('keeps WebAssembly as Chromium 57 shipped it with removeWebAssembly: false', () => {

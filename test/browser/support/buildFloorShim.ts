@@ -21,8 +21,11 @@ export type FloorApiKind = 'global' | 'static' | 'prototype';
  *   prototype member, any other anchor (`#sec-object.hasown`) a static one;
  * - `default`: no hint (a builtin without `spec_url`): assumed on the prototype.
  *
- * The shim checks the decision in the engine anyway: if the decided object does not own the
- * property but the other one does, it removes it there and lists it in `misplaced`.
+ * Only for `default` does the shim look on the other side when the decided object does not own
+ * the property (removing it there and listing it in `misplaced`). A decided member found only on
+ * the other side is a different API: Chromium 87 has `Response.prototype.json` (the body method,
+ * Chromium 42) but not the static `Response.json` (BCD `json_static`, 105), and deciding in the
+ * engine ("the constructor owns it, else the prototype") would have removed the old method.
  */
 export type FloorPlacementSource = 'tree' | 'key' | 'spec_url' | 'default';
 
@@ -623,7 +626,7 @@ const shimProgram = `(function () {
     var second = entry.kind === 'static' ? (hasPrototype ? prototype : undefined) : owner;
     if (first && hasOwn.call(first, key)) {
       removeOwn(first, key, entry.kind === 'static' ? staticLabel : prototypeLabel);
-    } else if (second && !hasOwn.call(neverMoved, entry.name) && hasOwn.call(second, key)) {
+    } else if (entry.flexible && second && !hasOwn.call(neverMoved, entry.name) && hasOwn.call(second, key)) {
       note('misplaced', entry.label);
       removeOwn(second, key, entry.kind === 'static' ? prototypeLabel : staticLabel);
     } else {
@@ -681,7 +684,7 @@ const shimProgram = `(function () {
     var group = data.groups[i];
     var names = group[3].split(' ');
     for (var n = 0; n < names.length; n += 1) {
-      entries.push({ kind: group[0], scope: group[1], owner: group[2], name: names[n], label: labelOf(group[0], group[1], group[2], names[n]) });
+      entries.push({ kind: group[0], scope: group[1], owner: group[2], name: names[n], flexible: group[4] === 1, label: labelOf(group[0], group[1], group[2], names[n]) });
     }
   }
   var constructors = [];
@@ -745,23 +748,26 @@ const shimProgram = `(function () {
  * but not in this engine or scope; `misplaced`: found on the other side than BCD suggested).
  * Evaluating it twice is harmless (the second run finds nothing left to do and adds to `runs`).
  *
- * Caveat for drivers: anything created in the page after the shim sees the floor too. Playwright
- * builds its in-page `UtilityScript` the first time it evaluates in a document, and that script
- * names `BigInt64Array` at load: evaluate something through Playwright before the shim runs, or
- * drive a shimmed-from-the-start page with CDP `Runtime.evaluate` (our ES5 envelope only needs
- * `Promise` and `JSON`, which no floor removes: see {@link shimDependencies}).
+ * Caveat for drivers: whatever runs in the page after the shim sees the floor too, and that
+ * includes Playwright's in-page helper: its result serializer reads `globalThis.Window` on every
+ * `page.evaluate` (and the helper names `BigInt64Array` when it is first built), so after a floor
+ * below 71 Playwright's evaluate silently resolves to `undefined`. Drive a shimmed page with CDP
+ * `Runtime.evaluate` (`awaitPromise`, `returnByValue`; `BrowserSession.sendCdp`) and an ES5
+ * envelope, as `floorShim.browser.test.ts` and the Qt WebEngine driver do: `Promise` and `JSON`
+ * are all it needs, and no floor removes them (see {@link shimDependencies}). The well-known
+ * symbols (`Symbol.asyncIterator`, `Symbol.matchAll`…) are non-configurable, read-only properties
+ * of `Symbol` and always end up in `notRemovable`.
  *
  * @param floorChromium the Chromium version to simulate, e.g. 56.
  * @example
  * ```ts
  * const source = buildFloorShimSource(56);
- * await session().call(function (text: string) {
- *   const script = document.createElement('script');
- *   script.textContent = text;
- *   document.head.appendChild(script);
- *   return (self as any).__ondeckFloorShim.notRemovable;
- * }, source);
- * // In a worker: new Worker(URL.createObjectURL(new Blob([source + workerSource])))
+ * // The page: <script src="floor-shim.js"></script> before the SDK's script.
+ * await writeFile(join(pageDirectory, 'floor-shim.js'), source);
+ * // A worker: the shim at the very top of its script.
+ * const workerScript = `${source}\n${await readFile('dist/browser/ondeck-worker.js', 'utf8')}`;
+ * // Then drive the page over CDP (see above), and look at what the shim did:
+ * await session().sendCdp!('Runtime.evaluate', { expression: 'JSON.stringify(self.__ondeckFloorShim.notRemovable)', returnByValue: true });
  * ```
  */
 export function buildFloorShimSource(floorChromium: number, options: FloorShimOptions = {}): string {
@@ -777,16 +783,18 @@ export function buildFloorShimSource(floorChromium: number, options: FloorShimOp
     throw new Error(`the floor-${floorChromium} list would remove what the shim and the test drivers need: ${removedDependencies.map((entry) => entry.label).join(', ')}`);
   }
   // Grouped by (kind, scope, owner) with space-joined names: ~4,000 entries in ~60 KB.
-  const groups = new Map<string, [FloorApiKind, FloorApiEntry['scope'], string, string[]]>();
+  // Only a member placed without any hint (`default`) may be taken from the other side.
+  const groups = new Map<string, [FloorApiKind, FloorApiEntry['scope'], string, string[], 0 | 1]>();
   for (const entry of list.entries) {
-    const groupKey = `${entry.kind} ${entry.scope} ${entry.owner}`;
+    const flexible = entry.placement === 'default' ? 1 : 0;
+    const groupKey = `${entry.kind} ${entry.scope} ${entry.owner} ${flexible}`;
     let group = groups.get(groupKey);
-    if (!group) groups.set(groupKey, (group = [entry.kind, entry.scope, entry.owner, []]));
+    if (!group) groups.set(groupKey, (group = [entry.kind, entry.scope, entry.owner, [], flexible]));
     if (!group[3].includes(entry.name)) group[3].push(entry.name);
   }
   const payload = {
     floor: floorChromium,
-    groups: [...groups.values()].map(([kind, scope, owner, names]) => [kind, scope, owner, names.join(' ')]),
+    groups: [...groups.values()].map(([kind, scope, owner, names, flexible]) => [kind, scope, owner, names.join(' '), flexible]),
     constructors: list.constructorsAddedAfter.map(({ owner, name }) => [owner, name]),
   };
   return (
