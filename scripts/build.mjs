@@ -71,6 +71,7 @@ const browserCommon = {
     // instead of polyfilled, so the host page's globals stay untouched (worker/compat/floorSubstitutes.ts).
     globalThis: 'self',
     'Object.hasOwn': 'objectHasOwn',
+    'Promise.allSettled': 'promiseAllSettled',
   },
   inject: [join(root, 'worker/compat/floorSubstitutes.ts')],
   plugins: [browserSwaps],

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { connectCdp, type CdpConnection } from './CdpConnection';
 import { findFreePort } from './findFreePort';
 import { listLivingProcesses } from './listLivingProcesses';
-import { remoteKeyCodes, type RemoteKey } from './remoteKeys';
+import type { RemoteKey } from './remoteKeys';
 import { requireBrowser } from './requireBrowser';
 
 /** The Qt WebEngine generations Debian ships: Qt 5.15 embeds Chromium 87, Qt 6.4 Chromium 102. */
@@ -95,7 +95,8 @@ export async function launchQtWebEngine(major: QtWebEngineMajor, options: QtWebE
   const host = spawn(executables['xvfb-run']!, ['-a', executables.python3!, hostScript, String(major), profileDirectory], {
     // Its own process group, so one kill reaches Xvfb and every QtWebEngineProcess too.
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // Standard input carries key presses (see qtWebEngineHost.py); its end quits the host.
+    stdio: ['pipe', 'pipe', 'pipe'],
     env: {
       ...process.env,
       // Root in a container: no sandbox; no GPU on these machines.
@@ -105,10 +106,20 @@ export async function launchQtWebEngine(major: QtWebEngineMajor, options: QtWebE
     },
   });
   let output = '';
+  let keyAcknowledgements = 0;
+  let onKeyAcknowledged = (): void => {};
   const keepOutput = (chunk: Buffer): void => {
-    output = (output + chunk.toString('utf8')).slice(-4000);
+    const text = chunk.toString('utf8');
+    output = (output + text).slice(-4000);
+    const acknowledged = text.split('\n').filter((line) => line.startsWith('key-done ')).length;
+    if (acknowledged > 0) {
+      keyAcknowledgements += acknowledged;
+      onKeyAcknowledged();
+    }
   };
   host.stdout!.on('data', keepOutput);
+  // The host may be gone before a key is written: that shows up as a missing acknowledgement.
+  host.stdin!.on('error', () => {});
   host.stderr!.on('data', keepOutput);
   let exited = false;
   const exitPromise = new Promise<void>((resolveExit) => host.once('exit', () => resolveExit()));
@@ -214,11 +225,19 @@ export async function launchQtWebEngine(major: QtWebEngineMajor, options: QtWebE
       return answer.result.value as Result;
     },
     async pressKeys(keys: readonly RemoteKey[]): Promise<void> {
+      // Through the host as QKeyEvents: CDP's Input.dispatchKeyEvent never answers in Qt 5.15.
       for (const name of keys) {
-        const { key, keyCode } = remoteKeyCodes[name];
-        const event = { key, code: key, windowsVirtualKeyCode: keyCode, nativeVirtualKeyCode: keyCode };
-        await page.send('Input.dispatchKeyEvent', { type: 'rawKeyDown', ...event });
-        await page.send('Input.dispatchKeyEvent', { type: 'keyUp', ...event });
+        const wanted = keyAcknowledgements + 1;
+        const acknowledged = new Promise<void>((resolveKey, rejectKey) => {
+          const timer = setTimeout(() => rejectKey(new Error(`Qt WebEngine ${major}: key ${name} not acknowledged within 5000 ms\n${output}`)), 5_000);
+          onKeyAcknowledged = () => {
+            if (keyAcknowledgements < wanted) return;
+            clearTimeout(timer);
+            resolveKey();
+          };
+        });
+        host.stdin!.write(`key ${name}\n`);
+        await acknowledged;
         // A remote's key presses are spaced; the demo handles one key at a time.
         await sleep(50);
       }
