@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { writeModelDirectory } from '../../models/artifact/modelDirectory';
 import { syntheticDemoModel } from '../support/syntheticDemoModel';
 import { crossOriginIsolationHeaders, startStaticServer, type StaticServer } from './support/startStaticServer';
+import { maturityAgeOf } from '../../models/data/maturity';
+import { engineFacts } from './support/engineFacts';
 import { launchBrowserSession, type BrowserSession } from './support/launchBrowserSession';
+import { browserEngines } from './support/requireBrowser';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -38,71 +41,68 @@ const waitForDemo = `() => new Promise((resolve, reject) => {
   })();
 })`;
 
-describe('demo TV app, driven by the remote in Chromium', () => {
+/** The home screen's rows as the app holds them, with each title's maturity rating. */
+const readRowRatings = `() => window.demo.state.rows.map((row) => row.items.map((item) => item.maturityRating || null))`;
+/** Resolves with `id`'s text once the element is shown (polled in the page). */
+const whenShown = (id: string) => `() => new Promise((resolve) => { (function poll() {
+  var element = document.getElementById(${JSON.stringify(id)});
+  if (!element.hidden) return resolve(element.textContent);
+  setTimeout(poll, 50); })(); })`;
+
+describe.each(browserEngines)('demo TV app, driven by the remote in %s', (engine) => {
+  const facts = engineFacts[engine];
   let session: BrowserSession;
   beforeAll(async () => {
-    session = await launchBrowserSession('chromium');
+    session = await launchBrowserSession(engine);
   }, 60_000);
   afterAll(async () => session?.close());
 
-  it('navigates with arrow keys, opens a title, plays it, goes back, and the rows change', async () => {
-    const page = session.chromiumPage!.page;
-    await page.setViewportSize({ width: 1920, height: 1080 });
+  it('moves focus with the arrows, plays a title, goes back, the rows change; the kids profile filters', async () => {
+    await session.chromiumPage?.page.setViewportSize({ width: 1920, height: 1080 });
     await session.goto(`${server.origin}/index.html`);
     await session.call(waitForDemo);
     const before = await session.call<{ title: string; kind: string; items: string[] }[]>(readHome);
     expect(before.length).toBeGreaterThan(1);
     // A new viewer has no history: the first row is personalised top picks or trending.
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('ArrowRight');
-    const focusedId = await page.locator('.poster.focused').getAttribute('data-item-id');
+    await session.pressKeys(['ArrowRight', 'ArrowRight']);
+    const focusedId = await session.call<string>(`() => document.querySelector('.poster.focused').getAttribute('data-item-id')`);
     expect(focusedId).toBe(before[0].items[2]);
-    await page.keyboard.press('Enter');
-    await page.locator('#details:not([hidden])').waitFor();
-    const title = await page.locator('#details-title').textContent();
-    expect(title && title.length).toBeGreaterThan(0);
-    await page.keyboard.press('Enter'); // Play
-    await page.locator('#toast:not([hidden])').waitFor();
-    await page.keyboard.press('Escape'); // Back
-    await page.locator('#home:not([hidden])').waitFor();
-    await expect.poll(async () => JSON.stringify(await session.call(readHome))).not.toBe(JSON.stringify(before));
+    await session.pressKeys(['Enter']);
+    const title = await session.call<string>(whenShown('details-title'));
+    expect(title.length).toBeGreaterThan(0);
+    await session.pressKeys(['Enter']); // Play
+    expect(await session.call<string>(whenShown('toast'))).toContain(title);
+    await session.pressKeys(['Escape']); // Back
+    await session.call(whenShown('home'));
+    await expect.poll(async () => JSON.stringify(await session.call(readHome)), { timeout: 10_000 }).not.toBe(JSON.stringify(before));
     const after = await session.call<{ title: string; kind: string; items: string[] }[]>(readHome);
     // The played title leaves the rows, and the history now drives a "Because you watched" row.
     expect(after.flatMap((row) => row.items)).not.toContain(focusedId);
-    expect(after.some((row) => row.kind === 'because-you-watched' && row.title.includes(title!))).toBe(true);
+    expect(after.some((row) => row.kind === 'because-you-watched' && row.title.includes(title))).toBe(true);
     // The overlay follows the engine's update event when ORT takes over from the int8 kernel.
-    await expect.poll(async () => page.locator('#status').textContent(), { timeout: 30_000 }).toContain('backend: wasm');
-    // The demo server makes the app cross-origin isolated, so ORT runs on 2 threads.
-    const cores = await session.call<number>('() => navigator.hardwareConcurrency');
-    if (cores > 1) expect(await page.locator('#status').textContent()).toContain(`backend: wasm · 2 threads`);
-    const screenshot = await page.screenshot({ path: join(scratch, 'demo.png') });
-    // A blank 1920×1080 page compresses to a few KB; the home screen with posters and text does not.
-    expect(screenshot.byteLength).toBeGreaterThan(60_000);
-    await writeFile(join(tmpdir(), 'ondeck-demo-latest.png'), screenshot);
-  });
-});
+    await expect.poll(async () => session.call<string>(`() => document.getElementById('status').textContent`), { timeout: 30_000 }).toContain(`backend: ${facts.defaultBackend}`);
+    if (engine === 'chromium') {
+      // The demo server makes the app cross-origin isolated, so ORT runs on 2 threads.
+      const cores = await session.call<number>('() => navigator.hardwareConcurrency');
+      if (cores > 1) expect(await session.call<string>(`() => document.getElementById('status').textContent`)).toContain('backend: wasm · 2 threads');
+    }
 
-describe('demo TV app, driven by the remote in WPE WebKit', () => {
-  let session: BrowserSession;
-  beforeAll(async () => {
-    session = await launchBrowserSession('wpe');
-  }, 60_000);
-  afterAll(async () => session?.close());
+    // The default profile shows titles for grown-ups; the kids profile (7+) must not.
+    const adultTitles = (await session.call<(string | null)[][]>(readRowRatings)).flat().filter((rating) => (maturityAgeOf(rating ?? '') ?? 0) > 7);
+    expect(adultTitles.length).toBeGreaterThan(0);
+    await session.pressKeys(['ArrowUp', 'ArrowRight', 'Enter']); // to the profile chips, Kids, select
+    await expect.poll(async () => session.call<string>(`() => document.getElementById('status').textContent`), { timeout: 10_000 }).toContain('profile: kids');
+    const kidsRatings = (await session.call<(string | null)[][]>(readRowRatings)).flat();
+    expect(kidsRatings.length).toBeGreaterThan(0);
+    expect(kidsRatings.filter((rating) => (maturityAgeOf(rating ?? '') ?? 0) > 7)).toEqual([]);
 
-  it('moves focus, plays a title with Enter and shows it changed the rows, on the js backend', async () => {
-    const wpe = session.wpeSession!;
-    await session.goto(`${server.origin}/index.html`);
-    await session.call(waitForDemo);
-    const before = await session.call<{ kind: string; items: string[] }[]>(readHome);
-    await wpe.pressKeys(['\uE014', '\uE007']); // ArrowRight, Enter: open the second title
-    const opened = await session.call<string>(`() => new Promise((resolve) => { (function poll() {
-      if (!document.getElementById('details').hidden) return resolve(document.getElementById('details-title').textContent);
-      setTimeout(poll, 50); })(); })`);
-    expect(opened.length).toBeGreaterThan(0);
-    await wpe.pressKeys(['\uE007', '\uE00C']); // Play, Back
-    await expect.poll(async () => JSON.stringify(await session.call(readHome)), { timeout: 10_000 }).not.toBe(JSON.stringify(before));
-    const after = await session.call<{ kind: string; title: string; items: string[] }[]>(readHome);
-    expect(after.flatMap((row) => row.items)).not.toContain(before[0].items[1]);
-    expect(await session.call<string>(`() => document.getElementById('status').textContent`)).toContain('backend: js');
+    // Chromium-family engines: a screenshot through CDP. A blank 1920×1080 page compresses to a
+    // few KB; the home screen with posters and text does not.
+    if (session.sendCdp) {
+      const { data } = (await session.sendCdp('Page.captureScreenshot', { format: 'png' })) as { data: string };
+      const screenshot = Buffer.from(data, 'base64');
+      expect(screenshot.byteLength).toBeGreaterThan(60_000);
+      await writeFile(join(tmpdir(), `ondeck-demo-${engine}.png`), screenshot);
+    }
   });
 });
