@@ -215,6 +215,9 @@ describe('buildFloorShimSource', () => {
     for (const failure of record.notRemovable) expect(failure).toMatch(/^Symbol\.\w+: non-configurable, read-only$/);
     expect(record.removed).toEqual(expect.arrayContaining(['Object.hasOwn', 'Array.prototype.flat', 'String.prototype.padStart', 'globalThis', 'BigInt', 'queueMicrotask', 'AbortController', 'WebAssembly', 'TypedArray.prototype.at']));
     expect(record.wrapped).toEqual(['EventTarget']);
+    // A nested class's members go before the class (or they would be unreachable, not removed).
+    expect(record.removed).toEqual(expect.arrayContaining(['Intl.Segmenter.prototype.segment', 'Intl.Segmenter', 'Intl.ListFormat.prototype.format']));
+    expect(record.absent.filter((label) => /^Intl\.(Segmenter|ListFormat)\b/.test(label))).toEqual([]);
   });
 
   it('works when evaluated twice', () => {

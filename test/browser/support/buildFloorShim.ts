@@ -693,18 +693,26 @@ const shimProgram = `(function () {
     constructors.push({ owner: owner, name: data.constructors[i][1], label: (owner ? owner + '.' : '') + data.constructors[i][1] });
   }
   var keys = [];
-  for (i = 0; i < entries.length; i += 1) keys.push(keyOf(entries[i].name));
+  var deepest = 0;
   for (i = 0; i < entries.length; i += 1) {
-    var member = entries[i];
-    if (member.kind === 'global' || !applies(member)) continue;
-    if (keys[i] === undefined) {
-      note('absent', member.label);
-      continue;
-    }
-    try {
-      removeMember(member, keys[i]);
-    } catch (error) {
-      note('notRemovable', member.label + ': ' + String(error));
+    keys.push(keyOf(entries[i].name));
+    entries[i].depth = entries[i].owner === '' ? 0 : entries[i].owner.split('.').length;
+    if (entries[i].depth > deepest) deepest = entries[i].depth;
+  }
+  // Deeper owners first: Intl.DisplayNames.prototype.of before Intl.DisplayNames itself.
+  for (var depth = deepest; depth >= 1; depth -= 1) {
+    for (i = 0; i < entries.length; i += 1) {
+      var member = entries[i];
+      if (member.kind === 'global' || member.depth !== depth || !applies(member)) continue;
+      if (keys[i] === undefined) {
+        note('absent', member.label);
+        continue;
+      }
+      try {
+        removeMember(member, keys[i]);
+      } catch (error) {
+        note('notRemovable', member.label + ': ' + String(error));
+      }
     }
   }
   for (i = 0; i < constructors.length; i += 1) {
@@ -738,7 +746,8 @@ const shimProgram = `(function () {
  * would on the floor (Tizen 4: Chromium 56). Put it before the SDK's page script, and at the very
  * top of each worker script (`worker` entries apply only where `self instanceof WorkerGlobalScope`).
  *
- * Order and method: members first (`Array.prototype.flat`, `BigInt.asIntN`), then constructors
+ * Order and method: members first, those of deeper owners first (`Intl.Segmenter.prototype.segment`,
+ * then `Intl.Segmenter`, `Array.prototype.flat`, `BigInt.asIntN`), then constructors
  * newer than their interface are replaced by one that throws `TypeError: Illegal constructor`
  * (keeping `prototype` and the static members, so `instanceof` still works), then globals (from
  * the global object and its prototype chain). Each removal `delete`s an own configurable property
