@@ -68,7 +68,8 @@ describe.each(browserEngines)('demo TV app, driven by the remote in %s', (engine
     const focusedId = await session.call<string>(`() => document.querySelector('.poster.focused').getAttribute('data-item-id')`);
     expect(focusedId).toBe(before[0].items[2]);
     await session.pressKeys(['Enter']);
-    const title = await session.call<string>(whenShown('details-title'));
+    await session.call(whenShown('details'));
+    const title = await session.call<string>(`() => document.getElementById('details-title').textContent`);
     expect(title.length).toBeGreaterThan(0);
     await session.pressKeys(['Enter']); // Play
     expect(await session.call<string>(whenShown('toast'))).toContain(title);
