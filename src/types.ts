@@ -126,6 +126,30 @@ export interface RecommenderStatus {
   readonly lastError?: string;
   /** Signed sync's schedule and last outcome; present when `syncUrl` is configured. */
   readonly sync?: SyncStatus;
+  /** What the engine's worker found on this engine, which chose the backend and the sync path. */
+  readonly engineProbes: EngineProbes;
+}
+
+/**
+ * Capability probes of the engine's worker (see `status().engineProbes`): WebAssembly with SIMD
+ * runs onnxruntime-web (`wasm`), else the `js` int8 kernel; shared memory on a cross-origin
+ * isolated page gives ORT threads; nested workers start the js kernel's helper.
+ */
+export interface EngineProbes {
+  readonly webAssembly: boolean;
+  readonly webAssemblySimd: boolean;
+  readonly sharedArrayBuffer: boolean;
+  readonly crossOriginIsolated: boolean;
+  /** The worker can start workers (Chromium 69+). */
+  readonly nestedWorkers: boolean;
+  /** `navigator.gpu` exists (an adapter may still be missing). */
+  readonly webGpu: boolean;
+  readonly indexedDb: boolean;
+  /** Without it, sync gunzips with ondeck-compat.js. */
+  readonly decompressionStream: boolean;
+  readonly subtleCrypto: boolean;
+  /** `navigator.hardwareConcurrency` (1 where unknown). */
+  readonly cores: number;
 }
 
 /** Where signed sync stands (see `RecommenderOptions.syncUrl`). */

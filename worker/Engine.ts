@@ -9,6 +9,7 @@ import { currentThreadingEnvironment, resolveOrtThreads, type ResolvedOrtThreads
 import { resolveJsThreads, type ResolvedJsThreads } from './backends/parallel/resolveJsThreads';
 import { canSpawnScreeningHelpers, spawnScreeningHelperWorker } from './backends/parallel/spawnScreeningHelperWorker';
 import { supportsWasmSimd } from './backends/supportsWasmSimd';
+import { probeEngine } from './backends/probeEngine';
 import { DeferredHelperPort } from './backends/parallel/DeferredHelperPort';
 import type { ScreeningHelperPort } from './backends/parallel/screeningHelperMessages';
 import { RecommendationEngine } from './engine/RecommendationEngine';
@@ -58,6 +59,8 @@ export class Engine implements EngineApi {
   private unknownItemsTracked = 0;
   private lastSync?: string;
   private lastError?: string;
+  /** Read once: what this engine offers (see `status().engineProbes`). */
+  private readonly engineProbes = probeEngine();
   private disposed = false;
   private syncController?: SyncController;
   /** Helpers asked of the page (`helper-wanted` events), by id, until their port arrives. */
@@ -226,6 +229,7 @@ export class Engine implements EngineApi {
       ...(this.lastSync ? { lastSync: this.lastSync } : {}),
       ...(this.lastError ? { lastError: this.lastError } : {}),
       ...(this.syncController ? { sync: this.syncController.status() } : {}),
+      engineProbes: this.engineProbes,
     };
   }
 

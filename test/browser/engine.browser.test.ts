@@ -8,7 +8,9 @@ import { startStaticServer, type StaticServer } from './support/startStaticServe
 import { launchBrowserSession, type BrowserSession } from './support/launchBrowserSession';
 import { callPageScenario, runPageScenario } from './support/runPageScenario';
 import { engineFacts } from './support/engineFacts';
-import { browserEngines } from './support/requireBrowser';
+import { buildFloorShimSource } from './support/buildFloorShim';
+import { browserEngines, type BrowserEngineName } from './support/requireBrowser';
+import { SUPPORT_FLOOR_CHROMIUM } from './support/supportFloor';
 import type { Recommendation, RecommenderStatus, Row } from '../../src/types';
 
 const root = join(import.meta.dirname, '../..');
@@ -28,15 +30,32 @@ afterAll(async () => {
   await rm(join(modelDirectory, '..'), { recursive: true, force: true });
 });
 
-describe.each(browserEngines)('device engine in %s', (engine) => {
+/**
+ * Every engine of the matrix, plus the floor run: Chromium 87 with what Chromium added after 56
+ * removed (from MDN's compat data, buildFloorShim.ts) before the page's first script and at the
+ * top of the engine's worker, as on a Tizen 4 TV: no WebAssembly, no globalThis, no
+ * Object.hasOwn… The engine must run there on the `js` kernel.
+ */
+const runs: { name: string; engine: BrowserEngineName; floor?: number }[] = [
+  ...browserEngines.map((engine) => ({ name: engine, engine })),
+  { name: 'chromium87 simulating the Chromium 56 floor', engine: 'chromium87', floor: SUPPORT_FLOOR_CHROMIUM },
+];
+
+describe.each(runs)('device engine in $name', ({ engine, floor }) => {
+  const facts = engineFacts[engine];
+  // At the floor there is no WebAssembly at all, so the engine can only run the js kernel.
+  const defaultBackend = floor === undefined ? facts.defaultBackend : 'js';
+  const canRunOrt = floor === undefined && facts.webAssemblySimd;
   let server: StaticServer;
   let session: BrowserSession;
   let page: string;
   const step = <T>(args: Record<string, unknown>) => callPageScenario<T>(session, args);
 
   beforeAll(async () => {
+    const floorShim = floor === undefined ? undefined : buildFloorShimSource(floor);
     server = await startStaticServer({
       mounts: { '/dist/': join(root, 'dist/browser'), '/pages/': join(root, 'test/browser/pages'), '/model/': modelDirectory },
+      prependToScripts: floorShim === undefined ? {} : { '/pages/scenarioHarness.js': floorShim, '/dist/ondeck-worker.js': floorShim },
     });
     session = await launchBrowserSession(engine);
     page = `${server.origin}/pages/engine.html`;
@@ -57,8 +76,20 @@ describe.each(browserEngines)('device engine in %s', (engine) => {
       .poll(async () => (await step<RecommenderStatus>({ op: 'status' })).backendAttempts.some((attempt) => attempt.backend === 'wasm'), { timeout: 30_000 })
       .toBe(true);
     const status = await step<RecommenderStatus>({ op: 'status' });
-    expect(status.backend).toBe(engineFacts[engine].defaultBackend);
-    if (!engineFacts[engine].webAssemblySimd) {
+    expect(status.backend).toBe(defaultBackend);
+    // The worker's probes say why, and agree with what the harness measured in the page.
+    expect(status.engineProbes).toMatchObject(
+      floor === undefined
+        ? { webAssembly: true, webAssemblySimd: facts.webAssemblySimd, nestedWorkers: facts.nestedWorkers, decompressionStream: facts.decompressionStream, indexedDb: true }
+        : // Chromium 56 has none of WebAssembly (57), nested workers (69) or DecompressionStream (80).
+          { webAssembly: false, webAssemblySimd: false, nestedWorkers: false, decompressionStream: false, indexedDb: true },
+    );
+    if (floor !== undefined) {
+      // The shim really ran in the page and in the engine's worker.
+      expect(await session.call<number>('function () { return self.__ondeckFloorShim.floor; }')).toBe(floor);
+      expect(status.backendAttempts[0]).toMatchObject({ backend: 'wasm', ok: false, reason: expect.stringContaining('no WebAssembly on this engine') });
+    }
+    if (!canRunOrt) {
       expect(status.backendAttempts[0]).toMatchObject({ backend: 'wasm', ok: false });
       expect(status.backendReason).toContain('SIMD');
       // Engines that cannot run ORT must never download it.

@@ -127,6 +127,19 @@ describe('startStaticServer', () => {
     expect(server.requestedPaths).toContain('/model/scorer.onnx?v=2');
   });
 
+  it('puts a prefix in front of the scripts it is given, with the right length, and only those', async () => {
+    const prefixed = await startStaticServer({ mounts: { '/pages/': join(root, 'pages') }, prependToScripts: { '/pages/app.js': 'window.floor = 56;' } });
+    try {
+      const response = await fetch(`${prefixed.origin}/pages/app.js`);
+      const body = await response.text();
+      expect(body).toBe('window.floor = 56;\nwindow.x = 1;');
+      expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(body)));
+      expect(await (await fetch(`${prefixed.origin}/pages/app.mjs`)).text()).toBe('export const x = 1;');
+    } finally {
+      await prefixed.close();
+    }
+  });
+
   it('rejects a mount prefix without slashes', async () => {
     await expect(startStaticServer({ mounts: { pages: root } })).rejects.toThrow('must start and end with "/"');
   });

@@ -65,7 +65,8 @@ export async function selectBackend(model: BackendModel, options: SelectBackendO
   const attempts: BackendAttempt[] = [];
   if (preference !== 'js') {
     if (!supportsWasmSimd()) {
-      attempts.push({ backend: 'wasm', ok: false, reason: 'no WebAssembly SIMD on this engine (ORT needs it)' });
+      const reason = typeof WebAssembly === 'object' ? 'no WebAssembly SIMD on this engine (ORT needs it)' : 'no WebAssembly on this engine (ORT needs it, with SIMD)';
+      attempts.push({ backend: 'wasm', ok: false, reason });
     } else {
       const webgpu = preference === 'wasm' ? undefined : await loadWebGpu(model, options, attempts);
       if (webgpu && preference === 'webgpu') return { backend: webgpu.backend, attempts, reason: `webgpu: requested; onnxruntime-web on ${webgpu.adapter}` };

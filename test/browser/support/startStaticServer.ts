@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
@@ -31,6 +31,13 @@ export interface StaticServerOptions {
    * @defaultValue `{}`
    */
   headers?: Readonly<Record<string, string>>;
+  /**
+   * URL path → source put in front of that file's body, e.g. the floor shim before
+   * `/dist/ondeck-worker.js` and before the page's first script, so they run in a simulated
+   * older engine (`buildFloorShim.ts`).
+   * @defaultValue `{}`
+   */
+  prependToScripts?: Readonly<Record<string, string>>;
 }
 
 /** A running {@link startStaticServer}. */
@@ -89,6 +96,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     // Longest prefix first, so '/dist/browser/' can be mounted apart from '/dist/'.
     .sort((a, b) => b.prefix.length - a.prefix.length);
   const extraHeaders = { ...(options.headers ?? {}) };
+  const prependToScripts = options.prependToScripts ?? {};
   const failures = new Map<string, number>();
   const sockets = new Set<Socket>();
   const requestedPaths: string[] = [];
@@ -142,14 +150,20 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     if (filePath !== mount.root && !filePath.startsWith(mount.root + sep)) return send(response, 403, 'forbidden');
     const info = await stat(filePath).catch(() => undefined);
     if (!info || !info.isFile()) return send(response, 404, 'not found');
+    const prefix = prependToScripts[urlPath];
+    const body = prefix === undefined ? undefined : Buffer.concat([Buffer.from(prefix + '\n', 'utf8'), await readFile(filePath)]);
     response.writeHead(200, {
       ...extraHeaders,
       'Cache-Control': 'no-store',
       'Content-Type': contentTypes[extname(filePath).toLowerCase()] ?? 'application/octet-stream',
-      'Content-Length': String(info.size),
+      'Content-Length': String(body ? body.length : info.size),
     });
     if (request.method === 'HEAD') {
       response.end();
+      return;
+    }
+    if (body) {
+      response.end(body);
       return;
     }
     createReadStream(filePath)
