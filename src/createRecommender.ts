@@ -7,6 +7,7 @@ import { RECOMMENDER_DEFAULTS, type RecommenderOptions } from './RecommenderOpti
 import type { RecommenderEventMap, RecommenderStatus } from './types';
 import { sdkScriptBase } from './sdkScriptBase';
 import { screeningHelperUrl, type HelperPortHandover } from '../worker/backends/parallel/screeningHelperFragment';
+import { findMissingCapabilities, isUnsupportedEngineMessage, PAGE_CAPABILITIES } from '../worker/compat/requiredCapabilities';
 
 type Listeners = { [K in keyof RecommenderEventMap]: Set<(payload: RecommenderEventMap[K]) => void> };
 
@@ -66,6 +67,15 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
   let started: Promise<RecommenderStatus>;
   let crashed: Promise<never>;
   let disposed = false;
+  /** Set once the page or the worker found a missing capability: final, no restart helps. */
+  let unsupported: OndeckError | undefined;
+  const refuse = (missing: readonly string[], where: 'page' | 'worker'): Promise<never> => {
+    unsupported = new OndeckError('unsupported-engine', { missing, where });
+    const error = unsupported;
+    // Listeners are attached after createRecommender returns: tell them on the next turn.
+    setTimeout(() => emit('error', { code: error.code, message: error.message }), 0);
+    return Promise.reject(error);
+  };
   /** Screening helpers this page started for the engine (see `EngineInitOptions.pageHelpers`). */
   const pageHelpers = new Set<Worker>();
 
@@ -102,11 +112,21 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
   };
 
   const start = (): Promise<RecommenderStatus> => {
+    const missingOnPage = findMissingCapabilities(PAGE_CAPABILITIES);
+    if (missingOnPage.length > 0) return (crashed = refuse(missingOnPage, 'page'));
     worker = new Worker(workerUrl);
     remote = wrap<EngineApi>(worker);
     crashed = new Promise<never>((_, reject) => {
+      // The worker's first check reports what it lacks, then stops (worker/compat/stopUnlessWorkerCapable.ts).
+      worker!.addEventListener('message', (event: MessageEvent<unknown>) => {
+        if (!isUnsupportedEngineMessage(event.data)) return;
+        refuse(event.data.ondeckUnsupportedEngine.missing, 'worker').catch(reject);
+        worker?.terminate();
+      });
       worker!.addEventListener('error', (event) => {
         event.preventDefault();
+        // The stop that follows an unsupported-engine report is no crash: nothing to restart.
+        if (unsupported) return;
         const error = new OndeckError('worker-crashed', { reason: event.message });
         reject(error);
         emit('error', { code: error.code, message: error.message });
@@ -125,6 +145,8 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
   };
 
   started = start();
+  // An app that never awaits `ready` must not see an unhandled rejection; one that does still gets it.
+  started.catch(() => undefined);
   if (options.persistStorage !== false && typeof navigator !== 'undefined' && navigator.storage && navigator.storage.persist) {
     // Best effort: the browser may say no; ondeck works either way.
     navigator.storage.persist().catch(() => undefined);
@@ -161,7 +183,8 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
     },
     async dispose() {
       if (disposed) return;
-      await remote?.dispose().catch(() => undefined);
+      // A worker that refused to run (unsupported-engine) answers nothing: do not wait for it.
+      if (!unsupported) await remote?.dispose().catch(() => undefined);
       disposed = true;
       remote?.[releaseProxy]();
       worker?.terminate();

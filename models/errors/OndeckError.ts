@@ -25,6 +25,7 @@ export type OndeckErrorCode =
   | 'unknown-profile'
   | 'malformed-event'
   | 'worker-crashed'
+  | 'unsupported-engine'
   | 'disposed'
   | 'storage-unavailable'
   | 'storage-quota'
@@ -63,6 +64,9 @@ const messages: Record<OndeckErrorCode, (details: OndeckErrorDetails) => string>
   'unknown-profile': (d) => `No profile with id "${String(d.id)}"`,
   'malformed-event': (d) => `Malformed event: ${String(d.reason)}`,
   'worker-crashed': (d) => `The recommender's worker stopped${d.reason ? `: ${String(d.reason)}` : ''}; it is being restarted`,
+  'unsupported-engine': (d) =>
+    `This engine lacks ${Array.isArray(d.missing) ? d.missing.join(', ') : String(d.missing)}, which ondeck needs${d.where ? ` in its ${String(d.where)}` : ''}; ` +
+    'supported: Chromium 56+ (Tizen 4+, webOS 5+) and WPE WebKit 2.38+',
   'disposed': () => 'The recommender was disposed',
   'import-failed': (d) => `Import failed${d.path ? ` for ${String(d.path)}` : ''}: ${String(d.reason)}`,
   'storage-unavailable': (d) =>

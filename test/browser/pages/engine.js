@@ -75,6 +75,32 @@
       await failing.dispose();
       return code;
     },
+    /**
+     * Starts a recommender that must refuse to run: with `removeFromPage` globals deleted from the
+     * page first (put back afterwards). Returns how `ready` failed and the error events seen
+     * within a second (a restart loop would show there).
+     */
+    refused: async function (args) {
+      var saved = {};
+      (args.removeFromPage || []).forEach(function (name) { saved[name] = self[name]; delete self[name]; });
+      var refusing;
+      try {
+        refusing = Ondeck.createRecommender(optionsOf(args));
+      } finally {
+        Object.keys(saved).forEach(function (name) { self[name] = saved[name]; });
+      }
+      var errorEvents = [];
+      refusing.on('error', function (error) { errorEvents.push(error.code); });
+      var outcome = await refusing.ready.then(
+        function () { return { code: 'resolved' }; },
+        function (error) { return { code: error.code, message: error.message, isOndeckError: error instanceof Ondeck.OndeckError, missing: error.details && error.details.missing }; });
+      var recommendCode = await codeOf(refusing.recommend({ count: 3 }));
+      await new Promise(function (resolve) { setTimeout(resolve, 1000); });
+      await refusing.dispose();
+      outcome.recommendCode = recommendCode;
+      outcome.errorEvents = errorEvents;
+      return outcome;
+    },
     crash: async function () {
       var crashed = new Promise(function (resolve) {
         var unsubscribe = recommender.on('error', function (error) {
