@@ -1,9 +1,11 @@
 /**
- * Device benchmark (`npm run bench:device [-- --quick] [-- --no-wpe]`): the built SDK in real
+ * Device benchmark (`npm run bench:device [-- --quick] [-- --no-wpe] [-- --no-qt]`): the built SDK in real
  * browsers, timed end to end from the main-thread `recommender.recommend({ count: 20 })` to the
  * result, on synthetic int8 models of 10k / 100k / 500k items × 64 factors with a 50-title
  * history (excluded from the results). Chromium runs the `wasm` and the `js` backend next to a
- * naive float32 loop in the same page; WPE WebKit runs `js`. Also: CDP CPU throttling 6×, cold
+ * naive float32 loop in the same page; WPE WebKit runs `js`; the older TV generations, Qt
+ * WebEngine's Chromium 102 (`wasm`, `js`) and Chromium 87 (`js`: no SIMD), run what they can
+ * next to the naive loop at every size. Also: CDP CPU throttling 6×, cold
  * start from a warm IndexedDB, the worker's memory (DevTools protocol) and the bundle sizes
  * (dist/browser/sizes.json). Prints markdown tables and, as its LAST line, one JSON object.
  *
@@ -17,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { launchBrowserSession, type BrowserSession } from '../../test/browser/support/launchBrowserSession';
 import { callPageScenario, runPageScenario } from '../../test/browser/support/runPageScenario';
 import { crossOriginIsolationHeaders, startStaticServer, type StaticServer } from '../../test/browser/support/startStaticServer';
+import { engineFacts } from '../../test/browser/support/engineFacts';
 import type { RecommenderStatus } from '../../src/types';
 import { measureWorkerMemory, type WorkerMemory } from './device/measureWorkerMemory';
 import { benchmarkItemId, writeBenchmarkModel } from './device/writeBenchmarkModel';
@@ -25,6 +28,7 @@ import { benchmarkItemId, writeBenchmarkModel } from './device/writeBenchmarkMod
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const quick = process.argv.includes('--quick');
 const skipWpe = process.argv.includes('--no-wpe');
+const skipQt = process.argv.includes('--no-qt');
 
 const DIMS = 64;
 const HISTORY_ITEMS = 50;
@@ -300,6 +304,70 @@ async function runWpe(server: StaticServer, pageUrl: string): Promise<{ timerRes
   }
 }
 
+/** One older TV generation (a Qt WebEngine Chromium): what it can run, at every size. */
+interface TvGenerationResult {
+  engine: TvGenerationEngine;
+  userAgent: string;
+  timerResolutionMs: number;
+  /** Threads the default js backend ran on, and why. */
+  jsThreads: number;
+  jsThreadsReason: string;
+  /** Where the engine has WebAssembly SIMD: the default wasm backend's threads and why. */
+  wasmThreads?: number;
+  wasmThreadsReason?: string;
+  bySize: EngineSizeResult[];
+}
+type TvGenerationEngine = 'chromium102' | 'chromium87';
+
+/**
+ * Times one older Chromium (Qt WebEngine) the way a TV of its generation runs ondeck: `wasm`
+ * where it has WebAssembly SIMD, `js` always, both on their default threads, next to the naive
+ * float32 loop in the same page at every size (the ratio is the engine's own).
+ */
+async function runTvGeneration(engine: TvGenerationEngine, server: StaticServer, pageUrl: string): Promise<TvGenerationResult> {
+  const session = await launchBrowserSession(engine);
+  const withWasm = engineFacts[engine].webAssemblySimd;
+  try {
+    const timerResolutionMs = await runPageScenario<number>(session, pageUrl, { op: 'timerResolution' });
+    const userAgent = await session.call<string>('function () { return navigator.userAgent; }');
+    const bySize: EngineSizeResult[] = [];
+    let jsThreads = 1;
+    let jsThreadsReason = '';
+    let wasmThreads: number | undefined;
+    let wasmThreadsReason: string | undefined;
+    for (const items of sizes) {
+      const headline = items === HEADLINE_ITEMS;
+      const runs = headline ? plan.runs : 1;
+      log(`${engine} ${items} items: starting ${withWasm ? 'wasm and ' : ''}js (threads auto) and the naive loop`);
+      if (withWasm) {
+        const wasmStart = await startRecommender(session, server, `wasm-${items}`, items, 'wasm');
+        wasmThreads = wasmStart.status.backendThreads;
+        wasmThreadsReason = wasmStart.status.backendReason;
+      }
+      const jsStart = await startRecommender(session, server, `js-${items}`, items, 'js');
+      jsThreads = jsStart.status.backendThreads;
+      jsThreadsReason = jsStart.status.backendReason;
+      await callPageScenario(session, { op: 'loadNaive', factorsUrl: `${modelPath(items)}factors.bin`, seenIndices: seenIndices(items) });
+      const wasmRuns: Latency[] = [];
+      const jsRuns: Latency[] = [];
+      const naiveRuns: Latency[] = [];
+      for (let run = 0; run < runs; run++) {
+        log(`${engine} ${items} items: run ${run + 1}/${runs}`);
+        if (withWasm) wasmRuns.push(await timeRecommend(session, `wasm-${items}`, items));
+        jsRuns.push(await timeRecommend(session, `js-${items}`, items));
+        naiveRuns.push(await timeNaive(session));
+      }
+      await callPageScenario(session, { op: 'dropNaive' });
+      if (withWasm) await callPageScenario(session, { op: 'dispose', name: `wasm-${items}` });
+      await callPageScenario(session, { op: 'dispose', name: `js-${items}` });
+      bySize.push({ items, js: summarise(jsRuns), naiveJs: summarise(naiveRuns), ...(withWasm ? { wasm: summarise(wasmRuns) } : {}) });
+    }
+    return { engine, userAgent, timerResolutionMs, jsThreads, jsThreadsReason, wasmThreads, wasmThreadsReason, bySize };
+  } finally {
+    await session.close();
+  }
+}
+
 interface BundleSizes {
   [file: string]: { bytes: number; gzip: number; brotli: number; budgetBrotli: number };
 }
@@ -346,14 +414,16 @@ async function main(): Promise<void> {
     const pageUrl = `${server.origin}/bench/device.html`;
     const chromium = await runChromium(server, pageUrl);
     const wpe = skipWpe ? undefined : await runWpe(server, pageUrl);
-    report(chromium, wpe, bundles, loadBefore);
+    const tvGenerations: TvGenerationResult[] = [];
+    if (!skipQt) for (const engine of ['chromium102', 'chromium87'] as const) tvGenerations.push(await runTvGeneration(engine, server, pageUrl));
+    report(chromium, wpe, tvGenerations, bundles, loadBefore);
   } finally {
     await server?.close();
     await rm(modelsDirectory, { recursive: true, force: true });
   }
 }
 
-function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>> | undefined, bundles: BundleSizes, loadBefore: number[]): void {
+function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>> | undefined, tvGenerations: readonly TvGenerationResult[], bundles: BundleSizes, loadBefore: number[]): void {
   const headline = chromium.bySize.find((row) => row.items === HEADLINE_ITEMS)!;
   const wpeHeadline = wpe?.bySize.find((row) => row.items === HEADLINE_ITEMS);
   const wasm = headline.wasm!;
@@ -459,6 +529,37 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
   const wpeLabel = wpe && wpe.jsThreads > 1 ? `wpe js (${wpe.jsThreads} threads)` : 'wpe js';
   lines.push(table(['items', `chromium wasm (${threadsLabel})`, 'chromium wasm (1 thread)', `chromium js (${jsThreadsLabel})`, 'chromium js (1 thread)', wpeLabel, 'wpe js (threads: 2, page helper)'], scalingRows), '');
 
+  if (tvGenerations.length > 0) {
+    lines.push('## TV generations (p50 / p90 ms; speed-up vs the naive loop in the same engine)', '');
+    const generationRows: string[][] = [];
+    const cellOf = (summary: Summary | undefined, naiveSummary: Summary | undefined) =>
+      summary ? `${ms(summary.p50Ms)} / ${ms(summary.p90Ms)}${naiveSummary ? ` (${round(naiveSummary.p50Ms / summary.p50Ms)}×)` : ''}` : '–';
+    const rowFor = (label: string, pick: (row: EngineSizeResult) => Summary | undefined, bySize: readonly EngineSizeResult[], withRatio: boolean) => [
+      label,
+      ...sizes.map((items) => {
+        const row = bySize.find((candidate) => candidate.items === items);
+        return row ? cellOf(pick(row), withRatio ? row.naiveJs : undefined) : '–';
+      }),
+    ];
+    generationRows.push(rowFor(`chromium 156 wasm (${threadsLabel})`, (row) => row.wasm, chromium.bySize, false));
+    generationRows.push(rowFor(`chromium 156 js (${jsThreadsLabel})`, (row) => row.js, chromium.bySize, false));
+    for (const generation of tvGenerations) {
+      const label = engineFacts[generation.engine].label;
+      const threadsOf = (threads: number | undefined) => (threads === 1 ? '1 thread' : `${threads} threads`);
+      if (generation.wasmThreads !== undefined) generationRows.push(rowFor(`${label} wasm (${threadsOf(generation.wasmThreads)})`, (row) => row.wasm, generation.bySize, true));
+      generationRows.push(rowFor(`${label} js (${threadsOf(generation.jsThreads)})`, (row) => row.js, generation.bySize, true));
+      generationRows.push(rowFor(`${label} naive float32 JS (main thread)`, (row) => row.naiveJs, generation.bySize, false));
+    }
+    if (wpe) generationRows.push(rowFor(`WPE WebKit 2.38 js (${wpe.jsThreads === 1 ? '1 thread' : `${wpe.jsThreads} threads`})`, (row) => row.js, wpe.bySize, true));
+    lines.push(table(['engine and backend', ...sizes.map((items) => `${items / 1000}k`)], generationRows), '');
+    lines.push(
+      'Chromium 156 cells are from the tables above (its naive loop runs at 100k only). ' +
+        tvGenerations.map((generation) => `${engineFacts[generation.engine].label}: ${generation.userAgent.replace(/^.*?(QtWebEngine\/\S+ Chrome\/\S+).*$/, '$1')}; js "${generation.jsThreadsReason}"` + (generation.wasmThreadsReason ? `; wasm "${generation.wasmThreadsReason}"` : '')).join('. ') +
+        '.',
+      '',
+    );
+  }
+
   lines.push('## Cold start and memory', '');
   lines.push(
     `Cold start (page reloaded, model and history already in IndexedDB, backend auto → ${chromium.coldStarts[0]?.status.backend}): createRecommender → ready ${ms(coldReadyMs)} ms, ` +
@@ -542,6 +643,23 @@ function report(chromium: ChromiumResult, wpe: Awaited<ReturnType<typeof runWpe>
             bySize: Object.fromEntries(wpe.bySize.map((row) => [String(row.items), { js: row.js, jsPageHelper: row.jsPageHelper }])),
           }
         : null,
+      ...Object.fromEntries(
+        tvGenerations.map((generation) => {
+          const headlineRow = generation.bySize.find((row) => row.items === HEADLINE_ITEMS);
+          const withSpeedUp = (summary: Summary | undefined) => (summary ? { ...summary, speedUpVsNaive: headlineRow?.naiveJs ? round(headlineRow.naiveJs.p50Ms / summary.p50Ms) : null } : null);
+          return [
+            generation.engine,
+            {
+              userAgent: generation.userAgent,
+              timerResolutionMs: round(generation.timerResolutionMs, 3),
+              js: headlineRow ? { ...withSpeedUp(headlineRow.js), threads: generation.jsThreads, threadsReason: generation.jsThreadsReason } : null,
+              wasm: headlineRow?.wasm ? { ...withSpeedUp(headlineRow.wasm), threads: generation.wasmThreads, threadsReason: generation.wasmThreadsReason } : null,
+              naiveJs: headlineRow?.naiveJs ?? null,
+              bySize: Object.fromEntries(generation.bySize.map((row) => [String(row.items), { wasm: row.wasm ?? null, js: row.js, naiveJs: row.naiveJs ?? null }])),
+            },
+          ];
+        }),
+      ),
       coldStartMs,
       coldStart: {
         readyMs: coldReadyMs,

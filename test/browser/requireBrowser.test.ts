@@ -42,5 +42,8 @@ describe('requireBrowser', () => {
     expect(() => requireBrowser('chromium', empty)).toThrow('Install with: apt-get install -y chromium');
     expect(() => requireBrowser('wpe', withCogOnly)).toThrow(/need WPEWebDriver, .*Install with: apt-get install -y cog wpewebkit-driver$/);
     expect(() => requireBrowser('wpe', empty)).toThrow('need cog and WPEWebDriver');
+    // Qt WebEngine: xvfb-run on PATH (absent from an empty one), Debian's Python bindings by path.
+    expect(() => requireBrowser('chromium87', empty)).toThrow(/need xvfb-run.*Install with: apt-get install -y python3-pyqt5\.qtwebengine xvfb xauth$/);
+    expect(() => requireBrowser('chromium102', empty)).toThrow('Install with: apt-get install -y python3-pyqt6.qtwebengine xvfb xauth');
   });
 });

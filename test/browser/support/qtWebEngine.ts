@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { connectCdp, type CdpConnection } from './CdpConnection';
 import { findFreePort } from './findFreePort';
 import { listLivingProcesses } from './listLivingProcesses';
@@ -53,7 +54,19 @@ const qtGenerations: Readonly<Record<QtWebEngineMajor, { engine: 'chromium87' | 
   6: { engine: 'chromium102' },
 });
 
-const hostScript = join(import.meta.dirname, 'qtWebEngineHost.py');
+/**
+ * The host program: next to this module in the repository, or, where this module was bundled
+ * (the device bench in dist/bench/), at its place in the repository above the bundle.
+ */
+function findHostScript(): string {
+  const beside = join(import.meta.dirname, 'qtWebEngineHost.py');
+  if (existsSync(beside)) return beside;
+  for (let directory = import.meta.dirname; dirname(directory) !== directory; directory = dirname(directory)) {
+    const inRepository = join(directory, 'test/browser/support/qtWebEngineHost.py');
+    if (existsSync(inRepository)) return inRepository;
+  }
+  throw new Error(`qtWebEngineHost.py is neither beside ${import.meta.dirname} nor in a repository above it`);
+}
 
 function sleep(milliseconds: number): Promise<void> {
   return new Promise((resolveSleep) => setTimeout(resolveSleep, milliseconds));
@@ -92,7 +105,7 @@ export async function launchQtWebEngine(major: QtWebEngineMajor, options: QtWebE
   const started = performance.now();
   const profileDirectory = await mkdtemp(join(tmpdir(), `ondeck-qt${major}-`));
   const port = await findFreePort();
-  const host = spawn(executables['xvfb-run']!, ['-a', executables.python3!, hostScript, String(major), profileDirectory], {
+  const host = spawn(executables['xvfb-run']!, ['-a', executables.python3!, findHostScript(), String(major), profileDirectory], {
     // Its own process group, so one kill reaches Xvfb and every QtWebEngineProcess too.
     detached: true,
     // Standard input carries key presses (see qtWebEngineHost.py); its end quits the host.
