@@ -41,6 +41,13 @@ export const browserApiFloorAllowList = [
   },
   {
     bundle: 'ondeck-worker.js',
+    ruleId: 'es-x/no-shared-array-buffer',
+    message: "'SharedArrayBuffer'",
+    source: 'worker/backends/probeEngine.ts',
+    reason: 'worker/backends/probeEngine.ts, probeEngine: only `typeof scope.SharedArrayBuffer === \'function\'`, the probe reported in status().engineProbes; nothing is constructed',
+  },
+  {
+    bundle: 'ondeck-worker.js',
     ruleId: 'compat/compat',
     message: 'DecompressionStream',
     source: 'worker/sync/decompressBlob.ts',
