@@ -7,20 +7,10 @@ import {
   listApisAddedAfter,
   shimDependencies,
   type FloorApiEntry,
+  type FloorShimRecord,
   type ListApisOptions,
 } from './support/buildFloorShim';
 
-/** What the shim leaves in `self.__ondeckFloorShim`. */
-interface ShimRecord {
-  floor: number;
-  removed: string[];
-  notRemovable: string[];
-  misplaced: string[];
-  absent: string[];
-  wrapped: string[];
-  isWorker: boolean;
-  runs: number;
-}
 
 const floor56 = listApisAddedAfter(56);
 const byLabel = new Map<string, FloorApiEntry>(floor56.entries.map((entry) => [entry.label, entry]));
@@ -160,11 +150,11 @@ describe('chromiumVersionAdded', () => {
 });
 
 /** Evaluates `source` in a fresh V8 context (Node's builtins: Object.hasOwn, [].flat…) after `setup`. */
-function runShim(source: string, setup = '', times = 1): { context: Record<string, unknown>; record: ShimRecord } {
+function runShim(source: string, setup = '', times = 1): { context: Record<string, unknown>; record: FloorShimRecord } {
   const context = createContext({});
   runInContext(setup, context);
   for (let run = 0; run < times; run += 1) runInContext(source, context);
-  const record = runInContext('JSON.parse(JSON.stringify((typeof self !== "undefined" ? self : this).__ondeckFloorShim))', context) as ShimRecord;
+  const record = runInContext('JSON.parse(JSON.stringify((typeof self !== "undefined" ? self : this).__ondeckFloorShim))', context) as FloorShimRecord;
   return { context, record };
 }
 

@@ -5,26 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFloorShimSource } from './support/buildFloorShim';
 import type { BrowserSession } from './support/launchBrowserSession';
 import { startStaticServer, type StaticServer } from './support/startStaticServer';
+import type { FloorShimRecord } from './support/buildFloorShim';
 import { useBrowserSession } from './support/useBrowserSession';
 
-/** What the shim leaves in `self.__ondeckFloorShim`. */
-interface ShimRecord {
-  floor: number;
-  removed: string[];
-  notRemovable: string[];
-  misplaced: string[];
-  absent: string[];
-  wrapped: string[];
-  isWorker: boolean;
-  runs: number;
-}
 
 /** What the page probe reports after the shim ran (ES5 in the page: the floor is in force). */
 interface PageProbe {
   types: Record<string, string>;
   flat: string;
   eventTarget: { constructs: boolean; error: string; documentIsEventTarget: boolean; prototypeKept: boolean };
-  record: ShimRecord;
+  record: FloorShimRecord;
   /** How long the shim took to run in the page. */
   milliseconds: number;
 }
@@ -32,7 +22,7 @@ interface PageProbe {
 /** What the worker reports back. */
 interface WorkerProbe {
   types: Record<string, string>;
-  record: ShimRecord;
+  record: FloorShimRecord;
 }
 
 /**
@@ -228,7 +218,7 @@ describe.each(['chromium', 'chromium87'] as const)('floor shim in %s', { timeout
   });
 
   it('runs a second time without harm', async () => {
-    const record = await callOverCdp<ShimRecord>(session(), `function (shimSource) {
+    const record = await callOverCdp<FloorShimRecord>(session(), `function (shimSource) {
       var script = document.createElement('script');
       script.textContent = shimSource;
       document.head.appendChild(script);

@@ -739,6 +739,18 @@ const shimProgram = `(function () {
 })();
 `;
 
+/** What the shim leaves in `self.__ondeckFloorShim` (see {@link buildFloorShimSource}). */
+export interface FloorShimRecord {
+  floor: number;
+  removed: string[];
+  notRemovable: string[];
+  misplaced: string[];
+  absent: string[];
+  wrapped: string[];
+  isWorker: boolean;
+  runs: number;
+}
+
 /**
  * Builds the "floor shim": a self-contained ES5 script that, evaluated first in a window or in a
  * dedicated, shared or service worker global scope, removes what {@link listApisAddedAfter}

@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { connectCdp, type CdpConnection } from './CdpConnection';
 import { findFreePort } from './findFreePort';
-import { listLivingProcesses } from './listLivingProcesses';
 import type { RemoteKey } from './remoteKeys';
 import { requireBrowser } from './requireBrowser';
+import { spawnProcessGroup } from './spawnProcessGroup';
 
 /** The Qt WebEngine generations Debian ships: Qt 5.15 embeds Chromium 87, Qt 6.4 Chromium 102. */
 export type QtWebEngineMajor = 5 | 6;
@@ -105,11 +104,9 @@ export async function launchQtWebEngine(major: QtWebEngineMajor, options: QtWebE
   const started = performance.now();
   const profileDirectory = await mkdtemp(join(tmpdir(), `ondeck-qt${major}-`));
   const port = await findFreePort();
-  const host = spawn(executables['xvfb-run']!, ['-a', executables.python3!, findHostScript(), String(major), profileDirectory], {
-    // Its own process group, so one kill reaches Xvfb and every QtWebEngineProcess too.
-    detached: true,
+  const host = spawnProcessGroup(executables['xvfb-run']!, ['-a', executables.python3!, findHostScript(), String(major), profileDirectory], {
     // Standard input carries key presses (see qtWebEngineHost.py); its end quits the host.
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdin: 'pipe',
     env: {
       ...process.env,
       // Root in a container: no sandbox; no GPU on these machines.
@@ -118,43 +115,17 @@ export async function launchQtWebEngine(major: QtWebEngineMajor, options: QtWebE
       XDG_RUNTIME_DIR: profileDirectory,
     },
   });
-  let output = '';
   let keyAcknowledgements = 0;
   let onKeyAcknowledged = (): void => {};
-  const keepOutput = (chunk: Buffer): void => {
-    const text = chunk.toString('utf8');
-    output = (output + text).slice(-4000);
-    const acknowledged = text.split('\n').filter((line) => line.startsWith('key-done ')).length;
+  host.child.stdout!.on('data', (chunk: Buffer) => {
+    const acknowledged = chunk.toString('utf8').split('\n').filter((line) => line.startsWith('key-done ')).length;
     if (acknowledged > 0) {
       keyAcknowledgements += acknowledged;
       onKeyAcknowledged();
     }
-  };
-  host.stdout!.on('data', keepOutput);
+  });
   // The host may be gone before a key is written: that shows up as a missing acknowledgement.
-  host.stdin!.on('error', () => {});
-  host.stderr!.on('data', keepOutput);
-  let exited = false;
-  const exitPromise = new Promise<void>((resolveExit) => host.once('exit', () => resolveExit()));
-  host.once('exit', () => {
-    exited = true;
-  });
-  host.once('error', (error) => {
-    output += `\nspawn error: ${error.message}`;
-    exited = true;
-  });
-  const processGroupId = host.pid ?? -1;
-  const killGroup = (signal: NodeJS.Signals): void => {
-    if (processGroupId <= 0) return;
-    try {
-      process.kill(-processGroupId, signal);
-    } catch {
-      // ESRCH: the whole group is already gone.
-    }
-  };
-  // Last resort if the test process exits without close(): never leave an engine running.
-  const killOnExit = (): void => killGroup('SIGKILL');
-  process.once('exit', killOnExit);
+  host.child.stdin!.on('error', () => {});
 
   let cdp: CdpConnection | undefined;
   let closed = false;
@@ -162,14 +133,7 @@ export async function launchQtWebEngine(major: QtWebEngineMajor, options: QtWebE
     if (closed) return;
     closed = true;
     await cdp?.close();
-    if (!exited) {
-      killGroup('SIGTERM');
-      await Promise.race([exitPromise, sleep(3_000)]);
-    }
-    killGroup('SIGKILL');
-    const deadline = performance.now() + 3_000;
-    while (processGroupId > 0 && listLivingProcesses(processGroupId).length > 0 && performance.now() < deadline) await sleep(20);
-    process.off('exit', killOnExit);
+    await host.stop();
     await rm(profileDirectory, { recursive: true, force: true });
   }
 
@@ -178,7 +142,7 @@ export async function launchQtWebEngine(major: QtWebEngineMajor, options: QtWebE
     const deadline = performance.now() + startTimeout;
     let target: DevToolsTarget | undefined;
     while (!target) {
-      if (exited) throw new Error(`the Qt ${major} host exited before listing a page`);
+      if (host.exited) throw new Error(`the Qt ${major} host exited before listing a page`);
       if (performance.now() > deadline) throw new Error(`Qt WebEngine ${major} listed no page within ${startTimeout} ms`);
       const targets = await fetch(`http://127.0.0.1:${port}/json/list`, { signal: AbortSignal.timeout(2_000) })
         .then((response) => response.json() as Promise<DevToolsTarget[]>)
@@ -192,7 +156,7 @@ export async function launchQtWebEngine(major: QtWebEngineMajor, options: QtWebE
     userAgent = (await cdp.send<{ result: { value: string } }>('Runtime.evaluate', { expression: 'navigator.userAgent', returnByValue: true })).result.value;
   } catch (error) {
     await close();
-    throw new Error(`Could not start Qt WebEngine ${major}: ${error instanceof Error ? error.message : String(error)}\n${output}`);
+    throw new Error(`Could not start Qt WebEngine ${major}: ${error instanceof Error ? error.message : String(error)}\n${host.output()}`);
   }
   const page = cdp;
 
@@ -219,7 +183,7 @@ export async function launchQtWebEngine(major: QtWebEngineMajor, options: QtWebE
     launchMilliseconds: performance.now() - started,
     userAgent,
     cdp: page,
-    processGroupId,
+    processGroupId: host.processGroupId,
     goto: (url) =>
       untilLoaded(async () => {
         const answer = await page.send<{ errorText?: string }>('Page.navigate', { url });
@@ -242,14 +206,14 @@ export async function launchQtWebEngine(major: QtWebEngineMajor, options: QtWebE
       for (const name of keys) {
         const wanted = keyAcknowledgements + 1;
         const acknowledged = new Promise<void>((resolveKey, rejectKey) => {
-          const timer = setTimeout(() => rejectKey(new Error(`Qt WebEngine ${major}: key ${name} not acknowledged within 5000 ms\n${output}`)), 5_000);
+          const timer = setTimeout(() => rejectKey(new Error(`Qt WebEngine ${major}: key ${name} not acknowledged within 5000 ms\n${host.output()}`)), 5_000);
           onKeyAcknowledged = () => {
             if (keyAcknowledgements < wanted) return;
             clearTimeout(timer);
             resolveKey();
           };
         });
-        host.stdin!.write(`key ${name}\n`);
+        host.child.stdin!.write(`key ${name}\n`);
         await acknowledged;
         // A remote's key presses are spaced; the demo handles one key at a time.
         await sleep(50);

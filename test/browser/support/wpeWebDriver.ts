@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { findFreePort } from './findFreePort';
-import { listLivingProcesses } from './listLivingProcesses';
 import { requireBrowser } from './requireBrowser';
+import { spawnProcessGroup, type ProcessGroup } from './spawnProcessGroup';
 
 /** Options of {@link startWpeWebDriver}. */
 export interface WpeWebDriverOptions {
@@ -116,11 +115,8 @@ export async function startWpeWebDriver(options: WpeWebDriverOptions = {}): Prom
   // The port can be taken between findFreePort and the driver's bind: retry a few times.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await findFreePort();
-    const driver = spawn(WPEWebDriver!, [`--port=${port}`, '--host=127.0.0.1'], {
-      // Its own process group, so one kill reaches cog and WebKit's helper processes too.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // Its own process group, so one kill reaches cog and WebKit's helper processes too.
+    const driver = spawnProcessGroup(WPEWebDriver!, [`--port=${port}`, '--host=127.0.0.1']);
     try {
       return await openSession(driver, `http://127.0.0.1:${port}`, cog!, { scriptTimeout, pageLoadTimeout, startTimeout, started });
     } catch (error) {
@@ -131,43 +127,12 @@ export async function startWpeWebDriver(options: WpeWebDriverOptions = {}): Prom
 }
 
 async function openSession(
-  driver: ChildProcess,
+  driver: ProcessGroup,
   driverUrl: string,
   cogPath: string,
   settings: { scriptTimeout: number; pageLoadTimeout: number; startTimeout: number; started: number },
 ): Promise<WpeSession> {
-  let output = '';
-  const keepOutput = (chunk: Buffer): void => {
-    // Only the tail matters for an error message; keep memory bounded.
-    output = (output + chunk.toString('utf8')).slice(-4000);
-  };
-  driver.stdout!.on('data', keepOutput);
-  driver.stderr!.on('data', keepOutput);
-  let exited = false;
-  const exitPromise = new Promise<void>((resolveExit) => {
-    driver.once('exit', () => {
-      exited = true;
-      resolveExit();
-    });
-  });
-  // spawn() failures (ENOENT…) arrive as an 'error' event; it also means no process to wait for.
-  driver.once('error', (error) => {
-    output += `\nspawn error: ${error.message}`;
-    exited = true;
-  });
-  const processGroupId = driver.pid ?? -1;
-
-  const killGroup = (signal: NodeJS.Signals): void => {
-    if (processGroupId <= 0) return;
-    try {
-      process.kill(-processGroupId, signal);
-    } catch {
-      // ESRCH: the whole group is already gone.
-    }
-  };
-  // Last resort if the test process exits without close(): never leave a browser running.
-  const killOnExit = (): void => killGroup('SIGKILL');
-  process.once('exit', killOnExit);
+  const processGroupId = driver.processGroupId;
 
   let sessionId: string | undefined;
   let closed = false;
@@ -175,7 +140,7 @@ async function openSession(
   async function deleteSession(): Promise<void> {
     const id = sessionId;
     sessionId = undefined;
-    if (id === undefined || exited) return;
+    if (id === undefined || driver.exited) return;
     await sendCommand(driverUrl, 'DELETE', `/session/${id}`, undefined, 10_000).catch(() => {
       // The driver may already be dying; close() kills the group anyway.
     });
@@ -187,18 +152,7 @@ async function openSession(
     // Deleting the session first lets WPEWebDriver quit cog and reap it; killing the driver
     // first would orphan cog (re-parented, possibly never reaped).
     await deleteSession();
-    if (!exited) {
-      killGroup('SIGTERM');
-      await Promise.race([exitPromise, sleep(3_000)]);
-    }
-    // Whatever survived SIGTERM (or was orphaned when the driver crashed) dies now.
-    killGroup('SIGKILL');
-    if (!exited) await Promise.race([exitPromise, sleep(2_000)]);
-    // SIGKILL is delivered asynchronously: wait until the group is really gone, so a caller
-    // that checks right after close() sees no browser process.
-    const deadline = performance.now() + 2_000;
-    while (processGroupId > 0 && listLivingProcesses(processGroupId).length > 0 && performance.now() < deadline) await sleep(20);
-    process.off('exit', killOnExit);
+    await driver.stop();
   }
 
   function sessionPath(suffix: string): string {
@@ -210,10 +164,10 @@ async function openSession(
     // Wait for the driver to answer; fail early with its output if it died (e.g. port taken).
     const deadline = performance.now() + settings.startTimeout;
     for (;;) {
-      if (exited) throw new Error(`WPEWebDriver exited before answering /status:\n${output}`);
+      if (driver.exited) throw new Error(`WPEWebDriver exited before answering /status:\n${driver.output()}`);
       const ready = await sendCommand<{ ready?: boolean }>(driverUrl, 'GET', '/status', undefined, 2_000).catch(() => undefined);
       if (ready?.ready) break;
-      if (performance.now() > deadline) throw new Error(`WPEWebDriver did not answer /status within ${settings.startTimeout} ms:\n${output}`);
+      if (performance.now() > deadline) throw new Error(`WPEWebDriver did not answer /status within ${settings.startTimeout} ms:\n${driver.output()}`);
       await sleep(50);
     }
     const created = await sendCommand<{ sessionId: string }>(
@@ -227,7 +181,7 @@ async function openSession(
     await sendCommand(driverUrl, 'POST', sessionPath('/timeouts'), { script: settings.scriptTimeout, pageLoad: settings.pageLoadTimeout }, 10_000);
   } catch (error) {
     await close();
-    throw new Error(`Could not open a WPE WebDriver session: ${error instanceof Error ? error.message : String(error)}\n${output}`);
+    throw new Error(`Could not open a WPE WebDriver session: ${error instanceof Error ? error.message : String(error)}\n${driver.output()}`);
   }
 
   // HTTP timeouts a little above the driver's own, so the driver's clearer error wins.
