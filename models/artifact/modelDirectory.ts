@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeDirectoryAtomically } from './writeDirectoryAtomically';
 import { OndeckError } from '../errors/OndeckError';
@@ -17,8 +17,8 @@ export function sha256Hex(bytes: Uint8Array): string {
 /**
  * Writes a model directory atomically: everything goes to a sibling temporary directory first,
  * which is renamed into place only when complete, so a crash or a full disk never leaves half a
- * model at `directory`. An existing model there is replaced; any other non-empty directory is
- * refused.
+ * model at `directory`. An existing model there is replaced; a directory (or file) holding
+ * anything else is refused, untouched.
  *
  * @returns the manifest as written (with file sizes and hashes).
  * @example
@@ -27,7 +27,6 @@ export function sha256Hex(bytes: Uint8Array): string {
  * ```
  */
 export async function writeModelDirectory(model: OndeckModel, directory: string): Promise<ModelManifest> {
-  await refuseForeignDirectory(directory);
   const payload = new Map<string, Uint8Array>([
     [MODEL_FILES.factors, encodeFactorsFile({ factors: model.factors, gramian: model.gramian })],
     [MODEL_FILES.catalog, new TextEncoder().encode(JSON.stringify(model.catalog))],
@@ -89,16 +88,4 @@ export async function readModelDirectory(directory: string): Promise<OndeckModel
   const catalog = validateCatalogColumns(catalogValue, manifest.itemCount, manifest.dims);
   const scoringGraph = await load(MODEL_FILES.scoringGraph);
   return { manifest, factors, gramian, catalog, scoringGraph };
-}
-
-async function refuseForeignDirectory(directory: string): Promise<void> {
-  let entries: string[];
-  try {
-    entries = await readdir(directory);
-  } catch {
-    return;
-  }
-  if (entries.length > 0 && !entries.includes(MODEL_FILES.manifest)) {
-    throw new OndeckError('invalid-argument', { name: 'output directory', reason: `${directory} exists and is not an ondeck model directory; refusing to replace it` });
-  }
 }

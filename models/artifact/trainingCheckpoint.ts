@@ -29,11 +29,14 @@ export interface TrainingCheckpoint {
   readonly training: TrainingSummary;
 }
 
-const FILES = { manifest: 'checkpoint.json', factors: 'item-factors.f32', items: 'items.json' } as const;
+/** The files of a checkpoint directory (all of them: the directory holds nothing else). */
+export const CHECKPOINT_FILES = Object.freeze({ manifest: 'checkpoint.json', factors: 'item-factors.f32', items: 'items.json' });
 
 /**
- * Writes a checkpoint directory atomically (staging directory, then rename).
+ * Writes a checkpoint directory atomically (staging directory, then rename). A previous
+ * checkpoint there is replaced; a directory (or file) holding anything else is refused, untouched.
  *
+ * @throws OndeckError `invalid-argument` when `directory` holds anything but a checkpoint.
  * @example
  * ```ts
  * await writeTrainingCheckpoint(checkpoint, 'build/checkpoint');
@@ -44,9 +47,9 @@ export async function writeTrainingCheckpoint(checkpoint: TrainingCheckpoint, di
   await writeDirectoryAtomically(
     directory,
     new Map<string, Uint8Array | string>([
-      [FILES.factors, littleEndianFloat32(itemFactors)],
-      [FILES.items, JSON.stringify(items)],
-      [FILES.manifest, JSON.stringify({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, ...rest, popularity: Array.from(popularity) }) + '\n'],
+      [CHECKPOINT_FILES.factors, littleEndianFloat32(itemFactors)],
+      [CHECKPOINT_FILES.items, JSON.stringify(items)],
+      [CHECKPOINT_FILES.manifest, JSON.stringify({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, ...rest, popularity: Array.from(popularity) }) + '\n'],
     ]),
   );
 }
@@ -55,22 +58,22 @@ export async function writeTrainingCheckpoint(checkpoint: TrainingCheckpoint, di
 export async function readTrainingCheckpoint(directory: string): Promise<TrainingCheckpoint> {
   let manifest: Record<string, unknown>;
   try {
-    manifest = JSON.parse(await readFile(join(directory, FILES.manifest), 'utf8')) as Record<string, unknown>;
+    manifest = JSON.parse(await readFile(join(directory, CHECKPOINT_FILES.manifest), 'utf8')) as Record<string, unknown>;
   } catch {
     throw new OndeckError('model-not-found', { path: directory, hint: 'expected a directory written by `ondeck train`' });
   }
-  if (manifest.format !== CHECKPOINT_FORMAT) throw new OndeckError('model-corrupt', { file: FILES.manifest, reason: 'not an ondeck training checkpoint' });
+  if (manifest.format !== CHECKPOINT_FORMAT) throw new OndeckError('model-corrupt', { file: CHECKPOINT_FILES.manifest, reason: 'not an ondeck training checkpoint' });
   if (manifest.version !== CHECKPOINT_VERSION) throw new OndeckError('model-version-mismatch', { got: manifest.version, expected: CHECKPOINT_VERSION });
   const itemIds = manifest.itemIds as string[];
   const hyper = manifest.hyper as AlsHyperparameters;
-  const bytes = await readFile(join(directory, FILES.factors));
+  const bytes = await readFile(join(directory, CHECKPOINT_FILES.factors));
   if (!Array.isArray(itemIds) || bytes.byteLength !== itemIds.length * hyper.factors * 4) {
-    throw new OndeckError('model-corrupt', { file: FILES.factors, reason: `expected ${itemIds.length} × ${hyper.factors} float32 values` });
+    throw new OndeckError('model-corrupt', { file: CHECKPOINT_FILES.factors, reason: `expected ${itemIds.length} × ${hyper.factors} float32 values` });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const itemFactors = new Float32Array(bytes.byteLength / 4);
   for (let i = 0; i < itemFactors.length; i++) itemFactors[i] = view.getFloat32(i * 4, true);
-  const items = JSON.parse(await readFile(join(directory, FILES.items), 'utf8')) as ItemMetadata[];
+  const items = JSON.parse(await readFile(join(directory, CHECKPOINT_FILES.items), 'utf8')) as ItemMetadata[];
   return {
     lineageId: String(manifest.lineageId),
     modelVersion: Number(manifest.modelVersion),

@@ -1,6 +1,6 @@
-import { chmod, mkdir, mkdtemp, open, readdir, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { OndeckError } from '../errors/OndeckError';
+import { refuseForeignDirectory } from '../artifact/refuseForeignDirectory';
 import type { Dataset } from './Dataset';
 import { formatCsvField, formatCsvLine } from './formatCsvLine';
 import type { ItemMetadata } from './ItemMetadata';
@@ -23,10 +23,10 @@ const WRITE_CHUNK_CHARS = 1 << 20;
  *
  * The files are written and fsync'ed in a temporary folder beside `dir`, which is then renamed
  * into place, so a crash leaves either no dataset or a whole one. An existing `dir` is replaced
- * only if it holds nothing but a previous dataset's files.
+ * only if it holds nothing but a previous dataset's files ({@link refuseForeignDirectory}).
  *
- * @throws OndeckError `invalid-argument` when `dir` exists with other content, or a value holds
- *   a line break (which a line-based reader could not read back).
+ * @throws OndeckError `invalid-argument` when `dir` is a file or holds other content, or a value
+ *   holds a line break (which a line-based reader could not read back).
  *
  * @example
  * ```ts
@@ -35,14 +35,8 @@ const WRITE_CHUNK_CHARS = 1 << 20;
  * ```
  */
 export async function writeSyntheticDataset(dataset: Dataset, dir: string): Promise<void> {
+  await refuseForeignDirectory(dir, DATASET_FILES);
   const target = resolve(dir);
-  if (await isDirectory(target)) {
-    const existing = await readdir(target);
-    const foreign = existing.filter((name) => !(DATASET_FILES as readonly string[]).includes(name));
-    if (foreign.length > 0) {
-      throw new OndeckError('invalid-argument', { name: 'dir', value: dir, reason: `${dir} exists and holds other files (${foreign.slice(0, 3).join(', ')}); choose an empty or new folder` });
-    }
-  }
   const parent = dirname(target);
   await mkdir(parent, { recursive: true });
   const staging = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));

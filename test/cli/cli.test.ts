@@ -1,7 +1,7 @@
 // Runs the bundled CLI (dist/cli.js, built by test/globalSetup.ts) as a subprocess in a temp
 // directory, the way a user runs `ondeck`.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -230,6 +230,66 @@ describe('ondeck train --warm-start', () => {
     const cold = JSON.parse(await readFile(join(workDir, 'model-cold', 'model.json'), 'utf8')) as { modelVersion: number; lineageId: string };
     expect(cold.modelVersion).toBe(1);
     expect(cold.lineageId).not.toBe(first.lineageId);
+  });
+});
+
+describe('ondeck never replaces what it did not write', () => {
+  /** Every file under `directory` with its content, to prove a refused command touched nothing. */
+  async function snapshotOf(directory: string): Promise<Record<string, string>> {
+    const files: Record<string, string> = {};
+    for (const name of (await readdir(directory)).sort()) files[name] = await readFile(join(directory, name), 'utf8');
+    return files;
+  }
+
+  it('train --out the dataset it reads: refused before training, the dataset intact', async () => {
+    await ondeckOk('synth', '--out', 'own-data', '--items', '60', '--users', '40', '--seed', '3', '--quiet');
+    const before = await snapshotOf(join(workDir, 'own-data'));
+    const result = await ondeck('train', '--data', 'own-data', '--out', 'own-data', '--epochs', '1', '--factors', '4', '--threads', '1', '--quiet');
+    expectCleanFailure(result, 'invalid-argument');
+    expect(result.stderr).toMatch(/own-data.*events\.csv/);
+    expect(await snapshotOf(join(workDir, 'own-data'))).toEqual(before);
+    expect(await readdir(workDir)).not.toContainEqual(expect.stringMatching(/^\.own-data\./));
+  });
+
+  it('train --out an existing file: refused, the file intact', async () => {
+    await writeFile(join(workDir, 'notes.txt'), 'keep me\n');
+    expectCleanFailure(await ondeck('train', '--data', 'data', '--out', 'notes.txt', '--epochs', '1', '--factors', '4', '--threads', '1', '--quiet'), 'invalid-argument');
+    expect(await readFile(join(workDir, 'notes.txt'), 'utf8')).toBe('keep me\n');
+  });
+
+  it('train --out a previous checkpoint replaces it', async () => {
+    await ondeckOk('train', '--data', 'data', '--out', 'checkpoint-again', '--epochs', '1', '--factors', '4', '--threads', '1', '--quiet');
+    await ondeckOk('train', '--data', 'data', '--out', 'checkpoint-again', '--epochs', '1', '--factors', '6', '--threads', '1', '--quiet');
+    const checkpoint = JSON.parse(await readFile(join(workDir, 'checkpoint-again', 'checkpoint.json'), 'utf8')) as { hyper: { factors: number } };
+    expect(checkpoint.hyper.factors).toBe(6);
+  });
+
+  it('export and import --out a dataset, a checkpoint or a file: refused, nothing touched', async () => {
+    const data = await snapshotOf(join(workDir, 'data'));
+    expectCleanFailure(await ondeck('export', '--checkpoint', 'checkpoint', '--out', 'data', '--quiet'), 'invalid-argument');
+    expectCleanFailure(await ondeck('export', '--checkpoint', 'checkpoint', '--out', 'checkpoint', '--quiet'), 'invalid-argument');
+    expect(await snapshotOf(join(workDir, 'data'))).toEqual(data);
+    expect(await readdir(join(workDir, 'checkpoint'))).toContain('checkpoint.json');
+    // A model directory someone added a file to is no longer only ondeck's to replace.
+    await ondeckOk('export', '--checkpoint', 'checkpoint', '--out', 'annotated-model', '--clusters', '2', '--quiet');
+    await writeFile(join(workDir, 'annotated-model', 'NOTES.md'), 'why this model\n');
+    expectCleanFailure(await ondeck('export', '--checkpoint', 'checkpoint', '--out', 'annotated-model', '--quiet'), 'invalid-argument');
+    expect(await readFile(join(workDir, 'annotated-model', 'NOTES.md'), 'utf8')).toBe('why this model\n');
+
+    await writeFile(join(workDir, 'refused.npy'), npyBytes({ descr: '<f4', shape: [2, 2], stored: [1, 0, 0, 1] }));
+    await writeFile(join(workDir, 'refused-ids.txt'), 'x\ny\n');
+    expectCleanFailure(await ondeck('import', '--factors', 'refused.npy', '--ids', 'refused-ids.txt', '--out', 'refused-ids.txt', '--clusters', '1', '--quiet'), 'invalid-argument');
+    expectCleanFailure(await ondeck('import', '--factors', 'refused.npy', '--ids', 'refused-ids.txt', '--out', 'data', '--clusters', '1', '--quiet'), 'invalid-argument');
+    expect(await readFile(join(workDir, 'refused-ids.txt'), 'utf8')).toBe('x\ny\n');
+    expect(await snapshotOf(join(workDir, 'data'))).toEqual(data);
+  });
+
+  it('synth --out a file or a model: refused with a typed error, nothing touched', async () => {
+    await writeFile(join(workDir, 'keep.csv'), 'a,b\n');
+    expectCleanFailure(await ondeck('synth', '--out', 'keep.csv', '--items', '20', '--users', '10', '--quiet'), 'invalid-argument');
+    expect(await readFile(join(workDir, 'keep.csv'), 'utf8')).toBe('a,b\n');
+    expectCleanFailure(await ondeck('synth', '--out', 'model', '--items', '20', '--users', '10', '--quiet'), 'invalid-argument');
+    expect(await readdir(join(workDir, 'model'))).toContain('model.json');
   });
 });
 

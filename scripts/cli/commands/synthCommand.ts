@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { generateSyntheticDataset, SYNTHETIC_DEFAULTS } from '../../../models/data/synth';
-import { writeSyntheticDataset } from '../../../models/data/writeSyntheticDataset';
+import { DATASET_FILES, writeSyntheticDataset } from '../../../models/data/writeSyntheticDataset';
+import { refuseForeignDirectory } from '../../../models/artifact/refuseForeignDirectory';
 import { parseNumberOption } from '../parseOptionValues';
 
 interface SynthFlags {
@@ -28,6 +29,8 @@ export function registerSynthCommand(program: Command): void {
     .option('--seed <n>', `seed (default ${SYNTHETIC_DEFAULTS.seed})`)
     .option('--quiet', 'no summary output')
     .action(async (flags: SynthFlags) => {
+      // Checked again by the writer; first, so a wrong --out fails before a large catalog is generated.
+      await refuseForeignDirectory(flags.out, DATASET_FILES);
       const started = performance.now();
       const dataset = generateSyntheticDataset({
         items: parseNumberOption('items', flags.items, { min: 1, max: 10_000_000, integer: true }),

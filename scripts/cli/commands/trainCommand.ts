@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { trainAls } from '../../../models/als/trainAls';
 import { itemUserCounts } from '../../../models/data/InteractionMatrix';
-import { readTrainingCheckpoint, writeTrainingCheckpoint } from '../../../models/artifact/trainingCheckpoint';
+import { CHECKPOINT_FILES, readTrainingCheckpoint, writeTrainingCheckpoint } from '../../../models/artifact/trainingCheckpoint';
+import { refuseForeignDirectory } from '../../../models/artifact/refuseForeignDirectory';
 import { addAlsOptions, resolveAlsHyperparameters, resolveRunOptions, type AlsFlagValues } from '../alsOptions';
 import { addDataOptions, loadDatasetFromFlags, type DataFlagValues } from '../dataOptions';
 import { startProgress } from '../progressBar';
@@ -25,6 +26,9 @@ export function registerTrainCommand(program: Command): void {
   addDataOptions(command);
   addAlsOptions(command);
   command.action(async (flags: TrainFlags) => {
+    // Checked again when the checkpoint is written; checked first so that `--out` naming the
+    // dataset (or any other directory) fails at once instead of after a long training run.
+    await refuseForeignDirectory(flags.out, Object.values(CHECKPOINT_FILES));
     const dataset = await loadDatasetFromFlags(flags, flags.quiet);
     const hyper = await resolveAlsHyperparameters(flags);
     const run = resolveRunOptions(flags, cpus().length);
