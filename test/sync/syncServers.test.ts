@@ -1,6 +1,5 @@
 // The same HTTP contract checked against the reference server (`ondeck serve`, run from the built
 // CLI as a user runs it) and against Debian's nginx with the config the repository ships.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,8 +14,8 @@ import { nextSyntheticVersion, packageSyntheticVersion, syntheticModelVersion } 
 import { PUBLICATION_LOCK_FILE } from '../../models/sync/node/withPublicationLock';
 import type { SyncManifest } from '../../models/sync/SyncManifest';
 import { startNginx, type RunningNginx } from './support/startNginx';
+import { startOndeckServe } from './support/startOndeckServe';
 
-const cliPath = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 const keys = generateSigningKeyPair();
 
 interface HttpResult {
@@ -49,29 +48,6 @@ interface ServerUnderTest {
   stop(): Promise<void>;
 }
 
-async function startOndeckServe(): Promise<ServerUnderTest> {
-  const child: ChildProcess = spawn(process.execPath, [cliPath, 'serve', cdn, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /at (http:\/\/\S+\/)/.exec(output);
-      if (match) resolve(match[1]);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`ondeck serve exited with ${code}: ${output}`)));
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'ondeck-servers-'));
   cdn = join(workDir, 'cdn');
@@ -90,7 +66,7 @@ afterAll(async () => {
 });
 
 const servers: Array<[string, { brotli: boolean; start: () => Promise<ServerUnderTest> }]> = [
-  ['ondeck serve', { brotli: true, start: startOndeckServe }],
+  ['ondeck serve', { brotli: true, start: () => startOndeckServe(cdn) }],
   ['nginx (docs/deploy/nginx-ondeck-sync.conf)', { brotli: false, start: async (): Promise<RunningNginx> => startNginx(cdn, await mkdtemp(join(workDir, 'nginx-'))) }],
 ];
 

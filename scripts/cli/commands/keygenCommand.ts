@@ -4,9 +4,7 @@ import type { Command } from 'commander';
 import { OndeckError } from '../../../models/errors/OndeckError';
 import { generateSigningKeyPair } from '../../../models/sync/node/manifestSigning';
 import { pathExists } from '../../../models/sync/node/pathExists';
-
-/** File names `ondeck keygen` writes (docs/sync.md). */
-export const KEY_FILES = Object.freeze({ privateKey: 'ondeck-signing-key.pem', publicKey: 'ondeck-public-key.txt' });
+import { SIGNING_KEY_FILES } from '../../../models/sync/node/signingKeyFiles';
 
 interface KeygenFlags {
   out: string;
@@ -21,7 +19,7 @@ export function registerKeygenCommand(program: Command): void {
     .requiredOption('--out <dir>', 'directory for ondeck-signing-key.pem (mode 0600) and ondeck-public-key.txt')
     .option('--force', 'replace an existing key pair (devices configured with the old public key stop accepting updates)')
     .action(async (flags: KeygenFlags) => {
-      const privatePath = join(flags.out, KEY_FILES.privateKey);
+      const privatePath = join(flags.out, SIGNING_KEY_FILES.privateKey);
       if (!flags.force && (await pathExists(privatePath))) {
         throw new OndeckError('invalid-argument', { name: '--out', reason: `${privatePath} exists; pass --force to replace it` });
       }
@@ -30,7 +28,7 @@ export function registerKeygenCommand(program: Command): void {
       // 0600 from the start (and again if the file existed): the private key signs what devices install.
       await writeFile(privatePath, keys.privateKeyPem, { mode: 0o600 });
       await chmod(privatePath, 0o600);
-      await writeFile(join(flags.out, KEY_FILES.publicKey), `${keys.publicKeyBase64}\n`);
+      await writeFile(join(flags.out, SIGNING_KEY_FILES.publicKey), `${keys.publicKeyBase64}\n`);
       process.stdout.write(`${JSON.stringify({ publicKey: keys.publicKeyBase64, keyId: keys.keyId, privateKeyFile: privatePath })}\n`);
     });
 }

@@ -1,5 +1,7 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
+import { OndeckError } from '../../../models/errors/OndeckError';
 import { createSyncServer } from '../../../models/sync/node/createSyncServer';
 import { parseNumberOption } from '../parseOptionValues';
 
@@ -19,11 +21,7 @@ export function registerServeCommand(program: Command): void {
     .action(async (directory: string, flags: ServeFlags) => {
       const port = parseNumberOption('port', flags.port, { min: 0, max: 65535, integer: true }) ?? 8080;
       const server = createSyncServer(directory);
-      // Many devices polling at once: keep the accept queue deep.
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen({ port, host: flags.host, backlog: 4096 }, resolve);
-      });
+      await listen(server, port, flags.host);
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       process.stdout.write(`serving ${directory} at http://${host}:${address.port}/\n`);
@@ -35,4 +33,27 @@ export function registerServeCommand(program: Command): void {
       process.once('SIGTERM', stop);
       await new Promise<void>((resolve) => server.once('close', resolve));
     });
+}
+
+/** Listens, turning the usual reasons a port cannot be had into typed errors that name it. */
+async function listen(server: Server, port: number, host: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(explainListenFailure(error, host, port)));
+    // Many devices polling at once: keep the accept queue deep.
+    server.listen({ port, host, backlog: 4096 }, resolve);
+  });
+}
+
+function explainListenFailure(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new OndeckError('invalid-argument', { name: '--port', reason: `${host}:${port} is already in use (another ondeck serve?); pick another port, or --port 0 for a free one` });
+    case 'EACCES':
+      return new OndeckError('invalid-argument', { name: '--port', reason: `this user may not listen on ${host}:${port} (ports below 1024 need privileges); pick a port from 1024 up` });
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new OndeckError('invalid-argument', { name: '--host', reason: `${host} is not an address of this machine` });
+    default:
+      return error;
+  }
 }
