@@ -175,4 +175,12 @@ describe.each(runs)('device engine in $name', ({ engine, floor }) => {
     expect((await step<RecommenderStatus>({ op: 'status' })).historyLength).toBe(0);
     expect(await step<string>({ op: 'dispose' })).toBe('disposed');
   });
+
+  it('accepts an event with an extra top-level value property, and the worker keeps running', async () => {
+    await runPageScenario(session, page, { op: 'start', modelUrl: `${server.origin}/model/` });
+    const outcome = await step<{ result: unknown; errorEvents: string[]; historyLength: number }>({ op: 'trackExtraValue' });
+    // Unknown fields are left out of the stored entry (the engine keeps type, itemId, time, progress).
+    expect(outcome).toEqual({ result: { accepted: true }, errorEvents: [], historyLength: 1 });
+    expect(await step<string>({ op: 'dispose' })).toBe('disposed');
+  });
 });

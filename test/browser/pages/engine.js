@@ -55,6 +55,20 @@
         isOndeckError: await recommender.recommend({ count: 0 }).catch(function (error) { return error instanceof Ondeck.OndeckError; }),
       };
     },
+    /**
+     * Tracks an event carrying an extra top-level `value` property (comlink once took any such
+     * object for a thrown error and crashed the worker). Returns how the call ended and the
+     * error events seen meanwhile and in the half second after.
+     */
+    trackExtraValue: async function () {
+      var errorEvents = [];
+      var unsubscribe = recommender.on('error', function (error) { errorEvents.push(error.code); });
+      var result = await recommender.track({ type: 'play', itemId: 'b0-i0', value: 1 }).catch(function (error) { return { code: error && error.code }; });
+      await new Promise(function (resolve) { setTimeout(resolve, 500); });
+      unsubscribe();
+      var status = await recommender.status();
+      return { result: result, errorEvents: errorEvents, historyLength: status.historyLength };
+    },
     events: function () { return events; },
     /** What the page offers threaded wasm: isolation and logical cores. */
     threading: function () {
