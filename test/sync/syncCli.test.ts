@@ -1,7 +1,7 @@
 // `ondeck keygen` → `ondeck publish` → `ondeck serve`, run from the built CLI (dist/cli.js, built by
 // test/globalSetup.ts) as a user runs them, and a device-style download over HTTP at the end.
-import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -11,8 +11,8 @@ import { applyDelta } from '../../models/sync/applyDelta';
 import { verifySignedManifest } from '../../models/sync/node/manifestSigning';
 import { nextSyntheticVersion, packageSyntheticVersion, syntheticModelVersion } from '../../models/sync/node/syntheticModelVersions';
 import { decodeSnapshotBlob } from '../../models/sync/snapshotBlob';
+import { cliPath, startOndeckServe } from './support/startOndeckServe';
 
-const cliPath = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 let workDir: string;
 
 interface RunResult {
@@ -72,22 +72,16 @@ describe('ondeck keygen / publish / serve', () => {
     expect(await ondeckJson('publish', '--model', 'cold', '--out', 'cdn', '--key', key, '--new-lineage', '--quiet')).toMatchObject({ version: 3, deltas: 0, lineageId: 'cold' });
 
     // Serve it and download as a device would: manifest, verify, snapshot of v3.
-    const server = spawn(process.execPath, [cliPath, 'serve', 'cdn', '--port', '0'], { cwd: workDir, stdio: ['ignore', 'pipe', 'inherit'] });
+    const server = await startOndeckServe(join(workDir, 'cdn'));
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        server.stdout.on('data', (chunk: Buffer) => {
-          const match = /at (http:\/\/\S+\/)/.exec(chunk.toString());
-          if (match) resolve(match[1]);
-        });
-        server.once('exit', (code) => reject(new Error(`ondeck serve exited with ${code}`)));
-      });
+      const url = server.url;
       const manifest = verifySignedManifest(await (await fetch(`${url}manifest.json`)).text(), publicKey);
       expect(manifest).toMatchObject({ version: 3, lineageId: 'cold', parentVersion: 1 });
       const blob = new Uint8Array(await (await fetch(`${url}${manifest.snapshot.path}`)).arrayBuffer());
       const files = decodeSnapshotBlob(gunzipSync(blob));
       expect(JSON.parse(new TextDecoder().decode(files.get('model.json')))).toMatchObject({ modelVersion: 3, lineageId: 'cold', itemCount: 600 });
     } finally {
-      server.kill('SIGTERM');
+      await server.stop();
     }
 
     // The v1 → v2 delta published before the rollback still rebuilds v2 exactly.
@@ -102,5 +96,25 @@ describe('ondeck keygen / publish / serve', () => {
   it('explains a publish without a model or a key', async () => {
     const neither = await ondeck('publish', '--out', 'cdn2', '--key', 'missing.pem');
     expect(neither.stderr).toMatch(/\[file-not-found\]/);
+  });
+
+  it('refuses to publish into a directory that holds the signing key: everything there gets served', async () => {
+    await ondeckJson('keygen', '--out', 'shared');
+    const together = await ondeck('publish', '--model', 'v1', '--out', 'shared', '--key', join('shared', 'ondeck-signing-key.pem'));
+    expect(together.code, together.stderr).toBe(1);
+    expect(together.stderr).toMatch(/^ondeck: .*signing key.* \[invalid-argument\]$/m);
+    expect((await readdir(join(workDir, 'shared'))).sort()).toEqual(['ondeck-public-key.txt', 'ondeck-signing-key.pem']);
+    const rollback = await ondeck('publish', '--rollback', '1', '--out', 'shared', '--key', join('shared', 'ondeck-signing-key.pem'));
+    expect(rollback.stderr).toMatch(/^ondeck: .*signing key.* \[invalid-argument\]$/m);
+
+    // Deeper inside the publish directory, or a copy of the key beside the manifest: refused too.
+    await ondeckJson('keygen', '--out', join('nested', 'keys'));
+    const nested = await ondeck('publish', '--model', 'v1', '--out', 'nested', '--key', join('nested', 'keys', 'ondeck-signing-key.pem'));
+    expect(nested.stderr).toMatch(/^ondeck: .*signing key.* \[invalid-argument\]$/m);
+    await mkdir(join(workDir, 'copied'));
+    await copyFile(join(workDir, 'shared', 'ondeck-signing-key.pem'), join(workDir, 'copied', 'ondeck-signing-key.pem'));
+    const copied = await ondeck('publish', '--model', 'v1', '--out', 'copied', '--key', join('shared', 'ondeck-signing-key.pem'));
+    expect(copied.stderr).toMatch(/^ondeck: .*ondeck-signing-key\.pem.* \[invalid-argument\]$/m);
+    expect(await readdir(join(workDir, 'copied'))).toEqual(['ondeck-signing-key.pem']);
   });
 });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { OndeckError } from '../../../models/errors/OndeckError';
 import { publishModel } from '../../../models/sync/node/publishModel';
+import { refuseSigningKeyInPublishDirectory } from '../../../models/sync/node/refuseSigningKeyInPublishDirectory';
 import { rollbackPublication } from '../../../models/sync/node/rollbackPublication';
 import { ONDECK_SDK_VERSION } from '../../../worker/sync/sdkVersion';
 import { parseNumberOption } from '../parseOptionValues';
@@ -27,7 +28,7 @@ export function registerPublishCommand(program: Command): void {
     .command('publish')
     .description('publish a model as a new signed version of a sync directory (snapshot + delta blobs, manifest.json); see docs/sync.md')
     .requiredOption('--out <dir>', 'publish directory, served as is by any CDN or static server; locked (.ondeck-publish.lock) while a publish, rollback or prune writes it')
-    .requiredOption('--key <file>', 'Ed25519 private key PEM from `ondeck keygen`')
+    .requiredOption('--key <file>', 'Ed25519 private key PEM from `ondeck keygen`; never inside --out, which is served as a whole')
     .option('--model <dir>', 'model directory from `ondeck export` / `ondeck import`')
     .option('--rollback <version>', 'instead of publishing a model, make an older published version current again (signed rollback)')
     .option('--new-lineage', 'accept a model that does not continue the published lineage (other basis, dims or catalog); devices download the snapshot')
@@ -40,6 +41,7 @@ export function registerPublishCommand(program: Command): void {
     .option('--quiet', 'no summary on stderr')
     .action(async (flags: PublishFlags) => {
       const privateKeyPem = await readKey(flags.key);
+      await refuseSigningKeyInPublishDirectory(flags.out, flags.key);
       if ((flags.model === undefined) === (flags.rollback === undefined)) {
         throw new OndeckError('invalid-argument', { name: 'options', reason: 'pass exactly one of --model and --rollback' });
       }
