@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -149,5 +149,22 @@ describe('publishModel', () => {
     const remaining = (await readdir(join(cdn, 'blobs'))).sort();
     expect(remaining).toEqual([pruned.manifest.snapshot.path, ...pruned.manifest.deltas.map((delta) => delta.path)].map((path) => path.slice('blobs/'.length)).sort());
     expect(pruned.pruned).toContain(results[0].manifest.snapshot.path);
+  });
+
+  it('prunes only blobs: what else someone put under blobs/ stays', async () => {
+    const cdn = join(workDir, 'prune-foreign');
+    for (const directory of modelDirectories.slice(0, 2)) await publishModel({ modelDirectory: directory, outDirectory: cdn, privateKeyPem: keys.privateKeyPem });
+    await writeFile(join(cdn, 'blobs', 'NOTES.md'), 'kept by hand\n');
+    await mkdir(join(cdn, 'blobs', 'archive'));
+    await writeFile(join(cdn, 'blobs', 'archive', `${'0'.repeat(64)}.snapshot`), 'an old copy');
+    const leftover = `${'1'.repeat(64)}.snapshot.tmp-0123456789ab`;
+    await writeFile(join(cdn, 'blobs', leftover), 'half a blob from a crashed publish');
+    const pruned = await publishModel({ modelDirectory: modelDirectories[2], outDirectory: cdn, privateKeyPem: keys.privateKeyPem, keepDeltas: 1, prune: true });
+    expect(pruned.pruned.length).toBeGreaterThan(1);
+    expect(pruned.pruned).toContain(`blobs/${leftover}`);
+    const remaining = await readdir(join(cdn, 'blobs'));
+    expect(remaining).toEqual(expect.arrayContaining(['NOTES.md', 'archive']));
+    expect(await readFile(join(cdn, 'blobs', 'NOTES.md'), 'utf8')).toBe('kept by hand\n');
+    expect(await readdir(join(cdn, 'blobs', 'archive'))).toHaveLength(1);
   });
 });

@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SyncManifest } from '../SyncManifest';
@@ -6,10 +7,18 @@ import { listPublishedVersions, PUBLICATION_PATHS, readPublishedManifest, readVe
 import { withPublicationLock } from './withPublicationLock';
 
 /**
+ * What publish writes under `blobs/`: `<sha256>.<kind>`, and the temporary name of one being
+ * written (a leftover of a crashed publish when the lock is held). Nothing else there is ondeck's
+ * to delete.
+ */
+const BLOB_FILE_NAME = /^[0-9a-f]{64}\.(?:snapshot|delta)(?:\.tmp-[0-9a-f]+)?$/;
+
+/**
  * Deletes the blobs that neither the current manifest nor the manifests of the newest
  * `keepVersions` published versions refer to. Blobs are immutable and a CDN may keep serving a
  * manifest for its max-age, so old blobs stay until a prune; a rollback to a pruned version is
- * refused afterwards (its snapshot is gone). The archived manifests under `versions/` are kept.
+ * refused afterwards (its snapshot is gone). The archived manifests under `versions/` are kept,
+ * and so is anything under `blobs/` that is not named like a blob.
  * Runs under the directory's lock ({@link withPublicationLock}), so it never deletes the blobs of
  * a publish in progress.
  *
@@ -47,14 +56,15 @@ export async function pruneUnreferencedBlobs(directory: string, publicKeyBase64:
   for (const version of newest) manifests.push(await readVersionManifest(directory, version, publicKeyBase64));
   const referenced = new Set<string>();
   for (const manifest of manifests) for (const blob of [manifest.snapshot, ...manifest.deltas]) referenced.add(blob.path);
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = await readdir(join(directory, PUBLICATION_PATHS.blobs));
+    entries = await readdir(join(directory, PUBLICATION_PATHS.blobs), { withFileTypes: true });
   } catch {
     return [];
   }
   const deleted: string[] = [];
-  for (const name of names.sort()) {
+  const blobNames = entries.filter((entry) => entry.isFile() && BLOB_FILE_NAME.test(entry.name)).map((entry) => entry.name);
+  for (const name of blobNames.sort()) {
     const path = `${PUBLICATION_PATHS.blobs}/${name}`;
     if (referenced.has(path)) continue;
     await rm(join(directory, path), { force: true });
