@@ -121,6 +121,13 @@ export interface RecommenderStatus {
   readonly historyLength: number;
   /** Tracked events whose title id the model does not know (counted, ignored). */
   readonly unknownItemsTracked: number;
+  /**
+   * Stored records of the current profile's history that were unreadable (a `time` that is not a
+   * finite number, an unknown `type`, a `progress` outside 0..1, missing fields…) and were left
+   * out when the profile was loaded; the rest of its history is used. Non-zero comes with a
+   * `history-record-invalid` error event.
+   */
+  readonly invalidHistoryRecordsSkipped: number;
   /** ISO time of the last successful model update, if any. */
   readonly lastSync?: string;
   readonly lastError?: string;

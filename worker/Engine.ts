@@ -1,7 +1,7 @@
 import { toServedModel, type ServedModel } from './model/ServedModel';
 import { OndeckError, isOndeckError } from '../models/errors/OndeckError';
 import { MODEL_FILES, type ModelManifest } from '../models/artifact/ModelManifest';
-import type { HistoryEntry, Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, SyncResult, TrackEvent, TrackEventType } from '../src/types';
+import type { HistoryEntry, Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, SyncResult, TrackEvent } from '../src/types';
 import type { EngineApi, EngineEvent, EngineInitOptions } from './EngineApi';
 import { selectBackend, type BackendPreference, type BackendSelection, type SelectBackendOptions } from './backends/selectBackend';
 import { loadOrtInClassicWorker } from './backends/loadOrtInClassicWorker';
@@ -21,6 +21,8 @@ import { buildScoringGraph } from '../models/onnx/buildScoringGraph';
 import { fetchModelFiles, fetchModelManifest } from './model/fetchModelFiles';
 import type { EngineStorage, StoredModel } from './storage/EngineStorage';
 import { openEngineStorage } from './storage/openEngineStorage';
+import { validateStoredHistory } from './storage/validateStoredHistory';
+import { TRACK_EVENT_TYPES } from './trackEventTypes';
 import { RECOMMENDER_DEFAULTS } from '../src/RecommenderOptions';
 import { createSyncController, type SyncController } from './sync/createSyncController';
 import type { DeltaUpdate } from './sync/ModelSync';
@@ -28,7 +30,6 @@ import { applyDelta } from '../models/sync/applyDelta';
 import { parseManifest } from '../models/artifact/parseManifest';
 
 const DEFAULT_PROFILE: Profile = Object.freeze({ id: 'default', name: 'Default', createdAt: 0 });
-const TRACK_TYPES: readonly TrackEventType[] = ['play', 'progress', 'complete', 'like', 'dislike', 'hide'];
 const STATE_CURRENT_PROFILE = 'currentProfile';
 const STATE_LAST_SYNC = 'lastSync';
 /** How long after a model switch its derived indexes are built (unless a query needs them first). */
@@ -57,6 +58,8 @@ export class Engine implements EngineApi {
   private history: HistoryEntry[] = [];
   private interpreted?: InterpretedHistory;
   private unknownItemsTracked = 0;
+  /** Stored records of the current profile's history left out when it was loaded (see `activate`). */
+  private invalidHistoryRecordsSkipped = 0;
   private lastSync?: string;
   private lastError?: string;
   /** Read once: what this engine offers (see `status().engineProbes`). */
@@ -226,6 +229,7 @@ export class Engine implements EngineApi {
       profileId: this.profile.id,
       historyLength: this.history.length,
       unknownItemsTracked: this.unknownItemsTracked,
+      invalidHistoryRecordsSkipped: this.invalidHistoryRecordsSkipped,
       ...(this.lastSync ? { lastSync: this.lastSync } : {}),
       ...(this.lastError ? { lastError: this.lastError } : {}),
       ...(this.syncController ? { sync: this.syncController.status() } : {}),
@@ -466,7 +470,12 @@ export class Engine implements EngineApi {
 
   private async activate(profile: Profile): Promise<void> {
     const storage = this.requireStorage();
-    this.history = await storage.loadHistory(profile.id);
+    // Records come back as stored; one damaged record must not make every query of this profile
+    // fail (its NaN would poison the fold-in) on this and every later start: skip it, say so.
+    const { entries, invalid, firstProblem } = validateStoredHistory(await storage.loadHistory(profile.id));
+    if (invalid > 0) this.reportError(new OndeckError('history-record-invalid', { profileId: profile.id, count: invalid, reason: firstProblem }));
+    this.history = entries;
+    this.invalidHistoryRecordsSkipped = invalid;
     this.profile = profile;
     this.interpreted = undefined;
     await storage.setState(STATE_CURRENT_PROFILE, profile.id);
@@ -508,7 +517,7 @@ function checkTrackEvent(event: TrackEvent): HistoryEntry {
     throw new OndeckError('malformed-event', { reason });
   };
   if (typeof event !== 'object' || event === null) return fail('an event must be an object');
-  if (!TRACK_TYPES.includes(event.type)) fail(`type must be one of ${TRACK_TYPES.join(', ')}, got ${JSON.stringify(event.type)}`);
+  if (!TRACK_EVENT_TYPES.includes(event.type)) fail(`type must be one of ${TRACK_EVENT_TYPES.join(', ')}, got ${JSON.stringify(event.type)}`);
   if (typeof event.itemId !== 'string' || event.itemId === '' || event.itemId.length > 256) fail('itemId must be a non-empty string');
   const time = event.time ?? Date.now();
   // Ten years either side of now: anything further is a unit mistake (seconds vs ms) or garbage.

@@ -30,6 +30,7 @@ export type OndeckErrorCode =
   | 'storage-unavailable'
   | 'storage-quota'
   | 'storage-failed'
+  | 'history-record-invalid'
   | 'signature-invalid'
   | 'sync-refused'
   | 'sync-manifest-invalid'
@@ -75,6 +76,9 @@ const messages: Record<OndeckErrorCode, (details: OndeckErrorDetails) => string>
     `Storage quota exceeded during ${String(d.operation ?? 'a write')}; models and history are kept in memory for this session`,
   'storage-failed': (d) =>
     `Storage failed during ${String(d.operation ?? 'an operation')}: ${String(d.reason ?? 'unknown reason')}; models and history are kept in memory for this session`,
+  'history-record-invalid': (d) =>
+    `${String(d.count ?? 'Some')} stored history record(s) of profile "${String(d.profileId)}" are unreadable and were skipped` +
+    `${d.reason ? ` (first: ${String(d.reason)})` : ''}; the rest of the history is used`,
   'signature-invalid': (d) => `The sync manifest's signature is not valid${d.reason ? ` (${String(d.reason)})` : ''}; the current model is kept`,
   'sync-refused': (d) => `Sync refused: ${String(d.reason)}; the current model is kept`,
   'sync-manifest-invalid': (d) => `The sync manifest is invalid${d.field ? ` (${String(d.field)})` : ''}: ${String(d.reason)}`,

@@ -179,6 +179,29 @@ describe('openEngineStorage', () => {
     expect(sameFiles(persisted!.files, previous.files)).toBe(true);
   });
 
+  it('hands damaged history records on as stored, and still copies the readable history to memory on a fallback', async () => {
+    const indexedDB = freshIndexedDb();
+    const errors: OndeckError[] = [];
+    const storage = track(await openEngineStorage({ indexedDB, onError: (error) => errors.push(error) }));
+    await storage.appendHistory('main', entry('a', 1), 10);
+    const db = await openOndeckDatabase({ indexedDB });
+    await db.put('history', null as never, ['main', 1]);
+    await db.put('history', { profileId: 'main', itemId: 'b', type: 'play', time: Number.NaN }, ['main', 2]);
+    db.close();
+    await storage.appendHistory('main', entry('c', 3), 10);
+    const damaged = { itemId: 'b', type: 'play', time: Number.NaN };
+    // Sorting them out is the reader's job (the engine's validateStoredHistory counts them).
+    expect(await storage.loadHistory('main')).toEqual([entry('a', 1), null, damaged, entry('c', 3)]);
+    expect(storage.kind).toBe('indexeddb');
+
+    failPutsWithQuota('history');
+    await storage.appendHistory('main', entry('d', 4), 10);
+    expect(errors.map((e) => e.code)).toEqual(['storage-quota']);
+    expect(errors[0].details.unreadable).toEqual([]);
+    // A record that is not even an object names no profile, so only it is left behind.
+    expect(await storage.loadHistory('main')).toEqual([entry('a', 1), damaged, entry('c', 3), entry('d', 4)]);
+  });
+
   it('reports other failures as storage-failed, and only once for concurrent failures', async () => {
     const indexedDB = freshIndexedDb();
     const errors: OndeckError[] = [];

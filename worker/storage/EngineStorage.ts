@@ -98,7 +98,11 @@ export interface EngineStorage {
   deleteProfile(id: string): Promise<void>;
   /** Appends, then trims the profile's history to its newest `limit` entries. */
   appendHistory(profileId: string, entry: HistoryEntry, limit: number): Promise<void>;
-  /** Oldest first. */
+  /**
+   * Oldest first, as stored: records are not checked again on the way out, so one damaged on
+   * disk (a NaN time, a null field, not even an object) comes back as it is. Pass the result
+   * through `validateStoredHistory` before using it.
+   */
   loadHistory(profileId: string): Promise<HistoryEntry[]>;
   clearHistory(profileId: string): Promise<void>;
   close(): void;

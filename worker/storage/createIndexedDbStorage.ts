@@ -119,7 +119,13 @@ function versionChunkRange(version: number): IDBKeyRange {
   return IDBKeyRange.bound([version], [version, []]);
 }
 
+/**
+ * The entry part of a stored record. A record that is not even an object (damaged, or written by
+ * something else) is passed on as it is rather than failing the whole read: the engine skips and
+ * counts it (`validateStoredHistory`), and the profile's other records stay usable.
+ */
 function toHistoryEntry(stored: StoredHistoryEntry): HistoryEntry {
+  if (stored === null || typeof stored !== 'object') return stored;
   const { profileId: _profileId, ...entry } = stored;
   return entry;
 }
@@ -371,6 +377,8 @@ class IndexedDbStorage implements IndexedDbEngineStorage {
     const stored = await this.database.getAll('history');
     const histories = new Map<string, HistoryEntry[]>();
     for (const entry of stored) {
+      // A damaged record that names no profile (not an object, no string profileId) has no history to go to.
+      if (entry === null || typeof entry !== 'object' || typeof entry.profileId !== 'string') continue;
       let history = histories.get(entry.profileId);
       if (!history) histories.set(entry.profileId, (history = []));
       history.push(toHistoryEntry(entry));
