@@ -25,6 +25,10 @@ type Listeners = { [K in keyof RecommenderEventMap]: Set<(payload: RecommenderEv
  * ```
  */
 export function createRecommender(options: RecommenderOptions = {}): Recommender {
+  // Checked before anything reads it: `null` (plain JavaScript) would otherwise be a TypeError.
+  if (typeof options !== 'object' || options === null) {
+    throw new OndeckError('invalid-argument', { name: 'options', reason: `must be an object, got ${options === null ? 'null' : typeof options}` });
+  }
   registerErrorTransfer();
   // Relative URLs (options or defaults) resolve against the script that loaded ondeck.
   const workerUrl = new URL(options.workerUrl ?? 'ondeck-worker.js', sdkScriptBase).href;
@@ -178,6 +182,10 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
     updateModel: (url) => call((engine) => engine.updateModel(url)),
     sync: () => call((engine) => engine.sync()),
     on(event, listener) {
+      if (!Object.prototype.hasOwnProperty.call(listeners, event)) {
+        throw new OndeckError('invalid-argument', { name: 'event', reason: `must be one of ${Object.keys(listeners).join(', ')}, got ${String(event)}` });
+      }
+      if (typeof listener !== 'function') throw new OndeckError('invalid-argument', { name: 'listener', reason: `must be a function, got ${typeof listener}` });
       listeners[event].add(listener);
       return () => listeners[event].delete(listener);
     },

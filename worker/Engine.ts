@@ -22,7 +22,7 @@ import { fetchModelFiles, fetchModelManifest } from './model/fetchModelFiles';
 import type { EngineStorage, StoredModel } from './storage/EngineStorage';
 import { openEngineStorage } from './storage/openEngineStorage';
 import { validateStoredHistory } from './storage/validateStoredHistory';
-import { TRACK_EVENT_TYPES } from './trackEventTypes';
+import { checkModelUrl, checkNewProfile, checkProfileIdArgument, checkTrackEvent } from './engine/checkEngineArguments';
 import { RECOMMENDER_DEFAULTS } from '../src/RecommenderOptions';
 import { createSyncController, type SyncController } from './sync/createSyncController';
 import type { DeltaUpdate } from './sync/ModelSync';
@@ -181,19 +181,15 @@ export class Engine implements EngineApi {
   }
 
   async createProfile(input: { name: string; maturityLimit?: number; id?: string }): Promise<Profile> {
-    if (typeof input?.name !== 'string' || input.name.trim() === '' || input.name.length > 100) {
-      throw new OndeckError('invalid-argument', { name: 'profile name', reason: 'a non-empty string of at most 100 characters' });
-    }
-    if (input.maturityLimit !== undefined && !(Number.isInteger(input.maturityLimit) && input.maturityLimit >= 0 && input.maturityLimit <= 21)) {
-      throw new OndeckError('invalid-argument', { name: 'maturityLimit', reason: `an integer age in 0..21, got ${String(input.maturityLimit)}` });
-    }
-    const id = input.id ?? `p-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
-    const profile: Profile = { id, name: input.name.trim(), createdAt: Date.now(), ...(input.maturityLimit !== undefined ? { maturityLimit: input.maturityLimit } : {}) };
+    const { name, maturityLimit, id: requestedId } = checkNewProfile(input);
+    const id = requestedId ?? `p-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
+    const profile: Profile = { id, name, createdAt: Date.now(), ...(maturityLimit !== undefined ? { maturityLimit } : {}) };
     await this.requireStorage().putProfile(profile);
     return profile;
   }
 
   async switchProfile(id: string): Promise<Profile> {
+    checkProfileIdArgument(id);
     const profile = (await this.requireStorage().listProfiles()).find((candidate) => candidate.id === id);
     if (!profile) throw new OndeckError('unknown-profile', { id });
     await this.activate(profile);
@@ -201,6 +197,7 @@ export class Engine implements EngineApi {
   }
 
   async deleteProfile(id: string): Promise<void> {
+    checkProfileIdArgument(id);
     const storage = this.requireStorage();
     if (!(await storage.listProfiles()).some((profile) => profile.id === id)) throw new OndeckError('unknown-profile', { id });
     await storage.deleteProfile(id);
@@ -244,7 +241,8 @@ export class Engine implements EngineApi {
     return this.syncController.sync();
   }
 
-  async updateModel(url = this.options.modelUrl): Promise<RecommenderStatus> {
+  async updateModel(argument?: string): Promise<RecommenderStatus> {
+    const url = checkModelUrl(argument) ?? this.options.modelUrl;
     if (!url) throw new OndeckError('invalid-argument', { name: 'url', reason: 'no model URL given' });
     try {
       // model.json first: an unchanged model costs one small request, not the whole download.
@@ -509,19 +507,4 @@ export class Engine implements EngineApi {
     this.lastError = message;
     this.emit({ type: 'error', code, message });
   }
-}
-
-/** Validates a tracked event; returns the history entry to store. */
-function checkTrackEvent(event: TrackEvent): HistoryEntry {
-  const fail = (reason: string): never => {
-    throw new OndeckError('malformed-event', { reason });
-  };
-  if (typeof event !== 'object' || event === null) return fail('an event must be an object');
-  if (!TRACK_EVENT_TYPES.includes(event.type)) fail(`type must be one of ${TRACK_EVENT_TYPES.join(', ')}, got ${JSON.stringify(event.type)}`);
-  if (typeof event.itemId !== 'string' || event.itemId === '' || event.itemId.length > 256) fail('itemId must be a non-empty string');
-  const time = event.time ?? Date.now();
-  // Ten years either side of now: anything further is a unit mistake (seconds vs ms) or garbage.
-  if (typeof time !== 'number' || !Number.isFinite(time) || Math.abs(time - Date.now()) > 3.2e11) fail(`time must be ms since the epoch, got ${String(event.time)}`);
-  if (event.progress !== undefined && !(typeof event.progress === 'number' && event.progress >= 0 && event.progress <= 1)) fail(`progress must be in 0..1, got ${String(event.progress)}`);
-  return { itemId: event.itemId, type: event.type, time, ...(event.progress !== undefined ? { progress: event.progress } : {}) };
 }

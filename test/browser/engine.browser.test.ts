@@ -127,6 +127,9 @@ describe.each(runs)('device engine in $name', ({ engine, floor }) => {
       badCount: 'invalid-argument',
       unknownProfile: 'unknown-profile',
       unknownSimilar: 'unknown-item',
+      genresNotArray: 'invalid-argument',
+      nullRequest: 'invalid-argument',
+      rowsNotArray: 'invalid-argument',
       isOndeckError: true,
     });
   });

@@ -6,11 +6,10 @@ import { OndeckError } from '../../models/errors/OndeckError';
 import { HistoryRecommender } from './HistoryRecommender';
 import type { InterpretedHistory } from './historyToInteractions';
 import { allowEveryItem, createItemFilter, type ItemPredicate } from './createItemFilter';
+import { checkRecommendRequest, checkRowsRequest, checkSimilarArguments } from './checkEngineArguments';
 
 /** Every row kind, in the order a home screen shows them. */
 export const ROW_KINDS: readonly RowKind[] = ['continue-watching', 'top-picks', 'because-you-watched', 'taste-clusters', 'trending'];
-
-const MAX_COUNT = 500;
 
 /**
  * The recommendation logic of the device engine, independent of storage, workers and events:
@@ -64,34 +63,34 @@ export class RecommendationEngine {
     return this.indexOf().get(itemId);
   }
 
-  /** Personal recommendations for a history. */
-  async recommend(viewer: InterpretedHistory, request: RecommendRequest = {}, maturityLimit?: number, now = Date.now()): Promise<Recommendation[]> {
-    const count = checkCount(request.count ?? 20);
-    const allowed = createItemFilter(this.model.catalog, request.filter, maturityLimit, now);
+  /** Personal recommendations for a history. @throws OndeckError `invalid-argument` for a malformed request. */
+  async recommend(viewer: InterpretedHistory, request?: RecommendRequest, maturityLimit?: number, now = Date.now()): Promise<Recommendation[]> {
+    const { count, filter, exclude, explain } = checkRecommendRequest(request);
+    const allowed = createItemFilter(this.model.catalog, filter, maturityLimit, now);
     const excluded = this.baseExclusions(viewer);
-    for (const id of request.exclude ?? []) {
+    for (const id of exclude ?? []) {
       const index = this.indexOf().get(id);
       if (index !== undefined) excluded.add(index);
     }
     const picks = await this.personalRanking(viewer, count, excluded, allowed);
-    return this.describe(picks.indices, picks.scores, request.explain ? viewer : undefined);
+    return this.describe(picks.indices, picks.scores, explain ? viewer : undefined);
   }
 
-  /** Titles most like `itemId` (its own factor vector as the query). */
-  async similar(itemId: string, options: { count?: number; filter?: RecommendFilter } = {}, viewer?: InterpretedHistory, maturityLimit?: number, now = Date.now()): Promise<Recommendation[]> {
+  /** Titles most like `itemId` (its own factor vector as the query). @throws OndeckError `invalid-argument`, `unknown-item`. */
+  async similar(itemId: string, options?: { count?: number; filter?: RecommendFilter }, viewer?: InterpretedHistory, maturityLimit?: number, now = Date.now()): Promise<Recommendation[]> {
+    const { count, filter } = checkSimilarArguments(itemId, options);
     const anchor = this.indexOf().get(itemId);
     if (anchor === undefined) throw new OndeckError('unknown-item', { id: itemId });
     const excluded = viewer ? this.baseExclusions(viewer) : new Set<number>();
     excluded.add(anchor);
-    const picks = await this.rankByVector(this.itemVector(anchor), checkCount(options.count ?? 10), excluded, createItemFilter(this.model.catalog, options.filter, maturityLimit, now));
+    const picks = await this.rankByVector(this.itemVector(anchor), count, excluded, createItemFilter(this.model.catalog, filter, maturityLimit, now));
     return this.describe(picks.indices, picks.scores);
   }
 
-  /** A home screen: the requested rows, no title twice across them. */
-  async rows(viewer: InterpretedHistory, request: RowsRequest = {}, maturityLimit?: number, now = Date.now()): Promise<Row[]> {
-    const perRow = checkCount(request.perRow ?? 10);
-    const kinds = request.rows ?? ROW_KINDS;
-    const allowed = createItemFilter(this.model.catalog, request.filter, maturityLimit, now);
+  /** A home screen: the requested rows, no title twice across them. @throws OndeckError `invalid-argument` for a malformed request. */
+  async rows(viewer: InterpretedHistory, request?: RowsRequest, maturityLimit?: number, now = Date.now()): Promise<Row[]> {
+    const { rows: kinds, perRow, filter } = checkRowsRequest(request, ROW_KINDS);
+    const allowed = createItemFilter(this.model.catalog, filter, maturityLimit, now);
     const shown = new Set<number>();
     const rows: Row[] = [];
     const { catalog } = this.model;
@@ -252,11 +251,4 @@ export class RecommendationEngine {
 interface Ranked {
   readonly indices: ArrayLike<number>;
   readonly scores: ArrayLike<number>;
-}
-
-function checkCount(count: number): number {
-  if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
-    throw new OndeckError('invalid-argument', { name: 'count', value: count, reason: `count must be an integer in 1..${MAX_COUNT}, got ${count}` });
-  }
-  return count;
 }

@@ -52,6 +52,9 @@
         badCount: await codeOf(recommender.recommend({ count: -3 })),
         unknownProfile: await codeOf(recommender.profiles.switch('nobody')),
         unknownSimilar: await codeOf(recommender.similar('no-such-title')),
+        genresNotArray: await codeOf(recommender.recommend({ filter: { genres: 'Drama' } })),
+        nullRequest: await codeOf(recommender.recommend(null)),
+        rowsNotArray: await codeOf(recommender.rows({ rows: -1 })),
         isOndeckError: await recommender.recommend({ count: 0 }).catch(function (error) { return error instanceof Ondeck.OndeckError; }),
       };
     },
