@@ -6,7 +6,7 @@ import type { Recommender } from './Recommender';
 import { RECOMMENDER_DEFAULTS, type RecommenderOptions } from './RecommenderOptions';
 import type { RecommenderEventMap, RecommenderStatus } from './types';
 import { sdkScriptBase } from './sdkScriptBase';
-import { screeningHelperUrl, type HelperPortHandover } from '../worker/backends/parallel/screeningHelperFragment';
+import { screeningHelperUrl, screeningHelperWorkerOptions, type HelperPortHandover } from '../worker/backends/parallel/screeningHelperFragment';
 import { findMissingCapabilities, isUnsupportedEngineMessage, PAGE_CAPABILITIES } from '../worker/compat/requiredCapabilities';
 
 type Listeners = { [K in keyof RecommenderEventMap]: Set<(payload: RecommenderEventMap[K]) => void> };
@@ -90,7 +90,7 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
    */
   const startPageHelper = (id: number): void => {
     try {
-      const helper = new Worker(screeningHelperUrl(workerUrl));
+      const helper = new Worker(screeningHelperUrl(workerUrl), screeningHelperWorkerOptions);
       const channel = new MessageChannel();
       helper.postMessage({ ondeckScreeningPort: channel.port1 } satisfies HelperPortHandover, [channel.port1]);
       // It says when the engine stopped it; it closes itself, and the page forgets it.

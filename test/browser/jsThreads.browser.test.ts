@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { benchmarkItemId, writeBenchmarkModel } from '../../scripts/bench/device/writeBenchmarkModel';
 import { startStaticServer, type StaticServer } from './support/startStaticServer';
 import { launchBrowserSession, type BrowserSession } from './support/launchBrowserSession';
+import { engineFacts } from './support/engineFacts';
 import { browserEngines } from './support/requireBrowser';
 import { callPageScenario, runPageScenario } from './support/runPageScenario';
 import type { Recommendation, RecommenderStatus } from '../../src/types';
@@ -34,6 +35,8 @@ describe.each(browserEngines)('js kernel threads in %s', (engine) => {
   beforeAll(async () => {
     server = await startStaticServer({
       mounts: { '/dist/': join(import.meta.dirname, '../../dist/browser'), '/pages/': join(import.meta.dirname, 'pages'), '/model/': modelDirectory },
+      // ondeck-sw.js lives in /dist/ but controls the whole origin in the last test.
+      headers: { 'Service-Worker-Allowed': '/' },
     });
     session = await launchBrowserSession(engine);
   }, 120_000);
@@ -95,6 +98,35 @@ describe.each(browserEngines)('js kernel threads in %s', (engine) => {
     // apart, and recency weighting moves the vector, so a score may move in its last bit.
     expect(parallel.map((pick) => pick.itemId)).toEqual(single.map((pick) => pick.itemId));
     parallel.forEach((pick, i) => expect(Math.abs(pick.score - single[i].score)).toBeLessThanOrEqual(1e-6 * Math.abs(single[i].score)));
+  }, 180_000);
+
+  // Last: the service worker then controls the origin. It answers the worker script from its
+  // precache, so the helper's location loses its fragment: the helper must know itself by name.
+  it('still screens on a helper where ondeck-sw.js controls the page and serves the worker script', async () => {
+    const offlinePage = `${server.origin}/pages/offline.html`;
+    const registered = await runPageScenario<{ controlling: boolean }>(session, offlinePage, { op: 'register', scope: '/' });
+    expect(registered.controlling).toBe(true);
+    const cores = await session.call<number>('function () { return navigator.hardwareConcurrency || 1; }');
+    const nestedWorkers = engineFacts[engine].nestedWorkers;
+    const expected = Math.min(2, cores);
+    const started = await callPageScenario<{ status: RecommenderStatus; controllerScript: string }>(session, {
+      op: 'start',
+      modelUrl: `${server.origin}/model/`,
+      backend: 'js',
+      threads: nestedWorkers ? 'auto' : 2,
+      databaseName: 'js-threads-under-sw',
+    });
+    expect(started.controllerScript).toContain('/dist/ondeck-sw.js');
+    await step({ op: 'track', events: history });
+    await expect
+      .poll(
+        async () => {
+          await step({ op: 'recommend', request: { count: 5 } });
+          return (await step<RecommenderStatus>({ op: 'status' })).backendThreads;
+        },
+        { timeout: 30_000, interval: 100 },
+      )
+      .toBe(expected);
   }, 180_000);
 });
 

@@ -21,15 +21,17 @@ function locationOf(href: string) {
 /** A `Worker` constructor that only records the URLs it was given. */
 function recordingWorker() {
   const urls: string[] = [];
+  const names: (string | undefined)[] = [];
   class RecordingWorker implements ScreeningHelperPort {
     onmessage = null;
-    constructor(url: string) {
+    constructor(url: string, options?: { name?: string }) {
       urls.push(url);
+      names.push(options?.name);
     }
     postMessage(): void {}
     terminate(): void {}
   }
-  return { urls, Worker: RecordingWorker };
+  return { urls, names, Worker: RecordingWorker };
 }
 
 /**
@@ -74,8 +76,9 @@ describe('canSpawnScreeningHelpers', () => {
     expect(canSpawnScreeningHelpers({ location: locationOf(workerUrl) })).toBe(false);
     expect(canSpawnScreeningHelpers({ Worker })).toBe(false);
     expect(canSpawnScreeningHelpers({ Worker: {}, location: locationOf(workerUrl) })).toBe(false);
-    // A helper does not start helpers of its own.
+    // A helper does not start helpers of its own, whether its fragment or its name says so.
     expect(canSpawnScreeningHelpers({ Worker, location: locationOf(workerUrl + SCREENING_HELPER_FRAGMENT) })).toBe(false);
+    expect(canSpawnScreeningHelpers({ Worker, name: 'ondeck-screening-helper', location: locationOf(workerUrl) })).toBe(false);
     expect(canSpawnScreeningHelpers({})).toBe(false);
     // Node has no global Worker.
     expect(canSpawnScreeningHelpers()).toBe(false);
@@ -85,11 +88,13 @@ describe('canSpawnScreeningHelpers', () => {
 describe('spawnScreeningHelperWorker', () => {
   it("starts this worker's own script with the helper fragment, replacing any fragment it had", () => {
     expect(SCREENING_HELPER_FRAGMENT).toBe('#ondeck-screening-helper');
-    const { urls, Worker } = recordingWorker();
+    const { urls, names, Worker } = recordingWorker();
     const port = spawnScreeningHelperWorker({ Worker, location: locationOf(workerUrl) });
     expect(port).toBeInstanceOf(Worker);
     spawnScreeningHelperWorker({ Worker, location: locationOf(`${workerUrl}?v=3#engine`) });
     expect(urls).toEqual([`${workerUrl}#ondeck-screening-helper`, `${workerUrl}?v=3#ondeck-screening-helper`]);
+    // And by name: a service worker's answer drops the fragment from the worker's location.
+    expect(names).toEqual(['ondeck-screening-helper', 'ondeck-screening-helper']);
   });
 });
 
@@ -101,6 +106,13 @@ describe('startScreeningHelperIfAsked', () => {
       expect(scope.onmessage).toBeNull();
     }
     expect(startScreeningHelperIfAsked()).toBe(false);
+  });
+
+  it('serves as a helper when started by name only (its script answered by a service worker, no fragment)', () => {
+    const realm = { name: 'ondeck-screening-helper', location: locationOf(workerUrl), onmessage: null, postMessage: () => undefined };
+    expect(startScreeningHelperIfAsked(realm)).toBe(true);
+    expect(realm.onmessage).toBeTypeOf('function');
+    expect(startScreeningHelperIfAsked({ name: 'some-other-worker', location: locationOf(workerUrl), onmessage: null, postMessage: () => undefined })).toBe(false);
   });
 
   it('serves as a helper when started with the fragment: answers a load and a query on its part', async () => {

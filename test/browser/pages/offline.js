@@ -38,7 +38,9 @@
       // workerUrl and ortBaseUrl left to their defaults: next to ondeck.js (/dist/).
       recommender = Ondeck.createRecommender({
         modelUrl: args.modelUrl,
-        databaseName: 'ondeck-offline-test',
+        databaseName: args.databaseName || 'ondeck-offline-test',
+        backend: args.backend,
+        threads: args.threads,
       });
       ['ready', 'update', 'error'].forEach(function (name) {
         recommender.on(name, function (payload) { events.push({ event: name, code: payload && payload.code }); });

@@ -1,22 +1,22 @@
 import type { ScreeningHelperPort, ScreeningHelperScope } from './screeningHelperMessages';
-import { SCREENING_HELPER_FRAGMENT, screeningHelperUrl, type HelperPortHandover } from './screeningHelperFragment';
+import { isScreeningHelperRealm, screeningHelperUrl, screeningHelperWorkerOptions, type HelperPortHandover } from './screeningHelperFragment';
 import { serveScreeningHelper } from './serveScreeningHelper';
 
 export { SCREENING_HELPER_FRAGMENT } from './screeningHelperFragment';
 
 interface WorkerRealm {
   readonly location?: { readonly href: string; readonly hash: string };
-  readonly Worker?: new (url: string) => ScreeningHelperPort;
+  readonly Worker?: new (url: string, options?: { name?: string }) => ScreeningHelperPort;
 }
 
 /** True in a worker that can start screening helpers (a classic worker with nested `Worker`). */
 export function canSpawnScreeningHelpers(realm: unknown = globalThis): boolean {
   const { location, Worker } = realm as WorkerRealm;
-  return typeof Worker === 'function' && typeof location?.href === 'string' && location.hash !== SCREENING_HELPER_FRAGMENT;
+  return typeof Worker === 'function' && typeof location?.href === 'string' && !isScreeningHelperRealm(realm);
 }
 
 /**
- * Starts a screening helper: this worker's own script again, with {@link SCREENING_HELPER_FRAGMENT}.
+ * Starts a screening helper: this worker's own script again, with the helper's fragment and name.
  *
  * @example
  * ```ts
@@ -25,7 +25,7 @@ export function canSpawnScreeningHelpers(realm: unknown = globalThis): boolean {
  */
 export function spawnScreeningHelperWorker(realm: unknown = globalThis): ScreeningHelperPort {
   const { location, Worker } = realm as Required<WorkerRealm>;
-  return new Worker(screeningHelperUrl(location.href));
+  return new Worker(screeningHelperUrl(location.href), screeningHelperWorkerOptions);
 }
 
 /**
@@ -41,7 +41,7 @@ export function spawnScreeningHelperWorker(realm: unknown = globalThis): Screeni
  * ```
  */
 export function startScreeningHelperIfAsked(realm: unknown = globalThis): boolean {
-  if ((realm as WorkerRealm).location?.hash !== SCREENING_HELPER_FRAGMENT) return false;
+  if (!isScreeningHelperRealm(realm)) return false;
   const scope = realm as ScreeningHelperScope & { close?: () => void };
   // Tells whoever started it (the page, for a page-started helper) that it is gone, then closes.
   const stop = (): void => {
