@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { benchmarkItemId, writeBenchmarkModel } from '../../scripts/bench/device/writeBenchmarkModel';
 import { startStaticServer, type StaticServer } from './support/startStaticServer';
 import { launchBrowserSession, type BrowserSession } from './support/launchBrowserSession';
+import { awaitBackendThreads } from './support/awaitBackendThreads';
 import { engineFacts } from './support/engineFacts';
 import { browserEngines } from './support/requireBrowser';
 import { callPageScenario, runPageScenario } from './support/runPageScenario';
@@ -58,15 +59,7 @@ describe.each(browserEngines)('js kernel threads in %s', (engine) => {
     const tracked = await step<{ accepted: boolean }[]>({ op: 'track', events: history });
     expect(tracked.every((result) => result.accepted)).toBe(true);
     // The helpers start with the first query and load their part in the background.
-    await expect
-      .poll(
-        async () => {
-          await step({ op: 'recommend', request: { count: 5 } });
-          return (await step<RecommenderStatus>({ op: 'status' })).backendThreads;
-        },
-        { timeout: 30_000, interval: 100 },
-      )
-      .toBe(waitForThreads);
+    await awaitBackendThreads(step, waitForThreads);
     return step<RecommenderStatus>({ op: 'status' });
   }
 
@@ -118,15 +111,7 @@ describe.each(browserEngines)('js kernel threads in %s', (engine) => {
     });
     expect(started.controllerScript).toContain('/dist/ondeck-sw.js');
     await step({ op: 'track', events: history });
-    await expect
-      .poll(
-        async () => {
-          await step({ op: 'recommend', request: { count: 5 } });
-          return (await step<RecommenderStatus>({ op: 'status' })).backendThreads;
-        },
-        { timeout: 30_000, interval: 100 },
-      )
-      .toBe(expected);
+    await awaitBackendThreads(step, expected);
   }, 180_000);
 });
 

@@ -11,6 +11,7 @@ import { SeededRandom } from '../../models/random';
 import type { Profile, RecommenderStatus, Row, TrackEvent } from '../../src/types';
 import { MIN_ROWS_PER_THREAD } from '../../worker/backends/createJsInt8Backend';
 import { publishPlantedVersions, type PlantedPublication } from '../syncDevice/publishPlantedVersions';
+import { awaitBackendThreads } from './support/awaitBackendThreads';
 import { engineFacts } from './support/engineFacts';
 import { findPrivacyLeaks, kindOf, type PrivacyLeak, type RequestKind, type ViewerSecret } from './support/privacyAudit';
 import { browserEngines } from './support/requireBrowser';
@@ -277,15 +278,7 @@ describe.each(browserEngines)('privacy in %s', { timeout: 180_000 }, (engine) =>
     expect(started.status).toMatchObject({ modelVersion: 1, itemCount: ITEMS, historyLength: 0 });
     expectAccepted(await step({ op: 'track', events: modelEvents }));
     // The helper starts with the first query and loads its part in the background.
-    await expect
-      .poll(
-        async () => {
-          await step({ op: 'recommend', request: { count: 5 } });
-          return (await step<RecommenderStatus>({ op: 'status' })).backendThreads;
-        },
-        { timeout: 30_000, interval: 100 },
-      )
-      .toBe(2);
+    await awaitBackendThreads(step, 2);
     expect(await step<unknown[]>({ op: 'recommend', request: { count: 10, explain: true } })).toHaveLength(10);
     expect((await step<Row[]>({ op: 'rows', request: {} })).length).toBeGreaterThan(0);
     expect(await step<unknown[]>({ op: 'similar', itemId: watchedTokens[1] })).not.toHaveLength(0);

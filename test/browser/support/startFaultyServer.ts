@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
+import { listenOnLoopback } from './listenOnLoopback';
 
 /**
  * One way to misbehave on a path, as a CDN or a box's network can:
@@ -211,13 +212,9 @@ export async function startFaultyServer(mountsByPrefix: Readonly<Record<string, 
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolveListen, rejectListen) => {
-    server.once('error', rejectListen);
-    server.listen(0, '127.0.0.1', () => resolveListen());
-  });
-  const { port } = server.address() as AddressInfo;
+  const origin = await listenOnLoopback(server);
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin,
     requests,
     fault(prefix, fault, times = Infinity) {
       faults.set(prefix, { fault, remaining: times });

@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, Agent, type IncomingMessage } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenOnLoopback } from './listenOnLoopback';
 
 /** One request exactly as the page's side sent it: what a network observer would see. */
 export interface RecordedRequest {
@@ -88,16 +89,9 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolveListen, rejectListen) => {
-    server.once('error', rejectListen);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', rejectListen);
-      resolveListen();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const origin = await listenOnLoopback(server);
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin,
     requests,
     close(): Promise<void> {
       for (const socket of sockets) socket.destroy();

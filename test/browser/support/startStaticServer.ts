@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
+import { listenOnLoopback } from './listenOnLoopback';
 
 /** Content types by file extension; anything else is served as opaque bytes. */
 const contentTypes: Readonly<Record<string, string>> = Object.freeze({
@@ -171,17 +172,10 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
       .pipe(response);
   }
 
-  await new Promise<void>((resolveListen, rejectListen) => {
-    server.once('error', rejectListen);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', rejectListen);
-      resolveListen();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const origin = await listenOnLoopback(server);
 
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin,
     requestedPaths,
     setOffline(value: boolean): void {
       offline = value;
