@@ -1,7 +1,7 @@
 import { toServedModel, type ServedModel } from './model/ServedModel';
 import { OndeckError, isOndeckError } from '../models/errors/OndeckError';
 import { MODEL_FILES, type ModelManifest } from '../models/artifact/ModelManifest';
-import type { HistoryEntry, Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, SyncResult, TrackEvent } from '../src/types';
+import type { EngineProbes, HistoryEntry, Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, SyncResult, TrackEvent } from '../src/types';
 import type { EngineApi, EngineEvent, EngineInitOptions } from './EngineApi';
 import { selectBackend, type BackendPreference, type BackendSelection, type SelectBackendOptions } from './backends/selectBackend';
 import { loadOrtInClassicWorker } from './backends/loadOrtInClassicWorker';
@@ -62,8 +62,8 @@ export class Engine implements EngineApi {
   private invalidHistoryRecordsSkipped = 0;
   private lastSync?: string;
   private lastError?: string;
-  /** Read once: what this engine offers (see `status().engineProbes`). */
-  private readonly engineProbes = probeEngine();
+  /** What this engine offers (see `status().engineProbes`), read once, when first asked for. */
+  private engineProbes?: EngineProbes;
   private disposed = false;
   private syncController?: SyncController;
   /** Helpers asked of the page (`helper-wanted` events), by id, until their port arrives. */
@@ -230,7 +230,7 @@ export class Engine implements EngineApi {
       ...(this.lastSync ? { lastSync: this.lastSync } : {}),
       ...(this.lastError ? { lastError: this.lastError } : {}),
       ...(this.syncController ? { sync: this.syncController.status() } : {}),
-      engineProbes: this.engineProbes,
+      engineProbes: (this.engineProbes ??= probeEngine()),
     };
   }
 

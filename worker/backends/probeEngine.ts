@@ -10,7 +10,7 @@ interface ProbedRealm {
   readonly indexedDB?: unknown;
   readonly DecompressionStream?: unknown;
   readonly crypto?: { readonly subtle?: unknown };
-  readonly navigator?: { readonly hardwareConcurrency?: number; readonly gpu?: unknown };
+  readonly navigator?: { readonly hardwareConcurrency?: number };
 }
 
 /**
@@ -33,7 +33,9 @@ export function probeEngine(realm: unknown = globalThis): EngineProbes {
     sharedArrayBuffer: typeof scope.SharedArrayBuffer === 'function',
     crossOriginIsolated: scope.crossOriginIsolated === true,
     nestedWorkers: typeof scope.Worker === 'function',
-    webGpu: typeof scope.navigator?.gpu === 'object' && scope.navigator.gpu !== null,
+    // `in`, not a read: reading navigator.gpu creates the GPU object, which is not free; the
+    // backend choice asks for an adapter later, in the background, only where it may pay.
+    webGpu: typeof scope.navigator === 'object' && scope.navigator !== null && 'gpu' in scope.navigator,
     indexedDb: typeof scope.indexedDB === 'object' && scope.indexedDB !== null,
     decompressionStream: typeof scope.DecompressionStream === 'function',
     subtleCrypto: typeof scope.crypto?.subtle === 'object' && scope.crypto.subtle !== null,
