@@ -2,6 +2,7 @@ import { mkdir, open, readFile, rm, rmdir, stat, type FileHandle } from 'node:fs
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { OndeckError } from '../../errors/OndeckError';
+import { isDeadLocalProcess } from '../../node/isDeadLocalProcess';
 
 /**
  * Name of the lock file inside a publish directory. A dotfile at the top level: devices never ask
@@ -133,7 +134,7 @@ async function readExistingLock(lockPath: string): Promise<ExistingLock | undefi
   }
   const holder = parseHolder(text);
   if (!holder) return { text, inode, modifiedMs, stale: Date.now() - modifiedMs > PUBLICATION_LOCK_STALE_MS };
-  return { text, inode, modifiedMs, holder, stale: holder.hostname === hostname() && !processExists(holder.pid) };
+  return { text, inode, modifiedMs, holder, stale: isDeadLocalProcess(holder.pid, holder.hostname) };
 }
 
 function parseHolder(text: string): PublicationLockHolder | undefined {
@@ -149,16 +150,6 @@ function parseHolder(text: string): PublicationLockHolder | undefined {
   if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return undefined;
   if (typeof host !== 'string' || typeof operation !== 'string' || typeof startedAt !== 'string') return undefined;
   return { pid, hostname: host, operation, startedAt };
-}
-
-/** Signal 0 checks existence only; EPERM means the process exists under another user. */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }
 
 /**
