@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { recoverInterruptedWrite } from './recoverInterruptedWrite';
 import { writeDirectoryAtomically } from './writeDirectoryAtomically';
 import { OndeckError } from '../errors/OndeckError';
 import { validateCatalogColumns } from './CatalogColumns';
@@ -44,7 +45,8 @@ export async function writeModelDirectory(model: OndeckModel, directory: string)
 
 /**
  * Reads and verifies a model directory: format and version, the SHA-256 and size of every file
- * listed in model.json, and the internal consistency of the tables.
+ * listed in model.json, and the internal consistency of the tables. A directory missing because
+ * its writer was killed mid-swap is restored first ({@link recoverInterruptedWrite}).
  *
  * @throws OndeckError `model-not-found`, `model-version-mismatch` or `model-corrupt`.
  * @example
@@ -57,7 +59,9 @@ export async function readModelDirectory(directory: string): Promise<OndeckModel
   try {
     manifestText = await readFile(join(directory, MODEL_FILES.manifest), 'utf8');
   } catch {
-    throw new OndeckError('model-not-found', { path: directory });
+    // A writer killed mid-swap leaves the model next to `directory` as `.old-…`: put it back.
+    if (!(await recoverInterruptedWrite(directory)).restored) throw new OndeckError('model-not-found', { path: directory });
+    manifestText = await readFile(join(directory, MODEL_FILES.manifest), 'utf8');
   }
   const manifest = parseManifest(manifestText);
   const load = async (name: string): Promise<Uint8Array> => {

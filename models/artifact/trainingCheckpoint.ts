@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { recoverInterruptedWrite } from './recoverInterruptedWrite';
 import { writeDirectoryAtomically } from './writeDirectoryAtomically';
 import type { AlsHyperparameters } from '../als/AlsHyperparameters';
 import type { ItemMetadata } from '../data/ItemMetadata';
@@ -54,11 +55,22 @@ export async function writeTrainingCheckpoint(checkpoint: TrainingCheckpoint, di
   );
 }
 
-/** Reads a checkpoint written by {@link writeTrainingCheckpoint}, checking format and sizes. */
+/**
+ * Reads a checkpoint written by {@link writeTrainingCheckpoint}, checking format and sizes; one
+ * missing because its writer was killed mid-swap is restored first ({@link recoverInterruptedWrite}).
+ */
 export async function readTrainingCheckpoint(directory: string): Promise<TrainingCheckpoint> {
+  let manifestText: string;
+  try {
+    manifestText = await readFile(join(directory, CHECKPOINT_FILES.manifest), 'utf8');
+  } catch {
+    // A writer killed mid-swap leaves the checkpoint next to `directory` as `.old-…`: put it back.
+    if (!(await recoverInterruptedWrite(directory)).restored) throw new OndeckError('model-not-found', { path: directory, hint: 'expected a directory written by `ondeck train`' });
+    manifestText = await readFile(join(directory, CHECKPOINT_FILES.manifest), 'utf8');
+  }
   let manifest: Record<string, unknown>;
   try {
-    manifest = JSON.parse(await readFile(join(directory, CHECKPOINT_FILES.manifest), 'utf8')) as Record<string, unknown>;
+    manifest = JSON.parse(manifestText) as Record<string, unknown>;
   } catch {
     throw new OndeckError('model-not-found', { path: directory, hint: 'expected a directory written by `ondeck train`' });
   }

@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { MODEL_FILES, MODEL_FORMAT_VERSION } from '../../models/artifact/ModelMa
 import { readModelDirectory, sha256Hex, writeModelDirectory } from '../../models/artifact/modelDirectory';
 import type { OndeckModel } from '../../models/artifact/OndeckModel';
 import { packageModel } from '../../models/artifact/packageModel';
+import { stagingDirectoryPath } from '../../models/artifact/stagingDirectories';
 import type { ItemMetadata } from '../../models/data/ItemMetadata';
 import { quantizeRows } from '../../models/quantize';
 import { SeededRandom } from '../../models/random';
@@ -149,6 +151,17 @@ describe('writeModelDirectory / readModelDirectory', () => {
 
   it('a missing directory is model-not-found', async () => {
     await expectCode(readModelDirectory(join(root, 'no-such-model')), 'model-not-found');
+  });
+
+  it('a model whose writer was killed between its two renames is restored on read (issue 12)', async () => {
+    const directory = join(root, 'model');
+    const written = await writeModelDirectory(sampleModel(1, 5), directory);
+    // What the killed writer left: the previous model moved aside under a dead pid, no `model`.
+    const dead = spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' }).pid!;
+    const retired = stagingDirectoryPath(directory, 'old', 'c0ffee01').replace(`-${process.pid}-`, `-${dead}-`);
+    await rename(directory, retired);
+    expect((await readModelDirectory(directory)).manifest).toEqual(written);
+    expect(await leftovers()).toEqual([]);
   });
 
   it('refuses to write over a non-empty directory that is not a model, leaving it untouched', async () => {
