@@ -1,10 +1,9 @@
-import { chmod, mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { refuseForeignDirectory } from '../artifact/refuseForeignDirectory';
+import { open } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { replaceDirectoryAtomically } from '../artifact/writeDirectoryAtomically';
 import type { Dataset } from './Dataset';
 import { formatCsvField, formatCsvLine } from './formatCsvLine';
 import type { ItemMetadata } from './ItemMetadata';
-import { isDirectory } from './isFile';
 
 /** The files a written dataset folder holds. */
 export const DATASET_FILES = ['events.csv', 'items.csv'] as const;
@@ -22,8 +21,9 @@ const WRITE_CHUNK_CHARS = 1 << 20;
  * available_until,tags`, items in column order so columns keep their indices).
  *
  * The files are written and fsync'ed in a temporary folder beside `dir`, which is then renamed
- * into place, so a crash leaves either no dataset or a whole one. An existing `dir` is replaced
- * only if it holds nothing but a previous dataset's files ({@link refuseForeignDirectory}).
+ * into place ({@link replaceDirectoryAtomically}), so a crash leaves either the previous dataset
+ * or the new one, whole. An existing `dir` is replaced only if it holds nothing but a previous
+ * dataset's files (`refuseForeignDirectory`).
  *
  * @throws OndeckError `invalid-argument` when `dir` is a file or holds other content, or a value
  *   holds a line break (which a line-based reader could not read back).
@@ -35,29 +35,10 @@ const WRITE_CHUNK_CHARS = 1 << 20;
  * ```
  */
 export async function writeSyntheticDataset(dataset: Dataset, dir: string): Promise<void> {
-  await refuseForeignDirectory(dir, DATASET_FILES);
-  const target = resolve(dir);
-  const parent = dirname(target);
-  await mkdir(parent, { recursive: true });
-  const staging = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
-  try {
-    // mkdtemp makes the folder private (0700); a published dataset folder should not be.
-    await chmod(staging, 0o755);
+  await replaceDirectoryAtomically(resolve(dir), DATASET_FILES, async (staging) => {
     await writeEvents(dataset, join(staging, 'events.csv'));
     await writeItems(dataset, join(staging, 'items.csv'));
-    if (await isDirectory(target)) {
-      // rename() cannot replace a non-empty folder: move the old one aside first, drop it after.
-      const previous = `${staging}-previous`;
-      await rename(target, previous);
-      await rename(staging, target);
-      await rm(previous, { recursive: true, force: true });
-    } else {
-      await rename(staging, target);
-    }
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }
 
 async function writeEvents(dataset: Dataset, file: string): Promise<void> {
