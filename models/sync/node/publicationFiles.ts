@@ -120,14 +120,30 @@ export async function listPublishedVersions(directory: string): Promise<number[]
 }
 
 /**
+ * The precompressed twins of manifest.json, by the suffix `ondeck serve` and nginx `gzip_static`
+ * look for. Either server falls back to manifest.json itself when a twin is missing.
+ */
+const MANIFEST_TWINS = [
+  { suffix: '.gz', compress: (text: string) => gzipSync(text, { level: 9 }) },
+  { suffix: '.br', compress: (text: string) => brotliCompressSync(text, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }) },
+] as const;
+
+/**
  * Publishes a signed manifest: the archived copy under `versions/` first (when `archive`), then
- * the precompressed twins, then manifest.json itself, each through a rename.
+ * manifest.json and its precompressed twins, each through a rename.
+ *
+ * The order keeps what every client gets in agreement at every instant, so a crash anywhere
+ * leaves no gzip client on a version the plain clients do not see (issue 12, finding 5): the old
+ * twins are deleted first (every client then gets the old manifest.json: servers fall back to it
+ * when a twin is missing), then manifest.json is replaced (every client gets the new one), and
+ * only then are the new twins written. A crash after the deletion leaves the twins missing until
+ * the next publish or rollback, which costs bandwidth only (nginx compresses on the fly).
  */
 export async function writeSignedManifest(directory: string, envelope: SignedManifest, version: number, archive: boolean): Promise<void> {
   const text = JSON.stringify(envelope, null, 2) + '\n';
   if (archive) await writeFileAtomically(join(directory, PUBLICATION_PATHS.versions, `${version}.json`), text);
   const manifestPath = join(directory, PUBLICATION_PATHS.manifest);
-  await writeFileAtomically(`${manifestPath}.gz`, gzipSync(text, { level: 9 }));
-  await writeFileAtomically(`${manifestPath}.br`, brotliCompressSync(text, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }));
+  for (const { suffix } of MANIFEST_TWINS) await rm(manifestPath + suffix, { force: true });
   await writeFileAtomically(manifestPath, text);
+  for (const { suffix, compress } of MANIFEST_TWINS) await writeFileAtomically(manifestPath + suffix, compress(text));
 }
