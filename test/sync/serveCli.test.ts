@@ -1,7 +1,6 @@
 // `ondeck serve` under hostile or unlucky requests, run from the built CLI (dist/cli.js) as a user
 // runs it: raw HTTP through node:http so every header and path goes out exactly as written.
 import { execFile } from 'node:child_process';
-import { request } from 'node:http';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,26 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath, startOndeckServe, type RunningOndeckServe } from './support/startOndeckServe';
-
-interface HttpResult {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: Buffer;
-}
+import { sendRawRequest, type RawResponse } from './support/sendRawRequest';
 
 /** One raw exchange: `path` and `headers` go out as written (no URL normalisation). */
-function http(base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<HttpResult> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const call = request({ hostname, port, path: `/${path}`, method, headers, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-      response.on('error', reject);
-    });
-    call.on('error', reject);
-    call.end();
-  });
+function http(base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
+  return sendRawRequest(base, `/${path}`, { headers, method });
 }
 
 interface RunResult {

@@ -1,7 +1,6 @@
 // The same HTTP contract checked against the reference server (`ondeck serve`, run from the built
 // CLI as a user runs it) and against Debian's nginx with the config the repository ships.
 import { createHash } from 'node:crypto';
-import { request } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,27 +14,14 @@ import { PUBLICATION_LOCK_FILE } from '../../models/sync/node/withPublicationLoc
 import type { SyncManifest } from '../../models/sync/SyncManifest';
 import { startNginx, type RunningNginx } from './support/startNginx';
 import { startOndeckServe } from './support/startOndeckServe';
+import { sendRawRequest, type RawResponse } from './support/sendRawRequest';
 
 const keys = generateSigningKeyPair();
 
-interface HttpResult {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: Buffer;
-}
-
-/** A raw HTTP exchange (no automatic decompression, unlike fetch). */
-function http(url: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const call = request(url, { method: options.method ?? 'GET', headers: options.headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-      response.on('error', reject);
-    });
-    call.on('error', reject);
-    call.end();
-  });
+/** A GET (or `options.method`) of a full URL, sent as written. */
+function http(url: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+  const { origin, pathname, search } = new URL(url);
+  return sendRawRequest(origin, pathname + search, options);
 }
 
 let workDir: string;
