@@ -38,6 +38,10 @@ export function createDemoServer(options: { demoDirectory: string; sdkDirectory:
     response.end('not found');
   };
   return createServer((request, response) => {
+    // Whole files only: nothing here needs byte ranges (resumable downloads are the sync
+    // endpoint's, createSyncServer), and sirv reads an unclamped range end straight into
+    // createReadStream, so `Range: bytes=0-9007199254740992` would end the process.
+    delete request.headers.range;
     const url = request.url ?? '/';
     response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
