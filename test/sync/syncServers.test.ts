@@ -1,7 +1,7 @@
 // The same HTTP contract checked against the reference server (`ondeck serve`, run from the built
 // CLI as a user runs it) and against Debian's nginx with the config the repository ships.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, symlink, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -137,6 +137,23 @@ describe.each(servers)('%s', (_name, { brotli, start }) => {
     expect(preflight.headers['access-control-allow-headers']).toMatch(/If-None-Match/i);
     expect((await http(`${server.url}blobs/${'0'.repeat(64)}.delta`)).status).toBe(404);
     expect((await http(`${server.url}nothing-here.json`)).status).toBe(404);
+  });
+
+  it('never serves a private key or what a symlink points to outside the directory', async () => {
+    const secretDirectory = await mkdtemp(join(workDir, 'secret-'));
+    await writeFile(join(secretDirectory, 'elsewhere.txt'), 'not published');
+    await writeFile(join(cdn, 'copied-by-hand.pem'), '-----BEGIN PRIVATE KEY-----');
+    await symlink(join(secretDirectory, 'elsewhere.txt'), join(cdn, 'linked.json'));
+    try {
+      for (const path of ['copied-by-hand.pem', 'linked.json']) {
+        const response = await http(`${server.url}${path}`);
+        expect(response.status, path).toBe(404);
+        expect(response.body.toString('utf8')).not.toMatch(/PRIVATE KEY|not published/);
+      }
+    } finally {
+      await rm(join(cdn, 'copied-by-hand.pem'), { force: true });
+      await rm(join(cdn, 'linked.json'), { force: true });
+    }
   });
 
   it('never serves the lock file of a publish in progress', async () => {
