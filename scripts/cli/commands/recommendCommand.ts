@@ -1,12 +1,12 @@
-import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { readModelDirectory } from '../../../models/artifact/modelDirectory';
 import { readTextLines } from '../../../models/data/readTextLines';
-import { OndeckError } from '../../../models/errors/OndeckError';
+import { isOndeckError, OndeckError } from '../../../models/errors/OndeckError';
 import { HistoryRecommender } from '../../../worker/engine/HistoryRecommender';
 import { createJsInt8Backend } from '../../../worker/backends/createJsInt8Backend';
 import { createWasmBackend } from '../../../worker/backends/createWasmBackend';
 import type { ScoringBackend } from '../../../worker/backends/ScoringBackend';
+import { openAtomicOutputFile } from '../openAtomicOutputFile';
 import { parseNumberOption } from '../parseOptionValues';
 
 interface RecommendFlags {
@@ -23,6 +23,10 @@ interface RecommendFlags {
  * `{"user": "...", "items": ["id", ...], "weights"?: [...]}` is folded in with the same module
  * the TV runs and scored by the chosen backend; output lines are
  * `{"user": "...", "items": [...], "scores": [...]}` with the given items excluded.
+ *
+ * A line that cannot be used (not JSON, not UTF-8, bad weights, or a history the fold-in cannot
+ * solve) is skipped with a `file:line` warning and counted, or under `--strict` ends the run with
+ * a typed error. `--output` is written atomically: it appears only once the whole batch is done.
  */
 export function registerRecommendCommand(program: Command): void {
   program
@@ -41,19 +45,19 @@ export function registerRecommendCommand(program: Command): void {
       await backend.load({ factors: model.factors, onnxModel: model.scoringGraph });
       const recommender = new HistoryRecommender(model, backend, model.catalog.popularity);
       const indexOfItem = new Map(model.catalog.ids.map((id, index) => [id, index]));
-      const output = flags.output ? createWriteStream(flags.output) : process.stdout;
       let users = 0;
       let skipped = 0;
       let unknownItems = 0;
-      const pending: { user: string; indices: Int32Array; weights: Float32Array }[] = [];
+      const pending: { line: number; user: string; indices: Int32Array; weights: Float32Array }[] = [];
+      const skipLine = (line: number, reason: string): void => {
+        if (flags.strict) throw new OndeckError('malformed-input', { file: flags.input, line, reason });
+        skipped++;
+        process.stderr.write(`warning: ${flags.input}:${line}: ${reason}\n`);
+      };
 
       await readTextLines(flags.input, (text, line) => {
         if (text.trim() === '') return;
-        const problem = (reason: string): void => {
-          if (flags.strict) throw new OndeckError('malformed-input', { file: flags.input, line, reason });
-          skipped++;
-          process.stderr.write(`warning: ${flags.input}:${line}: ${reason}\n`);
-        };
+        const problem = (reason: string): void => skipLine(line, reason);
         let value: { user?: unknown; items?: unknown; weights?: unknown };
         try {
           value = JSON.parse(text) as typeof value;
@@ -63,7 +67,8 @@ export function registerRecommendCommand(program: Command): void {
         if (typeof value !== 'object' || value === null || (typeof value.user !== 'string' && typeof value.user !== 'number')) return problem('"user" must be a string');
         if (!Array.isArray(value.items)) return problem('"items" must be an array of ids');
         const weights = value.weights;
-        if (weights !== undefined && (!Array.isArray(weights) || weights.length !== value.items.length || !weights.every((w) => typeof w === 'number' && Number.isFinite(w) && w > 0))) {
+        // Weights are scored as float32: a finite double beyond its range (1e39) would become Infinity.
+        if (weights !== undefined && (!Array.isArray(weights) || weights.length !== value.items.length || !weights.every((w) => typeof w === 'number' && Number.isFinite(Math.fround(w)) && w > 0))) {
           return problem('"weights" must be positive numbers, one per item');
         }
         const indices: number[] = [];
@@ -76,20 +81,43 @@ export function registerRecommendCommand(program: Command): void {
             kept.push(weights ? (weights[position] as number) : 1);
           }
         });
-        pending.push({ user: String(value.user), indices: Int32Array.from(indices), weights: Float32Array.from(kept) });
-      }, { strict: flags.strict });
+        pending.push({ line, user: String(value.user), indices: Int32Array.from(indices), weights: Float32Array.from(kept) });
+      }, {
+        strict: flags.strict,
+        // readTextLines validates UTF-8 per line; a bad line is ours to count and report.
+        onInvalidLine: (line) => {
+          skipped++;
+          process.stderr.write(`warning: ${flags.input}:${line}: not valid UTF-8\n`);
+        },
+      });
 
-      for (const request of pending) {
-        const { indices, scores } = await recommender.topK({ indices: request.indices, weights: request.weights }, count);
-        const line = JSON.stringify({
-          user: request.user,
-          items: Array.from(indices, (index) => model.catalog.ids[index]),
-          scores: Array.from(scores, (score) => Number(score.toPrecision(6))),
-        });
-        if (!output.write(line + '\n')) await new Promise((resolve) => output.once('drain', resolve));
-        users++;
+      const file = flags.output ? openAtomicOutputFile(flags.output) : undefined;
+      const output = file ? file.stream : process.stdout;
+      try {
+        for (const request of pending) {
+          let result: Awaited<ReturnType<HistoryRecommender['topK']>>;
+          try {
+            result = await recommender.topK({ indices: request.indices, weights: request.weights }, count);
+          } catch (error) {
+            // A history the fold-in cannot solve (e.g. a weight of 1e20 makes its system singular)
+            // is that line's problem, like a malformed one; anything untyped is a bug and propagates.
+            if (!isOndeckError(error)) throw error;
+            skipLine(request.line, error.message);
+            continue;
+          }
+          const text = JSON.stringify({
+            user: request.user,
+            items: Array.from(result.indices, (index) => model.catalog.ids[index]),
+            scores: Array.from(result.scores, (score) => Number(score.toPrecision(6))),
+          });
+          if (!output.write(text + '\n')) await new Promise((resolve) => output.once('drain', resolve));
+          users++;
+        }
+        await file?.commit();
+      } catch (error) {
+        await file?.abort();
+        throw error;
       }
-      if (output !== process.stdout) await new Promise<void>((resolve) => (output as NodeJS.WritableStream).end(resolve));
       await backend.dispose();
       process.stderr.write(`recommended for ${users} users with the ${backend.name} backend (${skipped} lines skipped, ${unknownItems} unknown item ids ignored)\n`);
     });
