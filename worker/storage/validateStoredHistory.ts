@@ -66,5 +66,11 @@ function toEntry(record: HistoryEntry): HistoryEntry {
 }
 
 function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  try {
+    return String(value);
+  } catch {
+    // No primitive form ({ toString: 1 }, a null-prototype object): found by fuzzing (issue 12).
+    return Object.prototype.toString.call(value);
+  }
 }
