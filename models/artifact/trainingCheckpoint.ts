@@ -58,6 +58,9 @@ export async function writeTrainingCheckpoint(checkpoint: TrainingCheckpoint, di
 /**
  * Reads a checkpoint written by {@link writeTrainingCheckpoint}, checking format and sizes; one
  * missing because its writer was killed mid-swap is restored first ({@link recoverInterruptedWrite}).
+ *
+ * @throws OndeckError `model-not-found`, `model-version-mismatch`, `model-corrupt` (also for a
+ *   NaN or ±Infinity factor, naming its row and item).
  */
 export async function readTrainingCheckpoint(directory: string): Promise<TrainingCheckpoint> {
   let manifestText: string;
@@ -84,7 +87,20 @@ export async function readTrainingCheckpoint(directory: string): Promise<Trainin
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const itemFactors = new Float32Array(bytes.byteLength / 4);
-  for (let i = 0; i < itemFactors.length; i++) itemFactors[i] = view.getFloat32(i * 4, true);
+  for (let i = 0; i < itemFactors.length; i++) {
+    const value = view.getFloat32(i * 4, true);
+    // Checked once, here, for everything downstream: quantisation would turn NaN/±Infinity into a
+    // zero or garbage row without a word, and a warm start would spread it through retraining.
+    if (!Number.isFinite(value)) {
+      const row = Math.floor(i / hyper.factors);
+      throw new OndeckError('model-corrupt', {
+        file: CHECKPOINT_FILES.factors,
+        row,
+        reason: `row ${row} (item "${itemIds[row]}") holds ${value} at dimension ${i % hyper.factors}; retrain, or restore the checkpoint from a backup`,
+      });
+    }
+    itemFactors[i] = value;
+  }
   const items = JSON.parse(await readFile(join(directory, CHECKPOINT_FILES.items), 'utf8')) as ItemMetadata[];
   return {
     lineageId: String(manifest.lineageId),
