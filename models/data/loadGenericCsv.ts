@@ -9,6 +9,7 @@ import { LoadReportBuilder } from './LoadReportBuilder';
 import { parseCsvLine } from './parseCsvLine';
 import { parseNumberField } from './parseNumberField';
 import { readTextLines } from './readTextLines';
+import { refuseDuplicateColumns } from './refuseDuplicateColumns';
 import { resolveMinRating } from './resolveMinRating';
 
 /** Options of {@link loadGenericCsv}. */
@@ -34,7 +35,8 @@ const ITEM_ALIASES = ['item', 'itemid'];
  * - Repeated (user, item) pairs are summed.
  *
  * @throws OndeckError `file-not-found`; `malformed-input` naming the file and the missing
- *   column when `user` or `item` is absent (or, under `strict`, on the first bad line);
+ *   column when `user` or `item` is absent or the header names a column twice (or, under
+ *   `strict`, on the first bad line);
  *   `empty-data` when no event is usable.
  *
  * @example
@@ -104,6 +106,7 @@ interface EventColumns {
 }
 
 function eventColumnsOf(header: readonly string[], file: string, line: number): EventColumns {
+  refuseDuplicateColumns(header, file, line);
   const user = findColumn(header, USER_ALIASES);
   const item = findColumn(header, ITEM_ALIASES);
   for (const [column, index] of [['user', user], ['item', item]] as const) {

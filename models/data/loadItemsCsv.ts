@@ -6,6 +6,7 @@ import { LoadReportBuilder } from './LoadReportBuilder';
 import { maturityAgeOf } from './maturity';
 import { parseCsvLine } from './parseCsvLine';
 import { readTextLines } from './readTextLines';
+import { refuseDuplicateColumns } from './refuseDuplicateColumns';
 
 /** Options of {@link loadItemsCsv}. */
 export interface LoadItemsCsvOptions extends Pick<LoadOptions, 'strict'> {
@@ -32,7 +33,8 @@ const NO_GENRES = '(no genres listed)';
  * are read as latin-1 (catalog exports from older tools often are).
  *
  * @returns metadata by id, in file order.
- * @throws OndeckError `file-not-found`; `malformed-input` when the header has no `id` column.
+ * @throws OndeckError `file-not-found`; `malformed-input` when the header has no `id` column or
+ *   names a column twice.
  *
  * @example
  * ```ts
@@ -86,6 +88,7 @@ interface ItemColumns {
 }
 
 function itemColumnsOf(header: readonly string[], file: string, line: number): ItemColumns {
+  refuseDuplicateColumns(header, file, line);
   const id = findColumn(header, ['id', 'item', 'itemid', 'movieid']);
   if (id === -1) throw new OndeckError('malformed-input', { file, line, reason: 'missing column "id"' });
   return {

@@ -117,3 +117,21 @@ describe('loadGenericCsv', () => {
     expect(items.get('zz')).toEqual({ id: 'zz', title: 'zz', genres: [] });
   });
 });
+
+describe('loadGenericCsv header with a repeated column', () => {
+  it('refuses `user,user,item,item` with malformed-input naming the column', async () => {
+    const dir = await tempDirWith({ 'events.csv': 'user,user,item,item\na,b,x,y\n' });
+    const error = await failure(loadGenericCsv(join(dir, 'events.csv')));
+    expect(error.code).toBe('malformed-input');
+    expect(error.details).toMatchObject({ line: 1, column: 'user' });
+    expect(error.message).toContain('"user"');
+  });
+
+  it('compares names as findColumn does (`item_id,ItemId`), and lets empty names repeat', async () => {
+    const dir = await tempDirWith({ 'events.csv': 'user,item_id,ItemId\na,x,y\n', 'ok.csv': 'user,item,,\na,x,,\n' });
+    const error = await failure(loadGenericCsv(join(dir, 'events.csv')));
+    expect(error.details).toMatchObject({ column: 'ItemId' });
+    const { interactions } = await loadGenericCsv(join(dir, 'ok.csv'));
+    expect(interactions.itemIds).toEqual(['x']);
+  });
+});

@@ -68,3 +68,15 @@ describe('loadItemsCsv', () => {
     expect((error as { details: unknown }).details).toMatchObject({ line: 5 });
   });
 });
+
+describe('loadItemsCsv header with a repeated column', () => {
+  it('refuses `id,title,title` with malformed-input naming the column', async () => {
+    const dir = await tempDirWith({ 'items.csv': 'id,title,title\nx,One,Two\n' });
+    const error = await loadItemsCsv(join(dir, 'items.csv')).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isOndeckError(error, 'malformed-input')).toBe(true);
+    expect((error as { details: unknown }).details).toMatchObject({ line: 1, column: 'title' });
+  });
+});
