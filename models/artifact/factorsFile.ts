@@ -27,7 +27,9 @@ export interface FactorsFileContent {
 }
 
 function align8(offset: number): number {
-  return (offset + 7) & ~7;
+  // Not `(offset + 7) & ~7`: bitwise operators wrap at 2^31, so a header claiming 2^29 rows made a
+  // small file pass the size check and the int8 view throw a raw RangeError (found by fuzzing, issue 12).
+  return Math.ceil(offset / 8) * 8;
 }
 
 function layout(itemCount: number, dims: number): { scalesOffset: number; gramianOffset: number; totalBytes: number } {

@@ -110,10 +110,37 @@ export class OndeckError extends Error {
   readonly details: OndeckErrorDetails;
 
   constructor(code: OndeckErrorCode, details: OndeckErrorDetails = {}) {
-    super(messages[code](details));
+    super(formatMessage(code, details));
     this.name = 'OndeckError';
     this.code = code;
     this.details = details;
+  }
+}
+
+/**
+ * The message of `code`. Details often hold values read from outside (a manifest's `formatVersion`,
+ * a record's field): one with no string form (`{ "toString": false }` from JSON, a null-prototype
+ * object) made `String()` throw a raw TypeError in place of the OndeckError (found by fuzzing,
+ * issue 12); such values are described as JSON instead.
+ */
+function formatMessage(code: OndeckErrorCode, details: OndeckErrorDetails): string {
+  try {
+    return messages[code](details);
+  } catch {
+    return messages[code](Object.fromEntries(Object.entries(details).map(([key, value]) => [key, printableDetail(value)])));
+  }
+}
+
+function printableDetail(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  try {
+    return String(value);
+  } catch {
+    try {
+      return JSON.stringify(value) ?? Object.prototype.toString.call(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
   }
 }
 

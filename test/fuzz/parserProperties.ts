@@ -168,7 +168,10 @@ export function mutatedJson(valid: unknown): fc.Arbitrary<string> {
   const edit = fc.record({ path: fc.constantFrom(...paths), remove: fc.boolean(), value: jsonish });
   return fc.array(edit, { minLength: 1, maxLength: 3 }).map((edits) => {
     let copy: unknown = JSON.parse(JSON.stringify(valid));
-    for (const { path, remove, value } of edits) {
+    for (const edit of edits) {
+      const { path, remove } = edit;
+      // A fresh copy: constants such as `{}` are one shared instance across draws.
+      const value: unknown = JSON.parse(JSON.stringify(edit.value));
       if (path.length === 0) {
         copy = value;
         continue;
@@ -338,10 +341,11 @@ export async function createParserProperties(): Promise<ParserProperties> {
       'decodeModelTables',
       fc.oneof(
         mutatedBytes(model.filesA.get(MODEL_FILES.factors)!).map((bytes) => [MODEL_FILES.factors, bytes] as const),
-        mutatedJson(catalogValue).map((json) => [MODEL_FILES.catalog, utf8(json)] as const),
-        mutatedJson(model.manifestA).map((json) => [MODEL_FILES.manifest, utf8(json)] as const),
+        // JSON files as text, so a counterexample reads as JSON.
+        mutatedJson(catalogValue).map((json) => [MODEL_FILES.catalog, json] as const),
+        mutatedJson(model.manifestA).map((json) => [MODEL_FILES.manifest, json] as const),
       ),
-      rule(([name, bytes]: readonly [string, Uint8Array]) => decodeModelTables(new Map(model.filesA).set(name, bytes), 'fuzz')),
+      rule(([name, content]: readonly [string, Uint8Array | string]) => decodeModelTables(new Map(model.filesA).set(name, typeof content === 'string' ? utf8(content) : content), 'fuzz')),
     ),
     property(
       'decodeModelFiles',
