@@ -26,11 +26,24 @@ export interface ReadTextLinesOptions {
   /** Called with the 1-based number of each line skipped for invalid UTF-8 (non-strict mode). */
   readonly onInvalidLine?: (lineNumber: number) => void;
   /**
-   * Bytes read per chunk.
+   * Bytes read per chunk (capped at `maxLineBytes`).
    * @defaultValue 1 MiB
    */
   readonly chunkSize?: number;
+  /**
+   * Longest line accepted, in bytes without its terminator; a longer one throws `malformed-input`.
+   * @defaultValue {@link MAX_LINE_BYTES}
+   */
+  readonly maxLineBytes?: number;
 }
+
+/**
+ * Longest line {@link readTextLines} accepts by default: 16 MiB. No record of any format ondeck
+ * reads comes near it (a JSONL history of 100k items is ~2 MB); a longer "line" is a file with
+ * no newlines (binary, or one huge JSON array), and reading it whole would cost gigabytes before
+ * V8 gave up with an untyped "Cannot create a string longer than …".
+ */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 /**
  * Called once per line with its text (no line terminator) and 1-based number. Return `false`
@@ -50,8 +63,13 @@ const CARRIAGE_RETURN = 0x0d;
  * (as `""`); callers decide whether they matter.
  *
  * @returns the number of lines seen (including skipped ones).
+ * Memory stays bounded by `maxLineBytes` (plus one chunk) even for a file without newlines: a
+ * line is refused as soon as its bytes pass the maximum, before it is joined or decoded.
+ *
  * @throws OndeckError `file-not-found` when the file does not exist, `invalid-encoding` under
- *   `strict` for a line that is not valid UTF-8.
+ *   `strict` for a line that is not valid UTF-8, `malformed-input` (with `{ file, line,
+ *   maxLineBytes }`) for a line longer than `maxLineBytes`, whatever `strict` says: such a line
+ *   cannot be skipped without reading it.
  *
  * @example
  * ```ts
@@ -119,10 +137,24 @@ export async function readTextLines(
     return true;
   };
 
-  const stream = createReadStream(file, { highWaterMark: options.chunkSize ?? 1 << 20 });
+  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+  // Chunks no larger than the maximum mean a too-long line always spans chunks, so checking the
+  // pieces collected in `pending` below catches every one.
+  const stream = createReadStream(file, { highWaterMark: Math.min(options.chunkSize ?? 1 << 20, maxLineBytes) });
   // Pieces of a line that spans chunk boundaries; joined once its newline arrives, so a very long
   // line costs one copy, not one per chunk.
   let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  /** Collects a piece of the line being read, refusing the line once it is longer than allowed. */
+  const addPending = (piece: Buffer, endsLine: boolean): void => {
+    pendingBytes += piece.length;
+    // A line's terminator (`\n`, or `\r\n`) is not part of its length.
+    const terminator = endsLine ? (piece.length >= 2 && piece[piece.length - 2] === CARRIAGE_RETURN ? 2 : 1) : 0;
+    if (pendingBytes - terminator > maxLineBytes) {
+      throw new OndeckError('malformed-input', { file, line: lineNumber + 1, maxLineBytes, reason: `line longer than ${maxLineBytes} bytes (the maximum)` });
+    }
+    pending.push(piece);
+  };
   let stopped = false;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -130,12 +162,13 @@ export async function readTextLines(
       if (pending.length > 0) {
         const firstNewline = chunk.indexOf(NEWLINE);
         if (firstNewline === -1) {
-          pending.push(chunk);
+          addPending(chunk, false);
           continue;
         }
-        pending.push(chunk.subarray(0, firstNewline + 1));
+        addPending(chunk.subarray(0, firstNewline + 1), true);
         const joined = Buffer.concat(pending);
         pending = [];
+        pendingBytes = 0;
         if (!processRegion(joined, true)) {
           stopped = true;
           break;
@@ -144,14 +177,14 @@ export async function readTextLines(
       }
       const lastNewline = data.lastIndexOf(NEWLINE);
       if (lastNewline === -1) {
-        if (data.length > 0) pending.push(data);
+        if (data.length > 0) addPending(data, false);
         continue;
       }
       if (!processRegion(data.subarray(0, lastNewline + 1), true)) {
         stopped = true;
         break;
       }
-      if (lastNewline + 1 < data.length) pending.push(data.subarray(lastNewline + 1));
+      if (lastNewline + 1 < data.length) addPending(data.subarray(lastNewline + 1), false);
     }
   } catch (error) {
     throw translateFileError(error, file);

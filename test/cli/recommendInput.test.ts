@@ -1,7 +1,9 @@
 // Hostile CLI input (issue 12, finding 6), run through the bundled CLI (dist/cli.js) as a user
 // would: one bad `recommend` line costs that line, not the batch, and never leaves a partial
-// --output file; non-UTF-8 lines are counted, not dropped silently.
-import { execFile } from 'node:child_process';
+// --output file; non-UTF-8 lines are counted, not dropped silently; a line with no end (tens of
+// MB without a newline) is refused with a typed error while streaming.
+import { execFile, execFileSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,5 +95,34 @@ describe('ondeck recommend with non-UTF-8 lines', () => {
     const strict = await ondeck('recommend', '--model', 'model', '--input', 'latin.jsonl', '--strict');
     expect(strict.code).toBe(1);
     expect(strict.stderr).toMatch(/^ondeck: .*line 2.* \[invalid-encoding\]$/m);
+  });
+});
+
+describe('ondeck recommend with a line longer than the maximum', () => {
+  it('refuses it with malformed-input as soon as the maximum is passed, without reading the rest', async () => {
+    // A named pipe fed from this process: the input never exists on disk, and how much of it the
+    // CLI consumed before giving up shows that it refused the line while streaming.
+    const fifo = join(workDir, 'endless.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    const total = 48 << 20;
+    const piece = Buffer.alloc(1 << 20, 'x');
+    const writer = createWriteStream(fifo);
+    let written = 0;
+    const fed = (async () => {
+      writer.on('error', () => undefined); // EPIPE once the CLI stops reading: expected.
+      writer.write('{"user": "u", "items": ["');
+      while (written < total && !writer.destroyed) {
+        written += piece.length;
+        if (!writer.write(piece)) await new Promise((resolve) => { writer.once('drain', resolve); writer.once('close', resolve); });
+      }
+      writer.destroy();
+    })();
+    const result = await ondeck('recommend', '--model', 'model', '--input', 'endless.jsonl');
+    writer.destroy();
+    await fed;
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/^ondeck: .*line 1.*longer than 16777216 bytes.* \[malformed-input\]$/m);
+    // 16 MiB plus what the pipe and one chunk buffer, not the 48 MiB on offer.
+    expect(written).toBeLessThan(24 << 20);
   });
 });
