@@ -69,6 +69,26 @@ export async function returnsOrThrowsOndeckError(run: () => unknown): Promise<vo
   }
 }
 
+/**
+ * {@link returnsOrThrowsOndeckError}, and no promise rejected unobserved meanwhile: under Node an
+ * unhandled rejection ends the process (the CLI), whatever the parser returned.
+ */
+export async function withoutUnhandledRejections(run: () => unknown): Promise<void> {
+  const leaked: unknown[] = [];
+  const listener = (reason: unknown): void => {
+    leaked.push(reason);
+  };
+  process.on('unhandledRejection', listener);
+  try {
+    await returnsOrThrowsOndeckError(run);
+    // Node reports unhandled rejections once the microtask queue drains, before timers run.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  } finally {
+    process.off('unhandledRejection', listener);
+  }
+  if (leaked.length > 0) throw new Error(`unhandled rejection (ends a Node process): ${leaked[0] instanceof Error ? leaked[0].message : String(leaked[0])}`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Mutations of a valid input
 
@@ -274,8 +294,10 @@ export async function createParserProperties(): Promise<ParserProperties> {
   /** Runs `parse` on a file holding `bytes`, then removes its directory. */
   const withFiles = async (files: Record<string, Uint8Array>, parse: (dir: string) => Promise<unknown>): Promise<void> => {
     const dir = await directoryWith(files);
+    // To find an input that hangs the process (no timeout can interrupt synchronous code).
+    if (process.env.ONDECK_FUZZ_LAST_INPUT) await writeFile(process.env.ONDECK_FUZZ_LAST_INPUT, JSON.stringify(Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, Buffer.from(bytes).toString('base64')]))));
     try {
-      await returnsOrThrowsOndeckError(() => parse(dir));
+      await withoutUnhandledRejections(() => parse(dir));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
