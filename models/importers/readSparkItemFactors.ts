@@ -112,7 +112,22 @@ async function readPartRows(file: string, fail: (reason: string) => never): Prom
   } catch (error) {
     return fail(`not a readable parquet file (${(error as Error).message})`);
   }
-  const columns = new Map(parquetSchema(metadata).children.map((child) => [child.element.name, child]));
+  const schema = parquetSchema(metadata);
+  // hyparquet starts reading a row group's column chunks one by one and throws when a chunk's path
+  // is not in the schema, leaving the chunks already started to reject unobserved: an unhandled
+  // rejection that ended the process (found by fuzzing, issue 12). Check the paths first.
+  for (const group of metadata.row_groups) {
+    for (const chunk of group.columns) {
+      const path = chunk.meta_data?.path_in_schema ?? [];
+      let node = schema;
+      for (const name of path) {
+        const child = node.children.find((candidate) => candidate.element.name === name);
+        if (!child) return fail(`column chunk "${path.join('.')}" is not in the schema`);
+        node = child;
+      }
+    }
+  }
+  const columns = new Map(schema.children.map((child) => [child.element.name, child]));
   const idColumn = columns.get('id');
   const featuresColumn = columns.get('features');
   if (!idColumn || !featuresColumn) {

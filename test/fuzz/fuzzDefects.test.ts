@@ -1,8 +1,12 @@
 // Counterexamples found by fuzzing (test/fuzz/parserProperties.ts), kept as unit tests.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeFactorsFile } from '../../models/artifact/factorsFile';
 import { parseManifest } from '../../models/artifact/parseManifest';
 import { isOndeckError, OndeckError } from '../../models/errors/OndeckError';
+import { readSparkItemFactors } from '../../models/importers/readSparkItemFactors';
 import { validateStoredHistory } from '../../worker/storage/validateStoredHistory';
 
 describe('fuzzing counterexamples', () => {
@@ -47,5 +51,25 @@ describe('fuzzing counterexamples: factors.bin', () => {
       caught = error;
     }
     expect(isOndeckError(caught, 'model-corrupt')).toBe(true);
+  });
+});
+
+describe('fuzzing counterexamples: Spark parquet', () => {
+  it('readSparkItemFactors refuses a column chunk missing from the schema (list renamed lisT) without an unhandled rejection', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ondeck-fuzz-defect-'));
+    const leaked: unknown[] = [];
+    const listener = (reason: unknown): void => {
+      leaked.push(reason);
+    };
+    process.on('unhandledRejection', listener);
+    try {
+      await writeFile(join(dir, 'part-00000.parquet'), Buffer.from('UEFSMRUGFRgVGFJzToQLuFwVBhUAFQYVABUAFQAAAAEAAAAHAAAACQAAABUGFToVOlwVDBUAFQYVABUGFQQAAAMqA6oKAAAAPwAAgL8AAABAAACAPgAAgD8AAIA/FQQZXEgMc3Bhcmtfc2NoZW1hFQQAFQIlABgCaWQANQIYCGZlYXR1cmVzFQIVBgA1BBgEbGlzVBUCABUIJQAYB2VsZW1lbnQAFgYZHBksJggcFQIZFQAZGAJpZBUAFgYWQhZCJgg8NgAoBAkAAAAYBAEAAAAAGRwVBhUAFQIAAAAmShwVCBkVABk4CGZlYXR1cmVzBGxpc3QHZWxlbWVudBUAFgwWZBZkJko8NgAoBAAAAEAYBAAAgL82AAAZHBUGFQAVAgAAABamARYGNqYBABkcGBhvcmcuYXBhY2hlLnNwYXJrLnZlcnNpb24YBTMuNS4xABhKcGFycXVldC1tciB2ZXJzaW9uIDEuMTMuMSAoYnVpbGQgZGI0MTgzMTA5ZDViNzM0ZWM1OTMwZDg3MGNkYWUxNjFlNDA4ZGRiYSkZLBwAABwAAABJAQAAUEFSMQ==', 'base64'));
+      await expect(readSparkItemFactors(dir)).rejects.toMatchObject({ code: 'import-failed' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(leaked).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
