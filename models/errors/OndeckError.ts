@@ -127,7 +127,10 @@ function formatMessage(code: OndeckErrorCode, details: OndeckErrorDetails): stri
   try {
     return messages[code](details);
   } catch {
-    return messages[code](Object.fromEntries(Object.entries(details).map(([key, value]) => [key, printableDetail(value)])));
+    // A loop, not Object.fromEntries: this module ships in the browser bundles (Chromium 56 floor; fromEntries is 73).
+    const printable: OndeckErrorDetails = {};
+    for (const key of Object.keys(details)) printable[key] = printableDetail(details[key]);
+    return messages[code](printable);
   }
 }
 
