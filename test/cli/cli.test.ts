@@ -1,34 +1,21 @@
 // Runs the bundled CLI (dist/cli.js, built by test/globalSetup.ts) as a subprocess in a temp
 // directory, the way a user runs `ondeck`.
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npyBytes } from '../importers/importerFixtures';
-
-const cliPath = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
-
-interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { runOndeckCli, type CliRun } from './support/runOndeckCli';
 
 let workDir: string;
 
-/** Runs `ondeck …args` in the test's temp directory; never rejects, the exit code is returned. */
-function ondeck(...args: string[]): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cliPath, ...args], { cwd: workDir, env: { ...process.env, ONDECK_DEBUG: '' }, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** Runs `ondeck …args` in the test's temp directory (see runOndeckCli). */
+function ondeck(...args: string[]): Promise<CliRun> {
+  return runOndeckCli(args, { cwd: workDir });
 }
 
 /** Runs a command that must succeed, showing its stderr if it does not. */
-async function ondeckOk(...args: string[]): Promise<RunResult> {
+async function ondeckOk(...args: string[]): Promise<CliRun> {
   const result = await ondeck(...args);
   expect(result.code, `ondeck ${args.join(' ')}\n${result.stderr}`).toBe(0);
   return result;
@@ -48,7 +35,7 @@ function parseJsonl(text: string): Recommendation[] {
 }
 
 /** Asserts a failure the way a user should see it: one `ondeck: … [code]` line, no stack trace. */
-function expectCleanFailure(result: RunResult, code: string): void {
+function expectCleanFailure(result: CliRun, code: string): void {
   expect(result.code, result.stderr).not.toBe(0);
   const errorLines = result.stderr.split('\n').filter((line) => line.startsWith('ondeck:'));
   expect(errorLines, result.stderr).toHaveLength(1);

@@ -1,28 +1,17 @@
 // `ondeck export` of a checkpoint holding a NaN or ±Infinity factor (issue 12, finding 6): the
 // checkpoint is refused when read, with a typed error naming the row, instead of being quantised
 // into a model whose scores are garbage. Runs the bundled CLI (dist/cli.js) as a user would.
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const cliPath = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
-
-interface RunResult {
-  readonly code: number;
-  readonly stderr: string;
-}
+import { runOndeckCli, type CliRun } from './support/runOndeckCli';
 
 let workDir: string;
 
-/** Runs `ondeck …args` in the temp directory; never rejects, the exit code is returned. */
-function ondeck(...args: string[]): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cliPath, ...args], { cwd: workDir, env: { ...process.env, ONDECK_DEBUG: '' }, maxBuffer: 16 << 20 }, (error, _stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr });
-    });
-  });
+/** Runs `ondeck …args` in the test's temp directory (see runOndeckCli). */
+function ondeck(...args: string[]): Promise<CliRun> {
+  return runOndeckCli(args, { cwd: workDir });
 }
 
 beforeAll(async () => {

@@ -2,33 +2,22 @@
 // would: one bad `recommend` line costs that line, not the batch, and never leaves a partial
 // --output file; non-UTF-8 lines are counted, not dropped silently; a line with no end (tens of
 // MB without a newline) is refused with a typed error while streaming.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const cliPath = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
-
-interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { runOndeckCli, type CliRun } from './support/runOndeckCli';
 
 let workDir: string;
 
-/** Runs `ondeck …args` in the temp directory; never rejects, the exit code is returned. */
-function ondeck(...args: string[]): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cliPath, ...args], { cwd: workDir, env: { ...process.env, ONDECK_DEBUG: '' }, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+/** Runs `ondeck …args` in the test's temp directory (see runOndeckCli). */
+function ondeck(...args: string[]): Promise<CliRun> {
+  return runOndeckCli(args, { cwd: workDir });
 }
 
-async function ondeckOk(...args: string[]): Promise<RunResult> {
+async function ondeckOk(...args: string[]): Promise<CliRun> {
   const result = await ondeck(...args);
   expect(result.code, `ondeck ${args.join(' ')}\n${result.stderr}`).toBe(0);
   return result;

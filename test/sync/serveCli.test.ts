@@ -1,6 +1,5 @@
 // `ondeck serve` under hostile or unlucky requests, run from the built CLI (dist/cli.js) as a user
 // runs it: raw HTTP through node:http so every header and path goes out exactly as written.
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,31 +7,22 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath, startOndeckServe, type RunningOndeckServe } from './support/startOndeckServe';
+import { startOndeckServe, type RunningOndeckServe } from './support/startOndeckServe';
 import { sendRawRequest, type RawResponse } from './support/sendRawRequest';
+import { runOndeckCli, type CliRun } from '../cli/support/runOndeckCli';
 
 /** One raw exchange: `path` and `headers` go out as written (no URL normalisation). */
 function http(base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
   return sendRawRequest(base, `/${path}`, { headers, method });
 }
 
-interface RunResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `ondeck …args`; a server that does not exit within 10 s is killed (code null). */
-function ondeck(...args: string[]): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cliPath, ...args], { cwd: workDir, env: { ...process.env, ONDECK_DEBUG: '' }, timeout: 10_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-    });
-  });
+/** Runs `ondeck …args` in the test's temp directory (see runOndeckCli). */
+function ondeck(...args: string[]): Promise<CliRun> {
+  return runOndeckCli(args, { cwd: workDir, timeoutMilliseconds: 10_000 });
 }
 
 /** A failure the way a user should see it: exit 1, one `ondeck: … [code]` line, no stack trace. */
-function expectTypedFailure(result: RunResult, code: string): void {
+function expectTypedFailure(result: CliRun, code: string): void {
   expect(result.code, result.stderr).toBe(1);
   const errorLines = result.stderr.split('\n').filter((line) => line.startsWith('ondeck:'));
   expect(errorLines, result.stderr).toHaveLength(1);

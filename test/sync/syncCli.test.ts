@@ -1,6 +1,5 @@
 // `ondeck keygen` → `ondeck publish` → `ondeck serve`, run from the built CLI (dist/cli.js, built by
 // test/globalSetup.ts) as a user runs them, and a device-style download over HTTP at the end.
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,22 +10,14 @@ import { applyDelta } from '../../models/sync/applyDelta';
 import { verifySignedManifest } from '../../models/sync/node/manifestSigning';
 import { nextSyntheticVersion, packageSyntheticVersion, syntheticModelVersion } from '../../models/sync/node/syntheticModelVersions';
 import { decodeSnapshotBlob } from '../../models/sync/snapshotBlob';
-import { cliPath, startOndeckServe } from './support/startOndeckServe';
+import { startOndeckServe } from './support/startOndeckServe';
+import { runOndeckCli, type CliRun } from '../cli/support/runOndeckCli';
 
 let workDir: string;
 
-interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function ondeck(...args: string[]): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cliPath, ...args], { cwd: workDir, env: { ...process.env, ONDECK_DEBUG: '' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+/** Runs `ondeck …args` in the test's temp directory (see runOndeckCli). */
+function ondeck(...args: string[]): Promise<CliRun> {
+  return runOndeckCli(args, { cwd: workDir });
 }
 
 async function ondeckJson(...args: string[]): Promise<Record<string, unknown>> {

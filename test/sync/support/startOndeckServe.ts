@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { builtCliPath } from '../../cli/support/runOndeckCli';
 
 /** The built CLI (dist/cli.js, built by test/globalSetup.ts). */
-export const cliPath = join(import.meta.dirname, '..', '..', '..', 'dist', 'cli.js');
 
 /** A running `ondeck serve`: its base URL, what it printed, and how to stop it. */
 export interface RunningOndeckServe {
@@ -26,7 +25,7 @@ export interface StartOndeckServeOptions {
  * its URL; rejects with its output when it exits first.
  */
 export async function startOndeckServe(directory: string, options: StartOndeckServeOptions = {}): Promise<RunningOndeckServe> {
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), cliPath, 'serve', directory, '--port', '0'], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), builtCliPath, 'serve', directory, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ONDECK_DEBUG: '' },
   });
