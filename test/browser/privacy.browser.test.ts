@@ -3,11 +3,6 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { buildCatalogColumns } from '../../models/artifact/CatalogColumns';
-import { buildOndeckModel } from '../../models/artifact/buildOndeckModel';
-import { writeModelDirectory } from '../../models/artifact/modelDirectory';
-import type { ItemMetadata } from '../../models/data/ItemMetadata';
-import { SeededRandom } from '../../models/random';
 import type { Profile, RecommenderStatus, Row, TrackEvent } from '../../src/types';
 import { MIN_ROWS_PER_THREAD } from '../../worker/backends/createJsInt8Backend';
 import { publishPlantedVersions, type PlantedPublication } from '../syncDevice/publishPlantedVersions';
@@ -20,6 +15,7 @@ import { startFaultyServer, type FaultyServer } from './support/startFaultyServe
 import { startRecordingProxy, type RecordedRequest, type RecordingProxy } from './support/startRecordingProxy';
 import { startStaticServer, type StaticServer } from './support/startStaticServer';
 import { useBrowserSession } from './support/useBrowserSession';
+import { benchmarkItemId, writeBenchmarkModel } from '../../scripts/bench/device/writeBenchmarkModel';
 
 // Issue 12: "viewing history never leaves the device", proven in every engine. The page, the
 // engine's worker, its screening helper, ORT and the service worker run against one origin: a
@@ -99,23 +95,8 @@ function viewerSecrets(): ViewerSecret[] {
  * what is measured here is traffic, not taste).
  */
 async function writeTokenModel(directory: string, watched: readonly string[]): Promise<void> {
-  const dims = 16;
-  const random = new SeededRandom(12);
-  const itemFactors = new Float32Array(ITEMS * dims);
-  for (let i = 0; i < itemFactors.length; i++) itemFactors[i] = random.nextGaussian() * (0.3 / Math.sqrt(1 + (i % dims)));
-  const itemIds = Array.from({ length: ITEMS }, (_, index) => `item-${index}`);
-  watched.forEach((id, k) => (itemIds[k * 997 + 11] = id));
-  const items = new Map<string, ItemMetadata>(itemIds.map((id, index) => [id, { id, title: `Title ${index}`, genres: [index % 2 ? 'Drama' : 'Comedy'], year: 1990 + (index % 35) }]));
-  const popularity = Int32Array.from({ length: ITEMS }, () => Math.floor(10_000 / (1 + random.nextInt(ITEMS))));
-  const catalog = buildCatalogColumns(itemIds, items, popularity, { names: ['Everything'], centroids: new Array<number>(dims).fill(0) }, new Int32Array(ITEMS));
-  const model = buildOndeckModel({
-    itemFactors,
-    dims,
-    catalog,
-    foldIn: { alpha: 1, unobservedWeight: 0.3, regularization: 0.01, regularizationExponent: 1 },
-    training: { algorithm: 'imported', source: 'synthetic' },
-  });
-  await writeModelDirectory(model, directory);
+  const watchedAt = new Map(watched.map((id, k) => [k * 997 + 11, id]));
+  await writeBenchmarkModel(directory, { itemCount: ITEMS, dims: 16, seed: 12, itemIdOf: (index) => watchedAt.get(index) ?? benchmarkItemId(index) });
 }
 
 /** Every file under `directory`, as paths relative to it with `/` separators. */

@@ -23,8 +23,18 @@ export function benchmarkItemId(index: number): string {
  * await writeBenchmarkModel(join(tmp, '100k'), { itemCount: 100_000, dims: 64, seed: 1 });
  * ```
  */
-export async function writeBenchmarkModel(directory: string, options: { itemCount: number; dims: number; seed: number }): Promise<void> {
+export async function writeBenchmarkModel(
+  directory: string,
+  options: {
+    itemCount: number;
+    dims: number;
+    seed: number;
+    /** The id of catalog row `index`. @defaultValue {@link benchmarkItemId} */
+    itemIdOf?: (index: number) => string;
+  },
+): Promise<void> {
   const { itemCount, dims } = options;
+  const itemIdOf = options.itemIdOf ?? benchmarkItemId;
   const random = new SeededRandom(options.seed);
   // ALS factors have a few strong directions and a long tail; a per-dimension scale mimics that,
   // so scores spread out the way real ones do (which is what the top-k selection sees).
@@ -36,7 +46,7 @@ export async function writeBenchmarkModel(directory: string, options: { itemCoun
   const items = new Map<string, ItemMetadata>();
   const popularity = new Int32Array(itemCount);
   for (let index = 0; index < itemCount; index++) {
-    const id = benchmarkItemId(index);
+    const id = itemIdOf(index);
     itemIds.push(id);
     items.set(id, { id, title: `Title ${index}`, genres: [GENRES[index % GENRES.length]], year: 1990 + (index % 35) });
     // Zipf-like: a few titles are very popular.
