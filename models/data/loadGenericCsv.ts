@@ -1,7 +1,7 @@
 import { OndeckError } from '../errors/OndeckError';
 import type { Dataset, LoadOptions } from './Dataset';
 import { assembleDataset } from './assembleDataset';
-import { findColumn } from './findColumn';
+import { findOnlyColumn } from './findColumn';
 import { InteractionBuilder } from './InteractionBuilder';
 import type { ItemMetadata } from './ItemMetadata';
 import { loadItemsCsv } from './loadItemsCsv';
@@ -107,8 +107,9 @@ interface EventColumns {
 
 function eventColumnsOf(header: readonly string[], file: string, line: number): EventColumns {
   refuseDuplicateColumns(header, file, line);
-  const user = findColumn(header, USER_ALIASES);
-  const item = findColumn(header, ITEM_ALIASES);
+  const where = { file, line };
+  const user = findOnlyColumn(header, USER_ALIASES, 'user', where);
+  const item = findOnlyColumn(header, ITEM_ALIASES, 'item', where);
   for (const [column, index] of [['user', user], ['item', item]] as const) {
     if (index === -1) {
       throw new OndeckError('malformed-input', {
@@ -119,5 +120,5 @@ function eventColumnsOf(header: readonly string[], file: string, line: number): 
       });
     }
   }
-  return { count: header.length, user, item, rating: findColumn(header, ['rating']), weight: findColumn(header, ['weight']) };
+  return { count: header.length, user, item, rating: findOnlyColumn(header, ['rating'], 'rating', where), weight: findOnlyColumn(header, ['weight'], 'weight', where) };
 }

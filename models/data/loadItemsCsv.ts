@@ -1,6 +1,6 @@
 import { OndeckError } from '../errors/OndeckError';
 import type { LoadOptions } from './Dataset';
-import { findColumn } from './findColumn';
+import { findOnlyColumn } from './findColumn';
 import type { ItemMetadata } from './ItemMetadata';
 import { LoadReportBuilder } from './LoadReportBuilder';
 import { maturityAgeOf } from './maturity';
@@ -89,17 +89,18 @@ interface ItemColumns {
 
 function itemColumnsOf(header: readonly string[], file: string, line: number): ItemColumns {
   refuseDuplicateColumns(header, file, line);
-  const id = findColumn(header, ['id', 'item', 'itemid', 'movieid']);
+  const where = { file, line };
+  const id = findOnlyColumn(header, ['id', 'item', 'itemid', 'movieid'], 'id', where);
   if (id === -1) throw new OndeckError('malformed-input', { file, line, reason: 'missing column "id"' });
   return {
     id,
-    title: findColumn(header, ['title', 'name']),
-    genres: findColumn(header, ['genres', 'genre']),
-    maturityRating: findColumn(header, ['maturityrating', 'maturity', 'contentrating', 'agerating']),
-    year: findColumn(header, ['year']),
-    availableFrom: findColumn(header, ['availablefrom']),
-    availableUntil: findColumn(header, ['availableuntil']),
-    tags: findColumn(header, ['tags']),
+    title: findOnlyColumn(header, ['title', 'name'], 'title', where),
+    genres: findOnlyColumn(header, ['genres', 'genre'], 'genres', where),
+    maturityRating: findOnlyColumn(header, ['maturityrating', 'maturity', 'contentrating', 'agerating'], 'maturity rating', where),
+    year: findOnlyColumn(header, ['year'], 'year', where),
+    availableFrom: findOnlyColumn(header, ['availablefrom'], 'available-from', where),
+    availableUntil: findOnlyColumn(header, ['availableuntil'], 'available-until', where),
+    tags: findOnlyColumn(header, ['tags'], 'tags', where),
   };
 }
 

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { OndeckError } from '../errors/OndeckError';
 import type { Dataset, LoadOptions } from './Dataset';
 import { assembleDataset } from './assembleDataset';
-import { findColumn } from './findColumn';
+import { findColumn, findOnlyColumn } from './findColumn';
+import { refuseDuplicateColumns } from './refuseDuplicateColumns';
 import { InteractionBuilder } from './InteractionBuilder';
 import { isDirectory, isFile } from './isFile';
 import type { ItemMetadata } from './ItemMetadata';
@@ -14,6 +15,11 @@ import { readTextLines } from './readTextLines';
 const GENRES_PER_ARTIST = 3;
 /** How many of an artist's most-used tags are kept as its tags. */
 const TAGS_PER_ARTIST = 10;
+
+/** Header names (compared as {@link findColumn} does) of user_artists.dat's columns. */
+const USER_ALIASES = ['userid', 'user'];
+const ARTIST_ALIASES = ['artistid', 'artist', 'itemid', 'item'];
+const PLAYS_ALIASES = ['weight', 'plays', 'playcount'];
 
 /**
  * Reads a Last.fm folder in the HetRec 2011 layout:
@@ -55,10 +61,18 @@ export async function loadLastfm(dir: string, options: LoadOptions = {}): Promis
       if (text.trim() === '') return;
       const fields = text.split('\t');
       if (columns === undefined) {
-        const user = findColumn(fields, ['userid', 'user']);
-        const artist = findColumn(fields, ['artistid', 'artist', 'itemid', 'item']);
-        const weight = findColumn(fields, ['weight', 'plays', 'playcount']);
+        const user = findColumn(fields, USER_ALIASES);
+        const artist = findColumn(fields, ARTIST_ALIASES);
+        const weight = findColumn(fields, PLAYS_ALIASES);
         const isHeader = user !== -1 && artist !== -1 && weight !== -1;
+        if (isHeader) {
+          // A header naming a column twice (or two aliases of one) is refused, not half-used.
+          const where = { file: playsFile, line: lineNumber };
+          refuseDuplicateColumns(fields, playsFile, lineNumber);
+          findOnlyColumn(fields, USER_ALIASES, 'user', where);
+          findOnlyColumn(fields, ARTIST_ALIASES, 'artist', where);
+          findOnlyColumn(fields, PLAYS_ALIASES, 'play count', where);
+        }
         columns = isHeader ? { user, artist, weight } : { user: 0, artist: 1, weight: 2 };
         if (isHeader) return;
       }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { OndeckError } from '../errors/OndeckError';
 import type { Dataset, LoadOptions } from './Dataset';
 import { assembleDataset } from './assembleDataset';
-import { findColumn } from './findColumn';
+import { findColumn, findOnlyColumn, type HeaderLocation } from './findColumn';
+import { refuseDuplicateColumns } from './refuseDuplicateColumns';
 import { isFile } from './isFile';
 import { InteractionBuilder } from './InteractionBuilder';
 import type { ItemMetadata } from './ItemMetadata';
@@ -93,7 +94,7 @@ export async function loadMovieLens(dir: string, options: LoadOptions = {}): Pro
       if (text.trim() === '') return;
       const fields = parseCsvLine(text, files.separator, layout === 'csv');
       if (columns === undefined) {
-        columns = ratingColumnsOf(fields, layout);
+        columns = ratingColumnsOf(fields, layout, { file: ratingsFile, line: lineNumber });
         // ratings.csv opens with a header; the other layouts (and a header-less csv) start with data.
         if (columns.header) return;
       }
@@ -133,6 +134,10 @@ export async function detectMovieLensLayout(dir: string): Promise<MovieLensLayou
   throw new OndeckError('unknown-format', { path: dir, hint: 'expected a MovieLens folder holding ratings.csv, ratings.dat or u.data' });
 }
 
+/** Header names (compared as {@link findColumn} does) of ratings.csv's user and movie columns. */
+const USER_ALIASES = ['userid', 'user'];
+const MOVIE_ALIASES = ['movieid', 'itemid', 'item'];
+
 /** Where a ratings line keeps its fields, and whether the line they came from was a header. */
 interface RatingColumns {
   readonly user: number;
@@ -142,12 +147,21 @@ interface RatingColumns {
   readonly header: boolean;
 }
 
-function ratingColumnsOf(fields: string[] | null, layout: MovieLensLayout): RatingColumns {
+/**
+ * The ratings file's columns: from its header when the first line is one (all three columns
+ * named, none twice), else MovieLens's fixed order.
+ */
+function ratingColumnsOf(fields: string[] | null, layout: MovieLensLayout, where: HeaderLocation): RatingColumns {
   if (layout === 'csv' && fields !== null) {
-    const user = findColumn(fields, ['userid', 'user']);
-    const item = findColumn(fields, ['movieid', 'itemid', 'item']);
+    const user = findColumn(fields, USER_ALIASES);
+    const item = findColumn(fields, MOVIE_ALIASES);
     const rating = findColumn(fields, ['rating']);
-    if (user !== -1 && item !== -1 && rating !== -1) return { user, item, rating, count: fields.length, header: true };
+    if (user !== -1 && item !== -1 && rating !== -1) {
+      refuseDuplicateColumns(fields, where.file, where.line);
+      findOnlyColumn(fields, USER_ALIASES, 'user', where);
+      findOnlyColumn(fields, MOVIE_ALIASES, 'movie', where);
+      return { user, item, rating, count: fields.length, header: true };
+    }
   }
   return { user: 0, item: 1, rating: 2, count: 4, header: false };
 }

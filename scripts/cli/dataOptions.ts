@@ -9,7 +9,7 @@ export function addDataOptions(command: Command): Command {
     .requiredOption('--data <path>', 'MovieLens folder, Last.fm folder, events CSV/JSONL, or a folder written by `ondeck synth`')
     .option('--format <name>', 'force a format instead of detecting it')
     .option('--min-rating <x>', 'explicit ratings at or above this become positives (default 4)')
-    .option('--strict', 'fail on the first malformed line instead of skipping it');
+    .option('--strict', 'fail on the first malformed line instead of skipping it (lines over 16 MiB are always refused)');
 }
 
 /** Values of {@link addDataOptions}'s flags. */

@@ -134,4 +134,12 @@ describe('loadGenericCsv header with a repeated column', () => {
     const { interactions } = await loadGenericCsv(join(dir, 'ok.csv'));
     expect(interactions.itemIds).toEqual(['x']);
   });
+
+  it('refuses two aliases of one column (`user,userid,item`): which one holds the users is unknowable', async () => {
+    const dir = await tempDirWith({ 'events.csv': 'user,userid,item\na,b,x\n' });
+    const error = await failure(loadGenericCsv(join(dir, 'events.csv')));
+    expect(error.code).toBe('malformed-input');
+    expect(error.details).toMatchObject({ line: 1, column: 'userid' });
+    expect(error.message).toContain('"user" and "userid" both name the user column');
+  });
 });

@@ -79,4 +79,14 @@ describe('loadItemsCsv header with a repeated column', () => {
     expect(isOndeckError(error, 'malformed-input')).toBe(true);
     expect((error as { details: unknown }).details).toMatchObject({ line: 1, column: 'title' });
   });
+
+  it('refuses two aliases of one column (`id,title,name`)', async () => {
+    const dir = await tempDirWith({ 'items.csv': 'id,title,name\nx,One,Two\n' });
+    const error = await loadItemsCsv(join(dir, 'items.csv')).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isOndeckError(error, 'malformed-input')).toBe(true);
+    expect((error as { details: unknown }).details).toMatchObject({ line: 1, column: 'name' });
+  });
 });

@@ -75,6 +75,15 @@ describe('loadLastfm', () => {
     expect((error as { details: unknown }).details).toMatchObject({ file: join(dir, 'user_artists.dat'), line: 4 });
   });
 
+  it('refuses a header that names a column twice or two aliases of one', async () => {
+    for (const [header, column] of [['userID\tartistID\tweight\tweight', 'weight'], ['userID\tartistID\tplays\tweight', 'weight'], ['userID\tuser\tartistID\tweight', 'user']] as const) {
+      const dir = await tempDirWith({ 'user_artists.dat': `${header}\n2\t51\t3\t4\n` });
+      const error = await loadLastfm(dir).catch((e: unknown) => e);
+      expect(isOndeckError(error, 'malformed-input'), header).toBe(true);
+      expect((error as { details: unknown }).details, header).toMatchObject({ file: join(dir, 'user_artists.dat'), line: 1, column });
+    }
+  });
+
   it('reports unknown-format for a folder without user_artists.dat', async () => {
     const dir = await tempDirWith({ 'artists.dat': ARTISTS });
     const error = await loadLastfm(dir).catch((e: unknown) => e);

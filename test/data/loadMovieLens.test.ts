@@ -119,6 +119,15 @@ describe('loadMovieLens: ml-latest / ml-20m / ml-25m csv layout', () => {
     expect(error.details).toEqual({ file: join(dir, 'ratings.csv'), line: 3 });
   });
 
+  it('refuses a ratings header that names a column twice or two aliases of one, instead of reading half of it', async () => {
+    for (const [header, column] of [['userId,movieId,rating,rating', 'rating'], ['userId,user,movieId,rating', 'user'], ['userId,movieId,itemId,rating', 'itemId']] as const) {
+      const dir = await tempDirWith({ 'ratings.csv': `${header}\n1,1,5,0\n` });
+      const error = await failure(loadMovieLens(dir));
+      expect(error.code, header).toBe('malformed-input');
+      expect(error.details, header).toMatchObject({ file: join(dir, 'ratings.csv'), line: 1, column });
+    }
+  });
+
   it('reports empty-data when no rating reaches the threshold', async () => {
     const dir = await tempDirWith({ 'ratings.csv': 'userId,movieId,rating,timestamp\n1,1,1.0,0\n1,2,3.5,0\n' });
     expect((await failure(loadMovieLens(dir))).code).toBe('empty-data');

@@ -36,7 +36,7 @@ export function registerRecommendCommand(program: Command): void {
     .requiredOption('--input <file>', 'JSONL: {"user": "...", "items": ["id", ...], "weights": [...]?} per line')
     .option('--count <n>', 'recommendations per user (default 10)')
     .option('--backend <name>', 'scoring backend: js (TypeScript int8 kernel) or wasm (onnxruntime-web)', 'js')
-    .option('--output <file>', 'write JSONL here instead of stdout')
+    .option('--output <file>', 'write JSONL here instead of stdout; written atomically: the file appears, complete, only when the batch is done')
     .option('--strict', 'fail on the first malformed line instead of skipping it')
     .action(async (flags: RecommendFlags) => {
       const count = parseNumberOption('count', flags.count, { min: 1, max: 10_000, integer: true }) ?? 10;
