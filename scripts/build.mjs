@@ -19,6 +19,7 @@ const nodeBundles = [
   { entry: 'scripts/start.ts', out: 'start.js' },
   { entry: 'models/index.ts', out: 'models.js' },
   { entry: 'models/als/alsThreadWorker.ts', out: 'alsThreadWorker.js' },
+  { entry: 'models/importers/sparkPartThread.ts', out: 'sparkPartThread.js' },
   { entry: 'scripts/bench/trainingSpeed.ts', out: 'bench/trainingSpeed.js' },
   { entry: 'scripts/bench/deviceBenchmark.ts', out: 'bench/deviceBenchmark.js' },
   { entry: 'scripts/bench/syncBenchmark.ts', out: 'bench/syncBenchmark.js' },

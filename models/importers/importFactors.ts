@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { OndeckError } from '../errors/OndeckError';
 import type { ImportedFactors } from './ImportedFactors';
 import { readNumpyFactors } from './readNumpyFactors';
+import type { SparkPartThreadOptions } from './decodeSparkPartInThread';
 import { readSparkItemFactors } from './readSparkItemFactors';
 
 /**
@@ -34,6 +35,8 @@ export interface ImportFactorsOptions {
    * a `.npy` file → `'numpy'`.
    */
   readonly format?: ImportFormat;
+  /** Spark Parquet only: the limits of the decoding thread ({@link SparkPartThreadOptions}). */
+  readonly parquet?: SparkPartThreadOptions;
 }
 
 /**
@@ -52,7 +55,7 @@ export interface ImportFactorsOptions {
 export async function importFactors(options: ImportFactorsOptions): Promise<ImportedFactors> {
   const { path, ids } = options;
   const format = options.format ?? (await detectFormat(path));
-  if (format === 'spark-parquet') return readSparkItemFactors(path);
+  if (format === 'spark-parquet') return readSparkItemFactors(path, options.parquet);
   if (format === 'numpy') {
     if (ids === undefined) {
       throw new OndeckError('invalid-argument', {

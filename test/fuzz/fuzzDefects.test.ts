@@ -7,6 +7,7 @@ import { decodeFactorsFile } from '../../models/artifact/factorsFile';
 import { parseManifest } from '../../models/artifact/parseManifest';
 import { isOndeckError, OndeckError } from '../../models/errors/OndeckError';
 import { readSparkItemFactors } from '../../models/importers/readSparkItemFactors';
+import { sparkPartThread } from '../importers/importerFixtures';
 import { validateStoredHistory } from '../../worker/storage/validateStoredHistory';
 
 describe('fuzzing counterexamples', () => {
@@ -55,6 +56,24 @@ describe('fuzzing counterexamples: factors.bin', () => {
 });
 
 describe('fuzzing counterexamples: Spark parquet', () => {
+  it('readSparkItemFactors ends a decode that loops on corrupt page data (a V2 page whose definition levels never end) with import-failed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ondeck-fuzz-defect-'));
+    try {
+      // hyparquet 1.31.5 loops inside parquetReadObjects on this file, synchronously: only a
+      // thread of its own can be stopped.
+      await writeFile(join(dir, 'part-00000.parquet'), Buffer.from('UEFSMRUGFRgVGFwVBhUAFQYVABUAFQAAAAEAAAAHAAAACQAAABUGFToVOlwVDBUAFQYVAACAvwAAAEAAAIA+AACAPwAAgD8VBBlcSAxzcGFya19zY2hlbWEVBAAVAiUAGAJpZAA1AhgIZmVhdHVyZXMVAIA/AACAPxUEGVxIDHNwYXJrX3NjaGVtYRUEABUCJQAYAmlkADUCGAhmZWF0dXJlcxUCFQYANQQYBGxpc3QVAgAVCCUAGAdlbGVtZW50ABYGGRwZLCYIHBUCGRUAGRgCaWQVABYGFkIWQiYIPDYAKAQJAAAAGAQBAAAAABkcFQYVABUCAAAAJkocFQgZFQAZOAhmZWF0dXJlcwRsaXN0B2VsZW1lbnQVABYMFmQWZCZKPDYAKAQAAABAGAQAAIC/NgAAGRwVBhUAFQIAAAAWpgEWBjamAQAZHBgYb3JnLmFwYWNoZSZzcGFyay52ZXJzaW9uGAUzLjUuMQAYSnBhcnF1ZXQtbXIgdmVyc2lvbiAxLjEzLjEgKGJ1aWxkIGRiNDE4MzEwOWQ1YjczNGVjNTkzMGQ4NzBjZGFlMTYxZTQwOGRkYmEpGSwcAAAcAAAASQEAAFBBUjE=', 'base64'));
+      const error = await readSparkItemFactors(dir, { ...sparkPartThread, timeoutMilliseconds: 1500 }).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(isOndeckError(error, 'import-failed'), String(error)).toBe(true);
+      expect((error as OndeckError).details).toMatchObject({ path: join(dir, 'part-00000.parquet') });
+      expect((error as OndeckError).message).toMatch(/did not finish within 2 s; the file's page data is probably corrupt/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('readSparkItemFactors refuses a column chunk missing from the schema (list renamed lisT) without an unhandled rejection', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ondeck-fuzz-defect-'));
     const leaked: unknown[] = [];
@@ -64,7 +83,7 @@ describe('fuzzing counterexamples: Spark parquet', () => {
     process.on('unhandledRejection', listener);
     try {
       await writeFile(join(dir, 'part-00000.parquet'), Buffer.from('UEFSMRUGFRgVGFJzToQLuFwVBhUAFQYVABUAFQAAAAEAAAAHAAAACQAAABUGFToVOlwVDBUAFQYVABUGFQQAAAMqA6oKAAAAPwAAgL8AAABAAACAPgAAgD8AAIA/FQQZXEgMc3Bhcmtfc2NoZW1hFQQAFQIlABgCaWQANQIYCGZlYXR1cmVzFQIVBgA1BBgEbGlzVBUCABUIJQAYB2VsZW1lbnQAFgYZHBksJggcFQIZFQAZGAJpZBUAFgYWQhZCJgg8NgAoBAkAAAAYBAEAAAAAGRwVBhUAFQIAAAAmShwVCBkVABk4CGZlYXR1cmVzBGxpc3QHZWxlbWVudBUAFgwWZBZkJko8NgAoBAAAAEAYBAAAgL82AAAZHBUGFQAVAgAAABamARYGNqYBABkcGBhvcmcuYXBhY2hlLnNwYXJrLnZlcnNpb24YBTMuNS4xABhKcGFycXVldC1tciB2ZXJzaW9uIDEuMTMuMSAoYnVpbGQgZGI0MTgzMTA5ZDViNzM0ZWM1OTMwZDg3MGNkYWUxNjFlNDA4ZGRiYSkZLBwAABwAAABJAQAAUEFSMQ==', 'base64'));
-      await expect(readSparkItemFactors(dir)).rejects.toMatchObject({ code: 'import-failed' });
+      await expect(readSparkItemFactors(dir, sparkPartThread)).rejects.toMatchObject({ code: 'import-failed' });
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(leaked).toEqual([]);
     } finally {

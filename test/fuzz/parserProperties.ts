@@ -39,7 +39,7 @@ import { validateStoredHistory } from '../../worker/storage/validateStoredHistor
 import { decodeBase64 } from '../../worker/sync/decodeBase64';
 import { decompressBlob } from '../../worker/sync/decompressBlob';
 import { openSignedManifest } from '../../worker/sync/openSignedManifest';
-import { npyBytes, writeSparkPart } from '../importers/importerFixtures';
+import { npyBytes, sparkPartThread, writeSparkPart } from '../importers/importerFixtures';
 
 /** One fuzzed parser: its name and a fast-check property over its inputs. */
 export interface ParserProperty {
@@ -355,7 +355,7 @@ export async function createParserProperties(): Promise<ParserProperties> {
     property('readIdList', fc.tuple(fc.constantFrom('ids.json', 'ids.csv', 'ids.txt'), fc.oneof(textFileBytes('["a", "b", 3]'), textFileBytes('id,title\na,A\n"b,1",B\n'), textFileBytes('a\nb\nc\n'))), ([name, bytes]) =>
       withFiles({ [name]: bytes }, (dir) => readIdList(join(dir, name))),
     ),
-    property('readSparkItemFactors', bytesNear(parquet), (bytes) => withFiles({ 'part-00000.parquet': bytes }, (dir) => readSparkItemFactors(dir))),
+    property('readSparkItemFactors', bytesNear(parquet), (bytes) => withFiles({ 'part-00000.parquet': bytes }, (dir) => readSparkItemFactors(dir, { ...sparkPartThread, timeoutMilliseconds: 2000 }))),
     // --- model artefacts
     property('parseManifest', fc.oneof(mutatedJson(model.manifestA), mutatedBytes(model.filesA.get(MODEL_FILES.manifest)!).map(text), fc.string()), rule(parseManifest)),
     property('decodeFactorsFile', bytesNear(model.filesA.get(MODEL_FILES.factors)!), rule(decodeFactorsFile)),

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importFactors } from '../../models/importers/importFactors';
-import { npyBytes, withTempDir, writeSparkPart } from './importerFixtures';
+import { npyBytes, sparkPartThread, withTempDir, writeSparkPart } from './importerFixtures';
 
 const rows = [
   { id: 4, features: [1, 0.5] },
@@ -15,12 +15,12 @@ describe('importFactors', () => {
       await mkdir(join(dir, 'out'));
       await writeSparkPart(join(dir, 'out', 'part-00000-x-c000.snappy.parquet'), rows);
       await writeFile(join(dir, 'out', '_SUCCESS'), '');
-      const fromDir = await importFactors({ path: join(dir, 'out') });
+      const fromDir = await importFactors({ path: join(dir, 'out'), parquet: sparkPartThread });
       expect(fromDir).toMatchObject({ source: 'spark-parquet', itemIds: ['4', '8'], dims: 2 });
       expect(Array.from(fromDir.factors)).toEqual([1, 0.5, -2, 0.25]);
 
       await writeSparkPart(join(dir, 'single.parquet'), rows);
-      expect((await importFactors({ path: join(dir, 'single.parquet') })).itemIds).toEqual(['4', '8']);
+      expect((await importFactors({ path: join(dir, 'single.parquet'), parquet: sparkPartThread })).itemIds).toEqual(['4', '8']);
     });
   });
 
@@ -28,7 +28,7 @@ describe('importFactors', () => {
     await withTempDir(async (dir) => {
       await mkdir(join(dir, 'model', 'itemFactors'), { recursive: true });
       await writeSparkPart(join(dir, 'model', 'itemFactors', 'part-00000.parquet'), rows);
-      expect((await importFactors({ path: join(dir, 'model') })).source).toBe('spark-parquet');
+      expect((await importFactors({ path: join(dir, 'model'), parquet: sparkPartThread })).source).toBe('spark-parquet');
     });
   });
 
@@ -48,7 +48,7 @@ describe('importFactors', () => {
   it('honours an explicit format over the extension', async () => {
     await withTempDir(async (dir) => {
       await writeSparkPart(join(dir, 'factors.bin'), rows);
-      const imported = await importFactors({ path: join(dir, 'factors.bin'), format: 'spark-parquet' });
+      const imported = await importFactors({ path: join(dir, 'factors.bin'), format: 'spark-parquet', parquet: sparkPartThread });
       expect(imported.itemIds).toEqual(['4', '8']);
     });
   });

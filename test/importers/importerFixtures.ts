@@ -107,3 +107,9 @@ export function npyBytes(options: NpyOptions): Uint8Array {
   bytes.set(new Uint8Array(data.buffer), prefixLength + headerBytes.length);
   return bytes;
 }
+
+/**
+ * The built Parquet decoding thread (`npm test` builds dist/ first): readers of Spark output run
+ * each part file in it, and tests run from source, where it is not beside the module.
+ */
+export const sparkPartThread = { threadScript: join(import.meta.dirname, '../../dist/sparkPartThread.js') };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OndeckError } from '../../models/errors/OndeckError';
 import { readSparkItemFactors } from '../../models/importers/readSparkItemFactors';
-import { withTempDir, writeSparkPart } from './importerFixtures';
+import { sparkPartThread, withTempDir, writeSparkPart } from './importerFixtures';
 
 const uuid = '6f1b0c1e-1f2a-4bd3-9a61-2f0c8b9d6c11';
 const partName = (index: number): string => `part-0000${index}-${uuid}-c000.snappy.parquet`;
@@ -44,7 +44,7 @@ describe('readSparkItemFactors', () => {
     await withTempDir(async (dir) => {
       const output = join(dir, 'itemFactors');
       await writeSparkOutput(output);
-      const imported = await readSparkItemFactors(output);
+      const imported = await readSparkItemFactors(output, sparkPartThread);
       expect(imported.source).toBe('spark-parquet');
       expect(imported.itemIds).toEqual(['10', '3', '7', '12', '5']);
       expect(imported.dims).toBe(2);
@@ -61,7 +61,7 @@ describe('readSparkItemFactors', () => {
       await writeSparkPart(join(model, 'userFactors', partName(0)), [{ id: 99, features: [9, 9, 9] }]);
       await mkdir(join(model, 'metadata'));
       await writeFile(join(model, 'metadata', 'part-00000'), '{"class":"org.apache.spark.ml.recommendation.ALSModel","paramMap":{"rank":2}}\n');
-      const imported = await readSparkItemFactors(model);
+      const imported = await readSparkItemFactors(model, sparkPartThread);
       expect(imported.itemIds).toEqual(['10', '3', '7', '12', '5']);
       expect(imported.dims).toBe(2);
     });
@@ -74,7 +74,7 @@ describe('readSparkItemFactors', () => {
         { id: 9007199254740993n, features: [1, 2, 3] },
         { id: -4n, features: [4, 5, 6] },
       ], { idType: 'INT64' });
-      const fromLong = await readSparkItemFactors(longIds);
+      const fromLong = await readSparkItemFactors(longIds, sparkPartThread);
       // 2^53 + 1 is not a safe double: the bigint must be stringified, not converted to a number.
       expect(fromLong.itemIds).toEqual(['9007199254740993', '-4']);
       expect(Array.from(fromLong.factors)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -84,7 +84,7 @@ describe('readSparkItemFactors', () => {
         { id: 'tt0111161', features: [0.25] },
         { id: ' spaced <&> ', features: [-0.75] },
       ], { idType: 'STRING' });
-      const fromStrings = await readSparkItemFactors(stringIds);
+      const fromStrings = await readSparkItemFactors(stringIds, sparkPartThread);
       expect(fromStrings.itemIds).toEqual(['tt0111161', ' spaced <&> ']);
       expect(fromStrings.dims).toBe(1);
     });
@@ -97,7 +97,7 @@ describe('readSparkItemFactors', () => {
         { id: 12, features: [1, 2] },
         { id: 5, features: [1, 2, 3] },
       ]);
-      await expectImportFailure(readSparkItemFactors(dir), partName(1), /row 1 \(id 5\) has 3 features, expected 2/);
+      await expectImportFailure(readSparkItemFactors(dir, sparkPartThread), partName(1), /row 1 \(id 5\) has 3 features, expected 2/);
     });
   });
 
@@ -108,7 +108,7 @@ describe('readSparkItemFactors', () => {
         { id: 1, features: [1, 2] },
         { id: 42, features: [3, Number.NaN] },
       ]);
-      await expectImportFailure(readSparkItemFactors(file), 'nan.parquet', /id 42.*non-finite.*dimension 1/);
+      await expectImportFailure(readSparkItemFactors(file, sparkPartThread), 'nan.parquet', /id 42.*non-finite.*dimension 1/);
     });
   });
 
@@ -116,17 +116,17 @@ describe('readSparkItemFactors', () => {
     await withTempDir(async (dir) => {
       await writeSparkPart(join(dir, partName(0)), firstPart);
       await writeSparkPart(join(dir, partName(1)), [{ id: 3, features: [0, 0] }]);
-      await expectImportFailure(readSparkItemFactors(dir), partName(1), /duplicate item id 3 .*first seen in part-00000/);
+      await expectImportFailure(readSparkItemFactors(dir, sparkPartThread), partName(1), /duplicate item id 3 .*first seen in part-00000/);
     });
   });
 
   it('rejects a directory without part files, and a file that is not parquet', async () => {
     await withTempDir(async (dir) => {
       await writeFile(join(dir, '_SUCCESS'), '');
-      await expectImportFailure(readSparkItemFactors(dir), dir, /no parquet part files/);
+      await expectImportFailure(readSparkItemFactors(dir, sparkPartThread), dir, /no parquet part files/);
       const fake = join(dir, 'fake.parquet');
       await writeFile(fake, 'id,features\n1,"[1,2]"\n');
-      await expectImportFailure(readSparkItemFactors(fake), 'fake.parquet', /not a readable parquet file/);
+      await expectImportFailure(readSparkItemFactors(fake, sparkPartThread), 'fake.parquet', /not a readable parquet file/);
     });
   });
 
@@ -134,16 +134,16 @@ describe('readSparkItemFactors', () => {
     await withTempDir(async (dir) => {
       const renamed = join(dir, 'vectors.parquet');
       await writeSparkPart(renamed, firstPart, { featuresName: 'vector' });
-      await expectImportFailure(readSparkItemFactors(renamed), 'vectors.parquet', /expected columns "id" and "features", found "id", "vector"/);
+      await expectImportFailure(readSparkItemFactors(renamed, sparkPartThread), 'vectors.parquet', /expected columns "id" and "features", found "id", "vector"/);
       const gzip = join(dir, 'gzip.parquet');
       await writeSparkPart(gzip, firstPart, { codec: 'GZIP' });
-      await expectImportFailure(readSparkItemFactors(gzip), 'gzip.parquet', /compressed with GZIP/);
+      await expectImportFailure(readSparkItemFactors(gzip, sparkPartThread), 'gzip.parquet', /compressed with GZIP/);
     });
   });
 
   it('reports a missing path as file-not-found', async () => {
     await withTempDir(async (dir) => {
-      await expect(readSparkItemFactors(join(dir, 'nowhere'))).rejects.toMatchObject({ code: 'file-not-found' });
+      await expect(readSparkItemFactors(join(dir, 'nowhere'), sparkPartThread)).rejects.toMatchObject({ code: 'file-not-found' });
     });
   });
 });
