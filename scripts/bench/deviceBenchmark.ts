@@ -23,6 +23,7 @@ import { engineFacts } from '../../test/browser/support/engineFacts';
 import type { RecommenderStatus } from '../../src/types';
 import { measureWorkerMemory, type WorkerMemory } from './device/measureWorkerMemory';
 import { benchmarkItemId, writeBenchmarkModel } from './device/writeBenchmarkModel';
+import { median, round } from './statistics';
 
 // dist/bench/deviceBenchmark.js → the repository root.
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -67,12 +68,6 @@ interface StartResult {
 const log = (message: string): void => {
   process.stderr.write(`[bench:device] ${message}\n`);
 };
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 const summarise = (runs: readonly Latency[]): Summary => ({
   p50Ms: round(median(runs.map((run) => run.p50))),
   p90Ms: round(median(runs.map((run) => run.p90))),

@@ -25,8 +25,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createServer, get } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { get } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -34,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
+import { startPinnedCdn } from './sync/startPinnedCdn';
 import { startStaticServer } from '../../test/browser/support/startStaticServer';
 import { launchBrowserSession } from '../../test/browser/support/launchBrowserSession';
 import { callPageScenario, runPageScenario } from '../../test/browser/support/runPageScenario';
@@ -51,6 +51,7 @@ import { decodeSnapshotBlob } from '../../models/sync/snapshotBlob';
 import type { SyncManifest } from '../../models/sync/SyncManifest';
 import { formatRowToleranceQuality } from './formatRowToleranceQuality';
 import { measureRowToleranceQuality, type RowToleranceQuality, type ServedModelQuality } from './measureRowToleranceQuality';
+import { median, round } from './statistics';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -80,29 +81,8 @@ async function measureBrowserApply(context: { cdnDirectory: string; manifest: Sy
   // The publish directory is served with manifest.json pinned to v1's signed manifest until the
   // device holds v1; then the real (v2) manifest is released and sync() is timed: manifest,
   // signature, delta download from loopback, SHA-256, applyDelta, decode, IndexedDB commit, switch.
-  let pinVersionOne = true;
-  const cdn = createServer((request, response) => {
-    response.setHeader('Access-Control-Allow-Origin', '*');
-    response.setHeader('Access-Control-Expose-Headers', 'ETag, Content-Length, Content-Range');
-    if (request.method === 'OPTIONS') {
-      response.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Allow-Headers': 'If-None-Match, Range' });
-      response.end();
-      return;
-    }
-    const path = decodeURIComponent((request.url ?? '/').split('?')[0]);
-    const file = path === '/manifest.json' && pinVersionOne ? '/versions/1.json' : path;
-    const absolute = resolve(context.cdnDirectory, `.${file}`);
-    if (!absolute.startsWith(resolve(context.cdnDirectory))) {
-      response.writeHead(403).end();
-      return;
-    }
-    readFile(absolute).then(
-      (body) => response.writeHead(200, { 'Content-Length': body.byteLength, 'Cache-Control': 'no-store' }).end(body),
-      () => response.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((done) => cdn.listen(0, '127.0.0.1', done));
-  const syncUrl = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}/`;
+  const cdn = await startPinnedCdn(context.cdnDirectory, 1);
+  const syncUrl = cdn.url;
   const pages = await startStaticServer({ mounts: { '/dist/': join(root, 'dist/browser'), '/pages/': join(root, 'test/browser/pages') } });
   const timings: BrowserApplyTiming[] = [];
   try {
@@ -113,7 +93,7 @@ async function measureBrowserApply(context: { cdnDirectory: string; manifest: Sy
       let identical = true;
       try {
         for (let run = 0; run < context.runs; run++) {
-          pinVersionOne = true;
+          cdn.pin(1);
           const started = await runPageScenario<{ status?: { modelVersion?: number }; error?: string; message?: string }>(session, `${pages.origin}/pages/sync.html`, {
             op: 'start',
             syncUrl,
@@ -136,7 +116,7 @@ async function measureBrowserApply(context: { cdnDirectory: string; manifest: Sy
             await new Promise((done) => setTimeout(done, 100));
           }
           await new Promise((done) => setTimeout(done, SETTLE_MS));
-          pinVersionOne = false;
+          cdn.pin('latest');
           const synced = await callPageScenario<{ milliseconds?: number; result?: { path?: string }; error?: string; message?: string }>(session, { op: 'sync' });
           if (synced.error || synced.milliseconds === undefined) throw new Error(`${engine}: sync to v${context.manifest.version} failed: ${synced.message}`);
           if (synced.result?.path !== 'delta') throw new Error(`${engine}: the update took the ${synced.result?.path} path, not the delta`);
@@ -159,7 +139,7 @@ async function measureBrowserApply(context: { cdnDirectory: string; manifest: Sy
     }
   } finally {
     await pages.close();
-    await new Promise((done) => cdn.close(done));
+    await cdn.close();
   }
   return timings;
 }
@@ -419,15 +399,6 @@ async function loadServer(cdn: string, connections: number, duration: number): P
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function round(value: number, digits: number): number {
-  return Number(value.toFixed(digits));
 }
 
 function seconds(start: number): string {

@@ -9,6 +9,7 @@
 import { cpus, loadavg } from 'node:os';
 import { trainAls, type TrainAlsOptions } from '../../models/als/trainAls';
 import { generateSyntheticDataset } from '../../models/data/synth';
+import { median } from './statistics';
 
 interface BenchRow {
   readonly factors: number;
@@ -34,11 +35,6 @@ const skipBaseline = process.argv.includes('--no-baseline');
 // Built next to dist/alsThreadWorker.js (dist/bench/trainingSpeed.js).
 const workerScript = new URL('../alsThreadWorker.js', import.meta.url);
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const megabytes = (bytes: number): number => Math.round(bytes / 2 ** 20);
 
 /** Trains once while sampling the process RSS (worker threads included) every 20 ms. */

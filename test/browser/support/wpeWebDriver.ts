@@ -17,6 +17,11 @@ export interface WpeWebDriverOptions {
    * @defaultValue 20000
    */
   startTimeoutMilliseconds?: number;
+  /**
+   * More command-line arguments for cog, e.g. WebKit's memory-pressure settings
+   * (`--web-mem-limit=MiB`, see `cog --help-memory-limits`) as a TV's launcher sets them.
+   */
+  cogArguments?: readonly string[];
 }
 
 /** A WPE WebKit (cog) session behind a private WPEWebDriver, from {@link startWpeWebDriver}. */
@@ -118,7 +123,7 @@ export async function startWpeWebDriver(options: WpeWebDriverOptions = {}): Prom
     // Its own process group, so one kill reaches cog and WebKit's helper processes too.
     const driver = spawnProcessGroup(WPEWebDriver!, [`--port=${port}`, '--host=127.0.0.1']);
     try {
-      return await openSession(driver, `http://127.0.0.1:${port}`, cog!, { scriptTimeout, pageLoadTimeout, startTimeout, started });
+      return await openSession(driver, `http://127.0.0.1:${port}`, cog!, { scriptTimeout, pageLoadTimeout, startTimeout, started, cogArguments: options.cogArguments ?? [] });
     } catch (error) {
       lastError = error;
     }
@@ -130,7 +135,7 @@ async function openSession(
   driver: ProcessGroup,
   driverUrl: string,
   cogPath: string,
-  settings: { scriptTimeout: number; pageLoadTimeout: number; startTimeout: number; started: number },
+  settings: { scriptTimeout: number; pageLoadTimeout: number; startTimeout: number; started: number; cogArguments: readonly string[] },
 ): Promise<WpeSession> {
   const processGroupId = driver.processGroupId;
 
@@ -174,7 +179,7 @@ async function openSession(
       driverUrl,
       'POST',
       '/session',
-      { capabilities: { alwaysMatch: { 'wpe:browserOptions': { binary: cogPath, args: ['--automation', '--platform=headless'] } } } },
+      { capabilities: { alwaysMatch: { 'wpe:browserOptions': { binary: cogPath, args: ['--automation', '--platform=headless', ...settings.cogArguments] } } } },
       settings.startTimeout,
     );
     sessionId = created.sessionId;
