@@ -17,9 +17,9 @@ await mkdir(dist, { recursive: true });
 const nodeBundles = [
   { entry: 'scripts/cli/main.ts', out: 'cli.js', banner: '#!/usr/bin/env node' },
   { entry: 'scripts/start.ts', out: 'start.js' },
-  { entry: 'models/index.ts', out: 'models.js' },
-  { entry: 'models/als/alsThreadWorker.ts', out: 'alsThreadWorker.js' },
-  { entry: 'models/importers/sparkPartThread.ts', out: 'sparkPartThread.js' },
+  { entry: 'models/node/index.ts', out: 'models.js' },
+  { entry: 'models/node/als/alsThreadWorker.ts', out: 'alsThreadWorker.js' },
+  { entry: 'models/node/importers/sparkPartThread.ts', out: 'sparkPartThread.js' },
   { entry: 'scripts/bench/trainingSpeed.ts', out: 'bench/trainingSpeed.js' },
   { entry: 'scripts/bench/deviceBenchmark.ts', out: 'bench/deviceBenchmark.js' },
   { entry: 'scripts/bench/syncBenchmark.ts', out: 'bench/syncBenchmark.js' },

@@ -1,10 +1,10 @@
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { OndeckError } from '../models/errors/OndeckError';
 import { registerErrorTransfer } from '../worker/registerErrorTransfer';
-import type { EngineApi, EngineEvent, EngineInitOptions } from '../worker/EngineApi';
+import type { EngineApi, EngineEvent, EngineInitOptions } from '../models/contract/EngineApi';
 import type { Recommender } from './Recommender';
-import { RECOMMENDER_DEFAULTS, type RecommenderOptions } from './RecommenderOptions';
-import type { RecommenderEventMap, RecommenderStatus } from './types';
+import { RECOMMENDER_DEFAULTS, type RecommenderOptions } from '../models/contract/RecommenderOptions';
+import type { RecommenderEventMap, RecommenderStatus } from '../models/contract/types';
 import { sdkScriptBase } from './sdkScriptBase';
 import { screeningHelperUrl, screeningHelperWorkerOptions, type HelperPortHandover } from '../worker/backends/parallel/screeningHelperFragment';
 import { findMissingCapabilities, isUnsupportedEngineMessage, PAGE_CAPABILITIES } from '../worker/compat/requiredCapabilities';

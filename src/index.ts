@@ -10,7 +10,7 @@
  */
 export { createRecommender } from './createRecommender';
 export type { Recommender, RecommenderProfiles } from './Recommender';
-export { RECOMMENDER_DEFAULTS, type RecommenderOptions } from './RecommenderOptions';
+export { RECOMMENDER_DEFAULTS, type RecommenderOptions } from '../models/contract/RecommenderOptions';
 export { registerServiceWorker } from './registerServiceWorker';
 export {
   SERVICE_WORKER_DEFAULTS,
@@ -18,5 +18,5 @@ export {
   type ServiceWorkerSetup,
   type ServiceWorkerUnavailableReason,
 } from './ServiceWorkerSetup';
-export type * from './types';
+export type * from '../models/contract/types';
 export { OndeckError, isOndeckError, type OndeckErrorCode } from '../models/errors/OndeckError';

@@ -1,8 +1,8 @@
 import { toServedModel, type ServedModel } from './model/ServedModel';
 import { OndeckError, isOndeckError } from '../models/errors/OndeckError';
 import { MODEL_FILES, type ModelManifest } from '../models/artifact/ModelManifest';
-import type { EngineProbes, HistoryEntry, Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, SyncResult, TrackEvent } from '../src/types';
-import type { EngineApi, EngineEvent, EngineInitOptions } from './EngineApi';
+import type { EngineProbes, HistoryEntry, Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, SyncResult, TrackEvent } from '../models/contract/types';
+import type { EngineApi, EngineEvent, EngineInitOptions } from '../models/contract/EngineApi';
 import { selectBackend, type BackendPreference, type BackendSelection, type SelectBackendOptions } from './backends/selectBackend';
 import { loadOrtInClassicWorker } from './backends/loadOrtInClassicWorker';
 import { currentThreadingEnvironment, resolveOrtThreads, type ResolvedOrtThreads } from './backends/resolveOrtThreads';
@@ -11,7 +11,7 @@ import { canSpawnScreeningHelpers, spawnScreeningHelperWorker } from './backends
 import { supportsWasmSimd } from './backends/supportsWasmSimd';
 import { probeEngine } from './backends/probeEngine';
 import { DeferredHelperPort } from './backends/parallel/DeferredHelperPort';
-import type { ScreeningHelperPort } from './backends/parallel/screeningHelperMessages';
+import type { ScreeningHelperPort } from '../models/scoring/parallel/screeningHelperMessages';
 import { RecommendationEngine } from './engine/RecommendationEngine';
 import { historyToInteractions, type InterpretedHistory } from './engine/historyToInteractions';
 import { decodeModelFiles } from './model/decodeModelFiles';
@@ -23,7 +23,7 @@ import type { EngineStorage, StoredModel } from './storage/EngineStorage';
 import { openEngineStorage } from './storage/openEngineStorage';
 import { validateStoredHistory } from './storage/validateStoredHistory';
 import { checkModelUrl, checkNewProfile, checkProfileIdArgument, checkTrackEvent } from './engine/checkEngineArguments';
-import { RECOMMENDER_DEFAULTS } from '../src/RecommenderOptions';
+import { RECOMMENDER_DEFAULTS } from '../models/contract/RecommenderOptions';
 import { createSyncController, type SyncController } from './sync/createSyncController';
 import type { DeltaUpdate } from './sync/ModelSync';
 import { applyDelta } from '../models/sync/applyDelta';

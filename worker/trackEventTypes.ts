@@ -1,4 +1,4 @@
-import type { TrackEventType } from '../src/types';
+import type { TrackEventType } from '../models/contract/types';
 
 /**
  * Every {@link TrackEventType}, for checking values that come from outside the type system:

@@ -1,5 +1,5 @@
 import { OndeckError } from '../errors/OndeckError';
-import type { UserHistory } from '../ScoringModel';
+import type { UserHistory } from '../scoring/ScoringModel';
 
 /**
  * The argument checks every baseline's `scoreItems` runs first: `out` must have one slot per

@@ -1,5 +1,5 @@
 import type { InteractionMatrix } from '../data/InteractionMatrix';
-import type { ScoringModel, TrainContext } from '../ScoringModel';
+import type { ScoringModel, TrainContext } from '../scoring/ScoringModel';
 import { buildItemContentFeatures, type ItemContentFeatureOptions } from './buildItemContentFeatures';
 import { checkScoringArguments } from './checkScoringArguments';
 

@@ -1,6 +1,6 @@
 import { OndeckError } from '../errors/OndeckError';
 import { itemUserCounts, transposeMatrix, userCount, type InteractionMatrix } from '../data/InteractionMatrix';
-import type { ScoringModel, TrainContext } from '../ScoringModel';
+import type { ScoringModel, TrainContext } from '../scoring/ScoringModel';
 import { invertSymmetricPositiveDefinite } from '../linalg/invertSymmetricPositiveDefinite';
 import { checkScoringArguments } from './checkScoringArguments';
 

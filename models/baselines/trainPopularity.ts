@@ -1,5 +1,5 @@
 import { itemUserCounts, type InteractionMatrix } from '../data/InteractionMatrix';
-import type { ScoringModel, TrainContext } from '../ScoringModel';
+import type { ScoringModel, TrainContext } from '../scoring/ScoringModel';
 import { checkScoringArguments } from './checkScoringArguments';
 
 /**

@@ -1,7 +1,7 @@
 import { OndeckError } from '../errors/OndeckError';
 import { transposeMatrix, userCount, type InteractionMatrix } from '../data/InteractionMatrix';
-import type { ScoringModel, TrainContext } from '../ScoringModel';
-import { topKOfCandidates } from '../evaluation/topKIndices';
+import type { ScoringModel, TrainContext } from '../scoring/ScoringModel';
+import { topKOfCandidates } from '../scoring/topKIndices';
 import { checkScoringArguments } from './checkScoringArguments';
 
 /** Options of {@link trainUserKnn}. */

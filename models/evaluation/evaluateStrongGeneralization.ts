@@ -1,10 +1,10 @@
 import type { Dataset } from '../data/Dataset';
 import { selectUsers, type InteractionMatrix } from '../data/InteractionMatrix';
-import type { ScoringModel, TrainContext } from '../ScoringModel';
+import type { ScoringModel, TrainContext } from '../scoring/ScoringModel';
 import { OndeckError } from '../errors/OndeckError';
 import { rankingMetricsAtK } from './rankingMetricsAtK';
 import { splitHeldOutUsers, type SplitOptions } from './splitHeldOutUsers';
-import { topKIndices } from './topKIndices';
+import { topKIndices } from '../scoring/topKIndices';
 
 /** A model to compare: how to fit it on a fold's training users. One fit may yield several rows. */
 export interface EvaluationCandidate {

@@ -1,6 +1,6 @@
 import type { InteractionMatrix } from '../data/InteractionMatrix';
 import { SeededRandom } from '../random';
-import type { UserHistory } from '../ScoringModel';
+import type { UserHistory } from '../scoring/ScoringModel';
 
 /** One held-out viewer: what is folded in, and what must be found. */
 export interface HeldOutUser {

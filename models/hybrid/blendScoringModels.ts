@@ -1,4 +1,4 @@
-import type { ScoringModel, UserHistory } from '../ScoringModel';
+import type { ScoringModel, UserHistory } from '../scoring/ScoringModel';
 
 /**
  * The hybrid: a weighted blend of a collaborative model and a content model. Each model's scores

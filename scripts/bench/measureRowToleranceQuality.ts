@@ -1,19 +1,19 @@
-import { trainAls } from '../../models/als/trainAls';
+import { trainAls } from '../../models/node/als/trainAls';
 import type { OndeckModel } from '../../models/artifact/OndeckModel';
-import { packageModel } from '../../models/artifact/packageModel';
+import { packageModel } from '../../models/node/artifact/packageModel';
 import type { Dataset } from '../../models/data/Dataset';
 import { itemUserCounts, selectUsers, type InteractionMatrix } from '../../models/data/InteractionMatrix';
 import { generateSyntheticDataset } from '../../models/data/synth';
 import { OndeckError } from '../../models/errors/OndeckError';
 import { rankingMetricsAtK } from '../../models/evaluation/rankingMetricsAtK';
 import { splitHeldOutUsers } from '../../models/evaluation/splitHeldOutUsers';
-import { topKIndices } from '../../models/evaluation/topKIndices';
-import type { ScoringModel } from '../../models/ScoringModel';
+import { topKIndices } from '../../models/scoring/topKIndices';
+import type { ScoringModel } from '../../models/scoring/ScoringModel';
 import { canonicalizeModel } from '../../models/sync/canonicalizeModel';
 import { computeDelta } from '../../models/sync/computeDelta';
 import { encodeModelFiles } from '../../models/sync/encodeModelFiles';
-import { createJsInt8Backend } from '../../worker/backends/createJsInt8Backend';
-import { HistoryRecommender } from '../../worker/engine/HistoryRecommender';
+import { createJsInt8Backend } from '../../models/scoring/createJsInt8Backend';
+import { HistoryRecommender } from '../../models/scoring/HistoryRecommender';
 import { dropRandomInteractions } from './dropRandomInteractions';
 import { pairedDifference } from './pairedDifference';
 

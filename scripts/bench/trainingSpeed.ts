@@ -7,7 +7,7 @@
  * `--no-baseline`.
  */
 import { cpus, loadavg } from 'node:os';
-import { trainAls, type TrainAlsOptions } from '../../models/als/trainAls';
+import { trainAls, type TrainAlsOptions } from '../../models/node/als/trainAls';
 import { generateSyntheticDataset } from '../../models/data/synth';
 import { median } from './statistics';
 

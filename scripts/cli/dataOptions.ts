@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadDataset } from '../../models/data/loadDataset';
+import { loadDataset } from '../../models/node/data/loadDataset';
 import type { Dataset } from '../../models/data/Dataset';
 import { parseNumberOption } from './parseOptionValues';
 

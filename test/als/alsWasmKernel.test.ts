@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { trainAls, type AlsEpochProgress } from '../../models/als/trainAls';
+import { trainAls, type AlsEpochProgress } from '../../models/node/als/trainAls';
 import { DEFAULT_ALS_HYPERPARAMETERS } from '../../models/als/AlsHyperparameters';
 import { compileAlsKernel } from '../../models/als/compileAlsKernel';
 import { createAlsSharedState, fitsWasmMemory } from '../../models/als/createAlsSharedState';

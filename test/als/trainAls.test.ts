@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { trainAls } from '../../models/als/trainAls';
+import { trainAls } from '../../models/node/als/trainAls';
 import { plantedBlocks } from '../support/plantedBlocks';
 import { isOndeckError } from '../../models/errors/OndeckError';
 

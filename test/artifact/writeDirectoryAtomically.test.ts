@@ -7,12 +7,12 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, utimes, writeFile } from
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recoverInterruptedWrite } from '../../models/artifact/recoverInterruptedWrite';
-import { OWNERLESS_STAGING_STALE_MS, stagingDirectoryPath } from '../../models/artifact/stagingDirectories';
-import { readTrainingCheckpoint, writeTrainingCheckpoint, type TrainingCheckpoint } from '../../models/artifact/trainingCheckpoint';
-import { writeDirectoryAtomically } from '../../models/artifact/writeDirectoryAtomically';
-import { loadDataset } from '../../models/data/loadDataset';
-import { writeSyntheticDataset } from '../../models/data/writeSyntheticDataset';
+import { recoverInterruptedWrite } from '../../models/node/artifact/recoverInterruptedWrite';
+import { OWNERLESS_STAGING_STALE_MS, stagingDirectoryPath } from '../../models/node/artifact/stagingDirectories';
+import { readTrainingCheckpoint, writeTrainingCheckpoint, type TrainingCheckpoint } from '../../models/node/artifact/trainingCheckpoint';
+import { writeDirectoryAtomically } from '../../models/node/artifact/writeDirectoryAtomically';
+import { loadDataset } from '../../models/node/data/loadDataset';
+import { writeSyntheticDataset } from '../../models/node/data/writeSyntheticDataset';
 import { generateSyntheticDataset } from '../../models/data/synth';
 
 let root: string;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { quantizeRows, type QuantizedFactors } from '../../models/quantize';
 import { SeededRandom } from '../../models/random';
-import { createJsInt8Backend } from '../../worker/backends/createJsInt8Backend';
-import { createScreenedTopK } from '../../worker/backends/createScreenedTopK';
-import type { TopKResult } from '../../worker/backends/ScoringBackend';
-import { scoreInt8Rows } from '../../worker/backends/scoreInt8Rows';
-import { selectTopK } from '../../worker/backends/selectTopK';
+import { createJsInt8Backend } from '../../models/scoring/createJsInt8Backend';
+import { createScreenedTopK } from '../../models/scoring/createScreenedTopK';
+import type { TopKResult } from '../../models/scoring/ScoringBackend';
+import { scoreInt8Rows } from '../../models/scoring/scoreInt8Rows';
+import { selectTopK } from '../../models/scoring/selectTopK';
 
 /** The exact path the screen must reproduce: every row scored, then the shared heap selection. */
 function exactTopK(factors: QuantizedFactors, user: Float32Array, count: number, exclude?: Int32Array): TopKResult {

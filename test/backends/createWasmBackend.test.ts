@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isOndeckError } from '../../models/errors/OndeckError';
 import { buildScoringGraph } from '../../models/onnx/buildScoringGraph';
-import { createJsInt8Backend } from '../../worker/backends/createJsInt8Backend';
+import { createJsInt8Backend } from '../../models/scoring/createJsInt8Backend';
 import { createWasmBackend } from '../../worker/backends/createWasmBackend';
 import { expectSameRanking, plantedGroups, randomFactors, randomUser } from './scoringFixtures';
 

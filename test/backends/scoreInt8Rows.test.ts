@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scoreInt8Row, scoreInt8Rows } from '../../worker/backends/scoreInt8Rows';
+import { scoreInt8Row, scoreInt8Rows } from '../../models/scoring/scoreInt8Rows';
 import { randomFactors, randomUser, referenceScores } from './scoringFixtures';
 
 describe('scoreInt8Rows', () => {

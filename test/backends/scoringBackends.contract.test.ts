@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOndeckError } from '../../models/errors/OndeckError';
 import { quantizeRows } from '../../models/quantize';
-import { createJsInt8Backend } from '../../worker/backends/createJsInt8Backend';
+import { createJsInt8Backend } from '../../models/scoring/createJsInt8Backend';
 import { createWasmBackend } from '../../worker/backends/createWasmBackend';
-import type { BackendName, ScoringBackend } from '../../worker/backends/ScoringBackend';
+import type { BackendName, ScoringBackend } from '../../models/scoring/ScoringBackend';
 import { InProcessHelpers, waitUntil } from './parallel/inProcessHelper';
 import {
   expectSameRanking,

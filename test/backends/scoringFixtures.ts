@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { SeededRandom } from '../../models/random';
 import { quantizeRows, type QuantizedFactors } from '../../models/quantize';
-import type { TopKResult } from '../../worker/backends/ScoringBackend';
+import type { TopKResult } from '../../models/scoring/ScoringBackend';
 
 /** Relative score tolerance within which two backends may disagree (and order ties differently). */
 export const scoreTolerance = 1e-5;

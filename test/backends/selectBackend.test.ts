@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createJsInt8Backend } from '../../worker/backends/createJsInt8Backend';
+import { createJsInt8Backend } from '../../models/scoring/createJsInt8Backend';
 import { measureTopK } from '../../worker/backends/measureTopK';
 import { selectBackend } from '../../worker/backends/selectBackend';
 import { loadOrtFromPackage } from '../../worker/backends/loadOrtFromPackage';

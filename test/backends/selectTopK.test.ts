@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../models/random';
-import { selectTopK } from '../../worker/backends/selectTopK';
+import { selectTopK } from '../../models/scoring/selectTopK';
 import { referenceTopK } from './scoringFixtures';
 
 describe('selectTopK', () => {

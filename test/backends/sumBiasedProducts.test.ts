@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../models/random';
-import { sumBiasedProducts } from '../../worker/backends/sumBiasedProducts';
+import { sumBiasedProducts } from '../../models/scoring/sumBiasedProducts';
 
 /** Packs per-dim levels the way createScreenedTopK does: `[2k]` = dims (4k, 4k+2), `[2k+1]` = (4k+1, 4k+3). */
 function packLevels(levels: number[]): Int32Array {

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import type { InteractionMatrix } from '../../models/data/InteractionMatrix';
-import type { ScoringModel, TrainContext, UserHistory } from '../../models/ScoringModel';
+import type { ScoringModel, TrainContext, UserHistory } from '../../models/scoring/ScoringModel';
 import { isOndeckError } from '../../models/errors/OndeckError';
-import { topKIndices } from '../../models/evaluation/topKIndices';
+import { topKIndices } from '../../models/scoring/topKIndices';
 import { trainUserKnn } from '../../models/baselines/trainUserKnn';
 import { trainItemKnn } from '../../models/baselines/trainItemKnn';
 import { trainEase } from '../../models/baselines/trainEase';

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { trainContentBased } from '../../models/baselines/trainContentBased';
 import type { ItemMetadata } from '../../models/data/ItemMetadata';
-import { topKIndices } from '../../models/evaluation/topKIndices';
+import { topKIndices } from '../../models/scoring/topKIndices';
 import { historyOf, matrixOf } from './matrixOf';
 
 function metadata(id: string, genres: string[], tags?: string[]): [string, ItemMetadata] {

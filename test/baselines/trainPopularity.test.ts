@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { trainPopularity } from '../../models/baselines/trainPopularity';
-import { topKIndices } from '../../models/evaluation/topKIndices';
+import { topKIndices } from '../../models/scoring/topKIndices';
 import { historyOf, matrixOf } from './matrixOf';
 
 describe('trainPopularity', () => {

@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeModelDirectory } from '../../models/artifact/modelDirectory';
+import { writeModelDirectory } from '../../models/node/artifact/modelDirectory';
 import { syntheticDemoModel } from '../support/syntheticDemoModel';
-import { crossOriginIsolationHeaders, startStaticServer, type StaticServer } from './support/startStaticServer';
+import { crossOriginIsolationHeaders, startStaticServer, type StaticServer } from '../../scripts/browser/startStaticServer';
 import { maturityAgeOf } from '../../models/data/maturity';
-import { engineFacts } from './support/engineFacts';
-import { launchBrowserSession, type BrowserSession } from './support/launchBrowserSession';
-import { browserEngines } from './support/requireBrowser';
+import { engineFacts } from '../../scripts/browser/engineFacts';
+import { launchBrowserSession, type BrowserSession } from '../../scripts/browser/launchBrowserSession';
+import { browserEngines } from '../../scripts/browser/requireBrowser';
 
 const root = join(import.meta.dirname, '../..');
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFloorShimSource } from './support/buildFloorShim';
-import type { BrowserSession } from './support/launchBrowserSession';
-import { startStaticServer, type StaticServer } from './support/startStaticServer';
+import type { BrowserSession } from '../../scripts/browser/launchBrowserSession';
+import { startStaticServer, type StaticServer } from '../../scripts/browser/startStaticServer';
 import type { FloorShimRecord } from './support/buildFloorShim';
 import { useBrowserSession } from './support/useBrowserSession';
 

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listLivingProcesses } from './support/listLivingProcesses';
-import { launchQtWebEngine } from './support/qtWebEngine';
-import { engineFacts } from './support/engineFacts';
-import { browserEngines, requireBrowser } from './support/requireBrowser';
-import { callPageScenario, runPageScenario } from './support/runPageScenario';
-import { crossOriginIsolationHeaders, startStaticServer, type StaticServer } from './support/startStaticServer';
+import { listLivingProcesses } from '../../scripts/browser/listLivingProcesses';
+import { launchQtWebEngine } from '../../scripts/browser/qtWebEngine';
+import { engineFacts } from '../../scripts/browser/engineFacts';
+import { browserEngines, requireBrowser } from '../../scripts/browser/requireBrowser';
+import { callPageScenario, runPageScenario } from '../../scripts/browser/runPageScenario';
+import { crossOriginIsolationHeaders, startStaticServer, type StaticServer } from '../../scripts/browser/startStaticServer';
 import { useBrowserSession } from './support/useBrowserSession';
-import { startWpeWebDriver } from './support/wpeWebDriver';
+import { startWpeWebDriver } from '../../scripts/browser/wpeWebDriver';
 
 const pagesDirectory = join(import.meta.dirname, 'pages');
 

@@ -3,13 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchmarkItemId, writeBenchmarkModel } from '../../scripts/bench/device/writeBenchmarkModel';
-import { startStaticServer, type StaticServer } from './support/startStaticServer';
-import { launchBrowserSession, type BrowserSession } from './support/launchBrowserSession';
+import { startStaticServer, type StaticServer } from '../../scripts/browser/startStaticServer';
+import { launchBrowserSession, type BrowserSession } from '../../scripts/browser/launchBrowserSession';
 import { awaitBackendThreads } from './support/awaitBackendThreads';
-import { engineFacts } from './support/engineFacts';
-import { browserEngines } from './support/requireBrowser';
-import { callPageScenario, runPageScenario } from './support/runPageScenario';
-import type { Recommendation, RecommenderStatus } from '../../src/types';
+import { engineFacts } from '../../scripts/browser/engineFacts';
+import { browserEngines } from '../../scripts/browser/requireBrowser';
+import { callPageScenario, runPageScenario } from '../../scripts/browser/runPageScenario';
+import type { Recommendation, RecommenderStatus } from '../../models/contract/types';
 
 // The js kernel split over the engine's worker and a screening helper worker it starts itself,
 // on a page that is NOT cross-origin isolated (the helpers need no shared memory). Big enough

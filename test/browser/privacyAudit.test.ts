@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findPrivacyLeaks, kindOf, type ViewerSecret } from './support/privacyAudit';
 import { startRecordingProxy, type RecordedRequest, type RecordingProxy } from './support/startRecordingProxy';
-import { startStaticServer, type StaticServer } from './support/startStaticServer';
+import { startStaticServer, type StaticServer } from '../../scripts/browser/startStaticServer';
 
 // The checks privacy.browser.test.ts relies on must be able to fail: fed requests that do leak,
 // they must say where.

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeModelDirectory } from '../../models/artifact/modelDirectory';
+import { writeModelDirectory } from '../../models/node/artifact/modelDirectory';
 import { plantedModel } from '../support/plantedModel';
-import { startStaticServer, type StaticServer } from './support/startStaticServer';
-import { launchBrowserSession, type BrowserSession } from './support/launchBrowserSession';
-import { callPageScenario, runPageScenario } from './support/runPageScenario';
-import type { Recommendation, RecommenderStatus } from '../../src/types';
+import { startStaticServer, type StaticServer } from '../../scripts/browser/startStaticServer';
+import { launchBrowserSession, type BrowserSession } from '../../scripts/browser/launchBrowserSession';
+import { callPageScenario, runPageScenario } from '../../scripts/browser/runPageScenario';
+import type { Recommendation, RecommenderStatus } from '../../models/contract/types';
 
 const root = join(import.meta.dirname, '../..');
 

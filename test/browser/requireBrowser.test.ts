@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findExecutable, requireBrowser } from './support/requireBrowser';
+import { findExecutable, requireBrowser } from '../../scripts/browser/requireBrowser';
 
 describe('requireBrowser', () => {
   let root: string;

@@ -5,13 +5,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Recommendation, RecommenderStatus, SyncResult } from '../../src/types';
+import type { Recommendation, RecommenderStatus, SyncResult } from '../../models/contract/types';
 import { publishPlantedVersions, type PlantedPublication } from '../syncDevice/publishPlantedVersions';
 import { testSigningKey } from '../syncDevice/signingKey';
-import { engineFacts } from './support/engineFacts';
-import { launchBrowserSession, type BrowserSession } from './support/launchBrowserSession';
-import { browserEngines } from './support/requireBrowser';
-import { callPageScenario, runPageScenario } from './support/runPageScenario';
+import { engineFacts } from '../../scripts/browser/engineFacts';
+import { launchBrowserSession, type BrowserSession } from '../../scripts/browser/launchBrowserSession';
+import { browserEngines } from '../../scripts/browser/requireBrowser';
+import { callPageScenario, runPageScenario } from '../../scripts/browser/runPageScenario';
 import { startFaultyServer, type Fault, type FaultyServer } from './support/startFaultyServer';
 
 const root = join(import.meta.dirname, '../..');

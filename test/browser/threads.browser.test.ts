@@ -3,12 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchmarkItemId, writeBenchmarkModel } from '../../scripts/bench/device/writeBenchmarkModel';
-import { crossOriginIsolationHeaders, startStaticServer, type StaticServer } from './support/startStaticServer';
-import { engineFacts } from './support/engineFacts';
-import { launchBrowserSession, type BrowserSession } from './support/launchBrowserSession';
-import { browserEngines } from './support/requireBrowser';
-import { callPageScenario, runPageScenario } from './support/runPageScenario';
-import type { Recommendation, RecommenderStatus } from '../../src/types';
+import { crossOriginIsolationHeaders, startStaticServer, type StaticServer } from '../../scripts/browser/startStaticServer';
+import { engineFacts } from '../../scripts/browser/engineFacts';
+import { launchBrowserSession, type BrowserSession } from '../../scripts/browser/launchBrowserSession';
+import { browserEngines } from '../../scripts/browser/requireBrowser';
+import { callPageScenario, runPageScenario } from '../../scripts/browser/runPageScenario';
+import type { Recommendation, RecommenderStatus } from '../../models/contract/types';
 
 // The wasm backend on several threads, in the engines with WebAssembly SIMD and
 // SharedArrayBuffer: Chromium 156 and 102 (Chromium 87 has no SIMD and WPE neither, so their

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { startStaticServer, type StaticServer } from './support/startStaticServer';
+import { startStaticServer, type StaticServer } from '../../scripts/browser/startStaticServer';
 import { useBrowserSession } from './support/useBrowserSession';
-import { runPageScenario } from './support/runPageScenario';
-import { browserEngines } from './support/requireBrowser';
+import { runPageScenario } from '../../scripts/browser/runPageScenario';
+import { browserEngines } from '../../scripts/browser/requireBrowser';
 
 const root = join(import.meta.dirname, '../..');
 /** The shipped worker, served under a second path with TextDecoder (Chromium 38) taken away. */

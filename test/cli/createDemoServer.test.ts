@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoServer } from '../../scripts/createDemoServer';
-import { listenOnLoopback } from '../browser/support/listenOnLoopback';
+import { listenOnLoopback } from '../../scripts/browser/listenOnLoopback';
 import { sendRawRequest } from '../sync/support/sendRawRequest';
 
 describe("npm start's demo server", () => {

@@ -7,7 +7,7 @@ import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOLD_BETWEEN_RENAMES_ENV } from '../../models/artifact/writeDirectoryAtomically';
+import { HOLD_BETWEEN_RENAMES_ENV } from '../../models/node/artifact/writeDirectoryAtomically';
 
 const cliPath = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { detectFormat } from '../../models/data/detectFormat';
-import { loadDataset } from '../../models/data/loadDataset';
+import { detectFormat } from '../../models/node/data/detectFormat';
+import { loadDataset } from '../../models/node/data/loadDataset';
 import { isOndeckError, type OndeckError } from '../../models/errors/OndeckError';
 import { tempDirWith } from './tempFiles';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadGenericCsv } from '../../models/data/loadGenericCsv';
+import { loadGenericCsv } from '../../models/node/data/loadGenericCsv';
 import { isOndeckError, type OndeckError } from '../../models/errors/OndeckError';
 import { bytes, tempDirWith } from './tempFiles';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadItemsCsv } from '../../models/data/loadItemsCsv';
+import { loadItemsCsv } from '../../models/node/data/loadItemsCsv';
 import { LoadReportBuilder } from '../../models/data/LoadReportBuilder';
 import { isOndeckError } from '../../models/errors/OndeckError';
 import { tempDirWith } from './tempFiles';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadJsonl } from '../../models/data/loadJsonl';
+import { loadJsonl } from '../../models/node/data/loadJsonl';
 import { isOndeckError } from '../../models/errors/OndeckError';
 import { tempDirWith } from './tempFiles';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadLastfm } from '../../models/data/loadLastfm';
+import { loadLastfm } from '../../models/node/data/loadLastfm';
 import { isOndeckError } from '../../models/errors/OndeckError';
 import { tempDirWith } from './tempFiles';
 

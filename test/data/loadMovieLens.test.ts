@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadMovieLens, MOVIELENS_100K_GENRES } from '../../models/data/loadMovieLens';
+import { loadMovieLens, MOVIELENS_100K_GENRES } from '../../models/node/data/loadMovieLens';
 import { isOndeckError, type OndeckError } from '../../models/errors/OndeckError';
 import type { Dataset } from '../../models/data/Dataset';
 import { bytes, latin1, tempDirWith } from './tempFiles';

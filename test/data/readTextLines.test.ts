@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { readTextLines, type ReadTextLinesOptions } from '../../models/data/readTextLines';
+import { readTextLines, type ReadTextLinesOptions } from '../../models/node/data/readTextLines';
 import { isOndeckError } from '../../models/errors/OndeckError';
 import { bytes, tempDirWith } from './tempFiles';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadDataset } from '../../models/data/loadDataset';
+import { loadDataset } from '../../models/node/data/loadDataset';
 import { generateSyntheticDataset } from '../../models/data/synth';
-import { writeSyntheticDataset } from '../../models/data/writeSyntheticDataset';
+import { writeSyntheticDataset } from '../../models/node/data/writeSyntheticDataset';
 import { isOndeckError } from '../../models/errors/OndeckError';
 import { tempDirWith } from './tempFiles';
 

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RecommendationEngine } from '../../worker/engine/RecommendationEngine';
 import { historyToInteractions } from '../../worker/engine/historyToInteractions';
-import { createJsInt8Backend } from '../../worker/backends/createJsInt8Backend';
+import { createJsInt8Backend } from '../../models/scoring/createJsInt8Backend';
 import { createWasmBackend } from '../../worker/backends/createWasmBackend';
-import type { HistoryEntry } from '../../src/types';
+import type { HistoryEntry } from '../../models/contract/types';
 import type { OndeckModel } from '../../models/artifact/OndeckModel';
 import { isOndeckError } from '../../models/errors/OndeckError';
 import { plantedModel } from '../support/plantedModel';

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { writeModelDirectory } from '../../models/artifact/modelDirectory';
+import { writeModelDirectory } from '../../models/node/artifact/modelDirectory';
 import { isOndeckError } from '../../models/errors/OndeckError';
 import { Engine } from '../../worker/Engine';
-import { startStaticServer, type StaticServer } from '../browser/support/startStaticServer';
+import { startStaticServer, type StaticServer } from '../../scripts/browser/startStaticServer';
 import { plantedModel } from '../support/plantedModel';
 
 // Every public method of the engine (what crosses the worker boundary) answers arguments an app

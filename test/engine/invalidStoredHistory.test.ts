@@ -2,14 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { writeModelDirectory } from '../../models/artifact/modelDirectory';
-import type { RecommenderStatus } from '../../src/types';
+import { writeModelDirectory } from '../../models/node/artifact/modelDirectory';
+import type { RecommenderStatus } from '../../models/contract/types';
 import { Engine } from '../../worker/Engine';
-import type { EngineEvent } from '../../worker/EngineApi';
+import type { EngineEvent } from '../../models/contract/EngineApi';
 import type { HistoryKey } from '../../worker/storage/OndeckDatabaseSchema';
 import { openOndeckDatabase } from '../../worker/storage/openOndeckDatabase';
 import { historyRecordProblem, validateStoredHistory } from '../../worker/storage/validateStoredHistory';
-import { startStaticServer, type StaticServer } from '../browser/support/startStaticServer';
+import { startStaticServer, type StaticServer } from '../../scripts/browser/startStaticServer';
 import { freshIndexedDb, useFakeIndexedDbClasses } from '../storage/fakeIndexedDb';
 import { plantedModel } from '../support/plantedModel';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateSyntheticDataset } from '../../models/data/synth';
-import { evaluateColdStartItems } from '../../models/evaluation/evaluateColdStartItems';
+import { evaluateColdStartItems } from '../../models/node/evaluation/evaluateColdStartItems';
 
 describe('evaluateColdStartItems', () => {
   it('finds titles hidden from training far better than chance through their content', async () => {

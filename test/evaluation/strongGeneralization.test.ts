@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { trainPopularity } from '../../models/baselines/trainPopularity';
 import type { Dataset } from '../../models/data/Dataset';
 import type { InteractionMatrix } from '../../models/data/InteractionMatrix';
-import { alsCandidate } from '../../models/evaluation/alsCandidate';
+import { alsCandidate } from '../../models/node/evaluation/alsCandidate';
 import { evaluateStrongGeneralization, type ModelEvaluation } from '../../models/evaluation/evaluateStrongGeneralization';
 import { splitHeldOutUsers } from '../../models/evaluation/splitHeldOutUsers';
 import { plantedBlocks } from '../support/plantedBlocks';

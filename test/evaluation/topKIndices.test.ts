@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { topKIndices, topKOfCandidates } from '../../models/evaluation/topKIndices';
+import { topKIndices, topKOfCandidates } from '../../models/scoring/topKIndices';
 import { SeededRandom } from '../../models/random';
 
 /** Reference: filter, full sort by (score desc, index asc), slice. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RowSolveHyperparameters } from '../../models/als/AlsHyperparameters';
 import { OndeckError } from '../../models/errors/OndeckError';
-import { floatFoldInFactors, foldInUser, quantizedFoldInFactors } from '../../models/foldIn';
+import { floatFoldInFactors, foldInUser, quantizedFoldInFactors } from '../../models/scoring/foldIn';
 import { dequantizeRows, quantizeRows } from '../../models/quantize';
 import { SeededRandom } from '../../models/random';
-import type { UserHistory } from '../../models/ScoringModel';
+import type { UserHistory } from '../../models/scoring/ScoringModel';
 
 const itemCount = 60;
 const dims = 8;

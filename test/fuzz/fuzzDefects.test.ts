@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeFactorsFile } from '../../models/artifact/factorsFile';
 import { parseManifest } from '../../models/artifact/parseManifest';
 import { isOndeckError, OndeckError } from '../../models/errors/OndeckError';
-import { readSparkItemFactors } from '../../models/importers/readSparkItemFactors';
+import { readSparkItemFactors } from '../../models/node/importers/readSparkItemFactors';
 import { sparkPartThread } from '../importers/importerFixtures';
 import { validateStoredHistory } from '../../worker/storage/validateStoredHistory';
 

@@ -4,7 +4,7 @@ import type { ItemMetadata } from '../../models/data/ItemMetadata';
 import { blendScoringModels } from '../../models/hybrid/blendScoringModels';
 import { fillColdStartFactors, fitContentToFactorMapping, mapContentToFactors } from '../../models/hybrid/fitContentToFactorMapping';
 import { SeededRandom } from '../../models/random';
-import type { ScoringModel, UserHistory } from '../../models/ScoringModel';
+import type { ScoringModel, UserHistory } from '../../models/scoring/ScoringModel';
 
 const dims = 6;
 const genres = ['Horror', 'Comedy', 'Documentary', 'Western'];

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importFactors } from '../../models/importers/importFactors';
+import { importFactors } from '../../models/node/importers/importFactors';
 import { npyBytes, sparkPartThread, withTempDir, writeSparkPart } from './importerFixtures';
 
 const rows = [

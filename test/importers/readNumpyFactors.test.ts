@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OndeckError } from '../../models/errors/OndeckError';
-import { readNumpyFactors } from '../../models/importers/readNumpyFactors';
+import { readNumpyFactors } from '../../models/node/importers/readNumpyFactors';
 import { npyBytes, withTempDir } from './importerFixtures';
 
 /** 3 items × 2 dims, row-major; the expected output of every variant below. */

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OndeckError } from '../../models/errors/OndeckError';
-import { readSparkItemFactors } from '../../models/importers/readSparkItemFactors';
+import { readSparkItemFactors } from '../../models/node/importers/readSparkItemFactors';
 import { sparkPartThread, withTempDir, writeSparkPart } from './importerFixtures';
 
 const uuid = '6f1b0c1e-1f2a-4bd3-9a61-2f0c8b9d6c11';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isOndeckError } from '../../models/errors/OndeckError';
-import type { HistoryEntry, Profile } from '../../src/types';
+import type { HistoryEntry, Profile } from '../../models/contract/types';
 import { CURRENT_MODEL_STATE_KEY } from '../../worker/storage/checkStorageArguments';
 import { createIndexedDbStorage } from '../../worker/storage/createIndexedDbStorage';
 import { createMemoryStorage } from '../../worker/storage/createMemoryStorage';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OndeckError } from '../../models/errors/OndeckError';
 import { isOndeckError } from '../../models/errors/OndeckError';
-import type { HistoryEntry } from '../../src/types';
+import type { HistoryEntry } from '../../models/contract/types';
 import { createIndexedDbStorage } from '../../worker/storage/createIndexedDbStorage';
 import type { EngineStorage } from '../../worker/storage/EngineStorage';
 import { openEngineStorage } from '../../worker/storage/openEngineStorage';

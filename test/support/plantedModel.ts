@@ -1,7 +1,7 @@
-import { trainAls } from '../../models/als/trainAls';
+import { trainAls } from '../../models/node/als/trainAls';
 import { itemUserCounts } from '../../models/data/InteractionMatrix';
 import type { ItemMetadata } from '../../models/data/ItemMetadata';
-import { packageModel } from '../../models/artifact/packageModel';
+import { packageModel } from '../../models/node/artifact/packageModel';
 import type { OndeckModel } from '../../models/artifact/OndeckModel';
 import { plantedBlocks } from './plantedBlocks';
 

@@ -1,7 +1,7 @@
 import { generateSyntheticDataset } from '../../models/data/synth';
 import { itemUserCounts } from '../../models/data/InteractionMatrix';
-import { trainAls } from '../../models/als/trainAls';
-import { packageModel } from '../../models/artifact/packageModel';
+import { trainAls } from '../../models/node/als/trainAls';
+import { packageModel } from '../../models/node/artifact/packageModel';
 import type { OndeckModel } from '../../models/artifact/OndeckModel';
 
 /** A small model of the built-in synthetic TV catalog (titles, genres, maturity), quick to train. */

@@ -9,7 +9,7 @@ import { canonicalizeModel } from '../../models/sync/canonicalizeModel';
 import { computeDelta } from '../../models/sync/computeDelta';
 import { decodeModelTables } from '../../models/sync/decodeModelTables';
 import { encodeModelFiles } from '../../models/sync/encodeModelFiles';
-import { nextSyntheticVersion, packageSyntheticVersion, syntheticModelVersion } from '../../models/sync/node/syntheticModelVersions';
+import { nextSyntheticVersion, packageSyntheticVersion, syntheticModelVersion } from '../../models/node/sync/syntheticModelVersions';
 import { decodeSnapshotBlob, encodeSnapshotBlob } from '../../models/sync/snapshotBlob';
 import { decodeModelFiles } from '../../worker/model/decodeModelFiles';
 

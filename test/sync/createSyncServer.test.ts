@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSyncServer } from '../../models/sync/node/createSyncServer';
+import { createSyncServer } from '../../models/node/sync/createSyncServer';
 
 let workDir: string;
 let server: Server;

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openPublishedFile } from '../../models/sync/node/openPublishedFile';
-import { writeSignedManifest } from '../../models/sync/node/publicationFiles';
+import { openPublishedFile } from '../../models/node/sync/openPublishedFile';
+import { writeSignedManifest } from '../../models/node/sync/publicationFiles';
 import type { SignedManifest } from '../../models/sync/SyncManifest';
 
 /** Changes allowed before the simulated crash; Infinity when no crash is armed. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isOndeckError } from '../../models/errors/OndeckError';
-import { generateSigningKeyPair, signManifest, verifySignedManifest } from '../../models/sync/node/manifestSigning';
+import { generateSigningKeyPair, signManifest, verifySignedManifest } from '../../models/node/sync/manifestSigning';
 import { parseSignedManifest, parseSyncManifest } from '../../models/sync/parseSyncManifest';
 import type { SyncManifest } from '../../models/sync/SyncManifest';
 

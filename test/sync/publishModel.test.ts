@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeModelDirectory } from '../../models/artifact/modelDirectory';
+import { writeModelDirectory } from '../../models/node/artifact/modelDirectory';
 import type { OndeckModel } from '../../models/artifact/OndeckModel';
 import { applyDelta } from '../../models/sync/applyDelta';
-import { generateSigningKeyPair, verifySignedManifest } from '../../models/sync/node/manifestSigning';
-import { DEFAULT_MIN_SDK_VERSION, publishModel } from '../../models/sync/node/publishModel';
-import { rollbackPublication } from '../../models/sync/node/rollbackPublication';
-import { nextSyntheticVersion, packageSyntheticVersion, syntheticModelVersion, type SyntheticModelVersion } from '../../models/sync/node/syntheticModelVersions';
+import { generateSigningKeyPair, verifySignedManifest } from '../../models/node/sync/manifestSigning';
+import { DEFAULT_MIN_SDK_VERSION, publishModel } from '../../models/node/sync/publishModel';
+import { rollbackPublication } from '../../models/node/sync/rollbackPublication';
+import { nextSyntheticVersion, packageSyntheticVersion, syntheticModelVersion, type SyntheticModelVersion } from '../../models/node/sync/syntheticModelVersions';
 import { decodeSnapshotBlob } from '../../models/sync/snapshotBlob';
 import type { BlobReference, SyncManifest } from '../../models/sync/SyncManifest';
 

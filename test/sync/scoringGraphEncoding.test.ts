@@ -7,7 +7,7 @@ import { buildScoringGraph } from '../../models/onnx/buildScoringGraph';
 import { describeOnnxModel } from '../../models/onnx/describeOnnxModel';
 import { ProtobufWriter } from '../../models/onnx/ProtobufWriter';
 import { quantizeRows } from '../../models/quantize';
-import { DEFAULT_MIN_SDK_VERSION } from '../../models/sync/node/publishModel';
+import { DEFAULT_MIN_SDK_VERSION } from '../../models/node/sync/publishModel';
 
 const { onnx } = onnxProto;
 const rows = 7;

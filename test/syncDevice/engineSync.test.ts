@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOndeckError } from '../../models/errors/OndeckError';
-import type { RecommenderStatus, SyncResult } from '../../src/types';
+import type { RecommenderStatus, SyncResult } from '../../models/contract/types';
 import { Engine } from '../../worker/Engine';
-import type { EngineEvent } from '../../worker/EngineApi';
+import type { EngineEvent } from '../../models/contract/EngineApi';
 import { startFaultyServer, type FaultyServer } from '../browser/support/startFaultyServer';
 import { publishPlantedVersions, type PlantedPublication } from './publishPlantedVersions';
 

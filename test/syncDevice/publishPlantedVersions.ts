@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildOndeckModel } from '../../models/artifact/buildOndeckModel';
-import { writeModelDirectory } from '../../models/artifact/modelDirectory';
+import { buildOndeckModel } from '../../models/node/artifact/buildOndeckModel';
+import { writeModelDirectory } from '../../models/node/artifact/modelDirectory';
 import type { OndeckModel } from '../../models/artifact/OndeckModel';
 import { dequantizeRows } from '../../models/quantize';
-import { generateSigningKeyPair, publicKeyOf, signManifest, verifySignedManifest } from '../../models/sync/node/manifestSigning';
+import { generateSigningKeyPair, publicKeyOf, signManifest, verifySignedManifest } from '../../models/node/sync/manifestSigning';
 import type { SignedManifest, SyncManifest } from '../../models/sync/SyncManifest';
 import { plantedModel } from '../support/plantedModel';
 

@@ -2,7 +2,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { Remote } from 'comlink';
 import { createRecommender, OndeckError, type Recommender, type RecommenderOptions } from '../../src/index';
 import type { Recommendation, RecommenderStatus, Row, RowKind, TrackEvent, TrackEventType, BackendName } from '../../src/index';
-import type { EngineApi } from '../../worker/EngineApi';
+import type { EngineApi } from '../../models/contract/EngineApi';
 import type { OndeckErrorCode } from '../../models/errors/OndeckError';
 
 describe('public API types', () => {

@@ -2,7 +2,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { Remote } from 'comlink';
 import { RECOMMENDER_DEFAULTS, type Recommender, type RecommenderOptions } from '../../src/index';
 import type { SyncProgress, SyncResult, SyncStatus } from '../../src/index';
-import type { EngineApi } from '../../worker/EngineApi';
+import type { EngineApi } from '../../models/contract/EngineApi';
 
 describe('signed sync API types', () => {
   it('options take a sync URL, a base64 public key and the schedule, with defaults in one place', () => {

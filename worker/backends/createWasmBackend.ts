@@ -6,8 +6,8 @@ import { loadOrtFromPackage } from './loadOrtFromPackage';
 import { OndeckError, isOndeckError } from '../../models/errors/OndeckError';
 import type { ScoringGraphVariant } from '../../models/onnx/buildScoringGraph';
 import { scoringGraphNames } from '../../models/onnx/scoringGraphNames';
-import { checkQuantizedFactors, checkScoringQuery, notLoadedError } from './checkScoringQuery';
-import type { BackendModel, ScoringBackend, TopKResult } from './ScoringBackend';
+import { checkQuantizedFactors, checkScoringQuery, notLoadedError } from '../../models/scoring/checkScoringQuery';
+import type { BackendModel, ScoringBackend, TopKResult } from '../../models/scoring/ScoringBackend';
 
 
 /** Options of {@link createWasmBackend}. */

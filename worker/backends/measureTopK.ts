@@ -1,4 +1,4 @@
-import type { ScoringBackend } from './ScoringBackend';
+import type { ScoringBackend } from '../../models/scoring/ScoringBackend';
 
 /**
  * Mean milliseconds of `backend.topK` for a fixed pseudo-random query of `dims`, after two

@@ -1,4 +1,4 @@
-import type { EngineProbes } from '../../src/types';
+import type { EngineProbes } from '../../models/contract/types';
 import { supportsWasmSimd } from './supportsWasmSimd';
 
 /** The slice of a worker's global scope the probes read (absent members are `undefined`). */

@@ -1,7 +1,7 @@
+import type { OrtThreadsOption } from '../../models/contract/types';
 import { OndeckError } from '../../models/errors/OndeckError';
 
-/** How many WebAssembly threads onnxruntime-web may use: a count, or `'auto'`. */
-export type OrtThreadsOption = number | 'auto';
+export type { OrtThreadsOption };
 
 /**
  * Most threads `'auto'` asks for. The scoring Gemm is bound by memory bandwidth, which a second

@@ -1,15 +1,14 @@
-import type { BackendAttempt } from '../../src/types';
+import type { BackendAttempt, BackendPreference } from '../../models/contract/types';
 import type { OrtModule } from './OrtModule';
-import type { BackendModel, BackendName, ScoringBackend } from './ScoringBackend';
-import { createJsInt8Backend, screeningThreadsFor } from './createJsInt8Backend';
-import type { ScreeningHelperPort } from './parallel/screeningHelperMessages';
+import type { BackendModel, BackendName, ScoringBackend } from '../../models/scoring/ScoringBackend';
+import { createJsInt8Backend, screeningThreadsFor } from '../../models/scoring/createJsInt8Backend';
+import type { ScreeningHelperPort } from '../../models/scoring/parallel/screeningHelperMessages';
 import { createWasmBackend } from './createWasmBackend';
 import { findWebGpuAdapter } from './findWebGpuAdapter';
 import { measureTopK } from './measureTopK';
 import { supportsWasmSimd } from './supportsWasmSimd';
 
-/** Which backend to use: `auto` picks the best one that runs here. */
-export type BackendPreference = 'auto' | BackendName;
+export type { BackendPreference };
 
 /** The chosen backend, with every attempt that led there. */
 export interface BackendSelection {

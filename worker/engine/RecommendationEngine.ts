@@ -1,9 +1,9 @@
 import { popularityOrder } from './popularityOrder';
 import type { ServedModel } from '../model/ServedModel';
-import type { ScoringBackend } from '../backends/ScoringBackend';
-import type { Recommendation, RecommendFilter, RecommendRequest, Row, RowKind, RowsRequest } from '../../src/types';
+import type { ScoringBackend } from '../../models/scoring/ScoringBackend';
+import type { Recommendation, RecommendFilter, RecommendRequest, Row, RowKind, RowsRequest } from '../../models/contract/types';
 import { OndeckError } from '../../models/errors/OndeckError';
-import { HistoryRecommender } from './HistoryRecommender';
+import { HistoryRecommender } from '../../models/scoring/HistoryRecommender';
 import type { InterpretedHistory } from './historyToInteractions';
 import { allowEveryItem, createItemFilter, type ItemPredicate } from './createItemFilter';
 import { checkRecommendRequest, checkRowsRequest, checkSimilarArguments } from './checkEngineArguments';

@@ -1,5 +1,5 @@
 import { OndeckError } from '../../models/errors/OndeckError';
-import type { HistoryEntry, RecommendFilter, RecommendRequest, RowKind, RowsRequest, TrackEvent } from '../../src/types';
+import type { HistoryEntry, RecommendFilter, RecommendRequest, RowKind, RowsRequest, TrackEvent } from '../../models/contract/types';
 import { TRACK_EVENT_TYPES, isTrackEventType } from '../trackEventTypes';
 
 /**

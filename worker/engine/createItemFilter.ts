@@ -1,5 +1,5 @@
 import type { CatalogColumns } from '../../models/artifact/CatalogColumns';
-import type { RecommendFilter } from '../../src/types';
+import type { RecommendFilter } from '../../models/contract/types';
 
 /** True when item `index` may be shown. */
 export type ItemPredicate = (index: number) => boolean;

@@ -1,5 +1,5 @@
-import type { HistoryEntry } from '../../src/types';
-import type { UserHistory } from '../../models/ScoringModel';
+import type { HistoryEntry } from '../../models/contract/types';
+import type { UserHistory } from '../../models/scoring/ScoringModel';
 
 /** Tunables of {@link historyToInteractions}, documented in docs/device.md. */
 export interface ConfidenceRules {

@@ -1,5 +1,5 @@
 import type { ModelManifest } from '../../models/artifact/ModelManifest';
-import type { HistoryEntry, Profile } from '../../src/types';
+import type { HistoryEntry, Profile } from '../../models/contract/types';
 
 /**
  * One model version as the device keeps it: the parsed manifest plus the raw bytes of the model's

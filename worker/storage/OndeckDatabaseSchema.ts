@@ -1,6 +1,6 @@
 import type { DBSchema, IDBPDatabase } from 'idb';
 import type { ModelManifest } from '../../models/artifact/ModelManifest';
-import type { HistoryEntry, Profile } from '../../src/types';
+import type { HistoryEntry, Profile } from '../../models/contract/types';
 
 /** Name of the IndexedDB database unless the host chooses another. */
 export const DEFAULT_DATABASE_NAME = 'ondeck';

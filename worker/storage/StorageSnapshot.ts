@@ -1,4 +1,4 @@
-import type { HistoryEntry, Profile } from '../../src/types';
+import type { HistoryEntry, Profile } from '../../models/contract/types';
 import type { StoredModel } from './EngineStorage';
 
 /**

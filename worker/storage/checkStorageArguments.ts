@@ -1,5 +1,5 @@
 import { OndeckError } from '../../models/errors/OndeckError';
-import type { HistoryEntry, Profile } from '../../src/types';
+import type { HistoryEntry, Profile } from '../../models/contract/types';
 import type { StoredModel, StoredModelDelta } from './EngineStorage';
 
 /**

@@ -1,6 +1,6 @@
 import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { OndeckError } from '../../models/errors/OndeckError';
-import type { HistoryEntry, Profile } from '../../src/types';
+import type { HistoryEntry, Profile } from '../../models/contract/types';
 import {
   CURRENT_MODEL_STATE_KEY,
   checkHistoryEntry,

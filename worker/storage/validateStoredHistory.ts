@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '../../src/types';
+import type { HistoryEntry } from '../../models/contract/types';
 import { isTrackEventType } from '../trackEventTypes';
 
 /** What {@link validateStoredHistory} kept and what it skipped. */

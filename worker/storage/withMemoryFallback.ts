@@ -1,5 +1,5 @@
 import { OndeckError, isOndeckError } from '../../models/errors/OndeckError';
-import type { HistoryEntry, Profile } from '../../src/types';
+import type { HistoryEntry, Profile } from '../../models/contract/types';
 import type { IndexedDbEngineStorage } from './createIndexedDbStorage';
 import { createMemoryStorage } from './createMemoryStorage';
 import { describeError, errorName } from './describeError';

@@ -5,7 +5,7 @@ import { applyDeltaToTables } from '../../models/sync/applyDelta';
 import type { ModelTables } from '../../models/sync/decodeModelTables';
 import { decodeSnapshotBlob } from '../../models/sync/snapshotBlob';
 import type { BlobReference, SyncManifest } from '../../models/sync/SyncManifest';
-import type { SyncProgress, SyncResult } from '../../src/types';
+import type { SyncProgress, SyncResult } from '../../models/contract/types';
 import type { EngineStorage } from '../storage/EngineStorage';
 import { decompressBlob, type GunzipImplementation } from './decompressBlob';
 import type { DownloadCache } from './DownloadCache';

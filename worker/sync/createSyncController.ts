@@ -1,5 +1,5 @@
 import { OndeckError } from '../../models/errors/OndeckError';
-import type { SyncProgress, SyncResult, SyncStatus } from '../../src/types';
+import type { SyncProgress, SyncResult, SyncStatus } from '../../models/contract/types';
 import type { EngineStorage } from '../storage/EngineStorage';
 import { createIndexedDbDownloadCache } from './createIndexedDbDownloadCache';
 import { createMemoryDownloadCache } from './createMemoryDownloadCache';

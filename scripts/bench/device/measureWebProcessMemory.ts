@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { listLivingProcesses } from '../../../test/browser/support/listLivingProcesses';
+import { listLivingProcesses } from '../../browser/listLivingProcesses';
 
 /** Memory of WPE WebKit's web process, read from Linux `/proc`. */
 export interface WebProcessMemory {

@@ -1,6 +1,6 @@
 import { buildCatalogColumns } from '../../../models/artifact/CatalogColumns';
-import { buildOndeckModel } from '../../../models/artifact/buildOndeckModel';
-import { writeModelDirectory } from '../../../models/artifact/modelDirectory';
+import { buildOndeckModel } from '../../../models/node/artifact/buildOndeckModel';
+import { writeModelDirectory } from '../../../models/node/artifact/modelDirectory';
 import type { ItemMetadata } from '../../../models/data/ItemMetadata';
 import { SeededRandom } from '../../../models/random';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { readTrainingCheckpoint } from '../../../models/artifact/trainingCheckpoint';
-import { packageModel } from '../../../models/artifact/packageModel';
-import { writeModelDirectory } from '../../../models/artifact/modelDirectory';
+import { readTrainingCheckpoint } from '../../../models/node/artifact/trainingCheckpoint';
+import { packageModel } from '../../../models/node/artifact/packageModel';
+import { writeModelDirectory } from '../../../models/node/artifact/modelDirectory';
 import { parseNumberOption } from '../parseOptionValues';
 import { printModelSummary } from '../printModelSummary';
 

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { importFactors, type ImportFormat } from '../../../models/importers/importFactors';
-import { loadItemsCsv } from '../../../models/data/loadItemsCsv';
-import { packageModel } from '../../../models/artifact/packageModel';
-import { writeModelDirectory } from '../../../models/artifact/modelDirectory';
+import { importFactors, type ImportFormat } from '../../../models/node/importers/importFactors';
+import { loadItemsCsv } from '../../../models/node/data/loadItemsCsv';
+import { packageModel } from '../../../models/node/artifact/packageModel';
+import { writeModelDirectory } from '../../../models/node/artifact/modelDirectory';
 import type { ItemMetadata } from '../../../models/data/ItemMetadata';
 import { parseNumberOption } from '../parseOptionValues';
 import { printModelSummary } from '../printModelSummary';

@@ -2,8 +2,8 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { OndeckError } from '../../../models/errors/OndeckError';
-import { generateSigningKeyPair } from '../../../models/sync/node/manifestSigning';
-import { pathExists } from '../../../models/sync/node/pathExists';
+import { generateSigningKeyPair } from '../../../models/node/sync/manifestSigning';
+import { pathExists } from '../../../models/node/sync/pathExists';
 import { SIGNING_KEY_FILES } from '../../../models/sync/node/signingKeyFiles';
 
 interface KeygenFlags {

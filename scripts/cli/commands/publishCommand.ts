@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { OndeckError } from '../../../models/errors/OndeckError';
-import { publishModel } from '../../../models/sync/node/publishModel';
-import { refuseSigningKeyInPublishDirectory } from '../../../models/sync/node/refuseSigningKeyInPublishDirectory';
-import { rollbackPublication } from '../../../models/sync/node/rollbackPublication';
+import { publishModel } from '../../../models/node/sync/publishModel';
+import { refuseSigningKeyInPublishDirectory } from '../../../models/node/sync/refuseSigningKeyInPublishDirectory';
+import { rollbackPublication } from '../../../models/node/sync/rollbackPublication';
 import { ONDECK_SDK_VERSION } from '../../../worker/sync/sdkVersion';
 import { parseNumberOption } from '../parseOptionValues';
 

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { readModelDirectory } from '../../../models/artifact/modelDirectory';
-import { readTextLines } from '../../../models/data/readTextLines';
+import { readModelDirectory } from '../../../models/node/artifact/modelDirectory';
+import { readTextLines } from '../../../models/node/data/readTextLines';
 import { isOndeckError, OndeckError } from '../../../models/errors/OndeckError';
-import { HistoryRecommender } from '../../../worker/engine/HistoryRecommender';
-import { createJsInt8Backend } from '../../../worker/backends/createJsInt8Backend';
+import { HistoryRecommender } from '../../../models/scoring/HistoryRecommender';
+import { createJsInt8Backend } from '../../../models/scoring/createJsInt8Backend';
 import { createWasmBackend } from '../../../worker/backends/createWasmBackend';
-import type { ScoringBackend } from '../../../worker/backends/ScoringBackend';
+import type { ScoringBackend } from '../../../models/scoring/ScoringBackend';
 import { openAtomicOutputFile } from '../openAtomicOutputFile';
 import { parseNumberOption } from '../parseOptionValues';
 

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { OndeckError } from '../../../models/errors/OndeckError';
-import { createSyncServer } from '../../../models/sync/node/createSyncServer';
+import { createSyncServer } from '../../../models/node/sync/createSyncServer';
 import { parseNumberOption } from '../parseOptionValues';
 
 interface ServeFlags {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { generateSyntheticDataset, SYNTHETIC_DEFAULTS } from '../../../models/data/synth';
-import { DATASET_FILES, writeSyntheticDataset } from '../../../models/data/writeSyntheticDataset';
-import { refuseForeignDirectory } from '../../../models/artifact/refuseForeignDirectory';
+import { DATASET_FILES, writeSyntheticDataset } from '../../../models/node/data/writeSyntheticDataset';
+import { refuseForeignDirectory } from '../../../models/node/artifact/refuseForeignDirectory';
 import { parseNumberOption } from '../parseOptionValues';
 
 interface SynthFlags {

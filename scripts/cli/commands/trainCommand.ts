@@ -1,10 +1,10 @@
 import { cpus } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { trainAls } from '../../../models/als/trainAls';
+import { trainAls } from '../../../models/node/als/trainAls';
 import { itemUserCounts } from '../../../models/data/InteractionMatrix';
-import { CHECKPOINT_FILES, readTrainingCheckpoint, writeTrainingCheckpoint } from '../../../models/artifact/trainingCheckpoint';
-import { refuseForeignDirectory } from '../../../models/artifact/refuseForeignDirectory';
+import { CHECKPOINT_FILES, readTrainingCheckpoint, writeTrainingCheckpoint } from '../../../models/node/artifact/trainingCheckpoint';
+import { refuseForeignDirectory } from '../../../models/node/artifact/refuseForeignDirectory';
 import { addAlsOptions, resolveAlsHyperparameters, resolveRunOptions, type AlsFlagValues } from '../alsOptions';
 import { addDataOptions, loadDatasetFromFlags, type DataFlagValues } from '../dataOptions';
 import { startProgress } from '../progressBar';

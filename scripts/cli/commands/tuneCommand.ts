@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { tuneAls } from '../../../models/evaluation/tuneAls';
+import { tuneAls } from '../../../models/node/evaluation/tuneAls';
 import { addAlsOptions, resolveAlsHyperparameters, resolveRunOptions, type AlsFlagValues } from '../alsOptions';
 import { addDataOptions, loadDatasetFromFlags, type DataFlagValues } from '../dataOptions';
 import { parseNumberOption } from '../parseOptionValues';

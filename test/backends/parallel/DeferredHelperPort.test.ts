@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createJsInt8Backend } from '../../../worker/backends/createJsInt8Backend';
+import { createJsInt8Backend } from '../../../models/scoring/createJsInt8Backend';
 import { DeferredHelperPort } from '../../../worker/backends/parallel/DeferredHelperPort';
-import { ScreeningHelper } from '../../../worker/backends/parallel/ScreeningHelper';
-import type { FromScreeningHelper, ScreeningHelperScope, ToScreeningHelper } from '../../../worker/backends/parallel/screeningHelperMessages';
+import { ScreeningHelper } from '../../../models/scoring/parallel/ScreeningHelper';
+import type { FromScreeningHelper, ScreeningHelperScope, ToScreeningHelper } from '../../../models/scoring/parallel/screeningHelperMessages';
 import { serveScreeningHelper } from '../../../worker/backends/parallel/serveScreeningHelper';
 import { randomFactors, randomUser } from '../scoringFixtures';
 import { waitUntil } from './inProcessHelper';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isOndeckError } from '../../../models/errors/OndeckError';
 import { quantizeRows } from '../../../models/quantize';
-import { ScreeningHelper } from '../../../worker/backends/parallel/ScreeningHelper';
-import type { FromScreeningHelper, ScreeningHelperPort, ToScreeningHelper } from '../../../worker/backends/parallel/screeningHelperMessages';
+import { ScreeningHelper } from '../../../models/scoring/parallel/ScreeningHelper';
+import type { FromScreeningHelper, ScreeningHelperPort, ToScreeningHelper } from '../../../models/scoring/parallel/screeningHelperMessages';
 import { InProcessHelpers, waitUntil } from './inProcessHelper';
 
 /** A helper's port driven by hand: records what the engine posts, answers when the test says. */

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { benchmarkItemId, writeBenchmarkModel } from '../../../scripts/bench/device/writeBenchmarkModel';
-import type { ScreeningHelperScope, ToScreeningHelper } from '../../../worker/backends/parallel/screeningHelperMessages';
+import type { ScreeningHelperScope, ToScreeningHelper } from '../../../models/scoring/parallel/screeningHelperMessages';
 import { serveScreeningHelper } from '../../../worker/backends/parallel/serveScreeningHelper';
 import { Engine } from '../../../worker/Engine';
-import type { EngineEvent, EngineInitOptions } from '../../../worker/EngineApi';
-import { startStaticServer, type StaticServer } from '../../browser/support/startStaticServer';
+import type { EngineEvent, EngineInitOptions } from '../../../models/contract/EngineApi';
+import { startStaticServer, type StaticServer } from '../../../scripts/browser/startStaticServer';
 import { waitUntil } from './inProcessHelper';
 
 // The engine as a worker without nested workers runs it (Node has no global Worker), with

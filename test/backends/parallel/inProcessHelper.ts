@@ -4,7 +4,7 @@ import type {
   ScreeningHelperPort,
   ScreeningHelperScope,
   ToScreeningHelper,
-} from '../../../worker/backends/parallel/screeningHelperMessages';
+} from '../../../models/scoring/parallel/screeningHelperMessages';
 import { serveScreeningHelper } from '../../../worker/backends/parallel/serveScreeningHelper';
 
 /** Ways an in-process helper can misbehave, to test the engine's fail-over. */

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { QuantizedFactors } from '../../../models/quantize';
-import { createJsInt8Backend } from '../../../worker/backends/createJsInt8Backend';
-import { HELPER_QUERY_TIMEOUT_MS } from '../../../worker/backends/parallel/ScreeningHelper';
-import { partitionRows } from '../../../worker/backends/parallel/partitionRows';
-import type { ScoringBackend, TopKResult } from '../../../worker/backends/ScoringBackend';
+import { createJsInt8Backend } from '../../../models/scoring/createJsInt8Backend';
+import { HELPER_QUERY_TIMEOUT_MS } from '../../../models/scoring/parallel/ScreeningHelper';
+import { partitionRows } from '../../../models/scoring/parallel/partitionRows';
+import type { ScoringBackend, TopKResult } from '../../../models/scoring/ScoringBackend';
 import { randomFactors, randomUser } from '../scoringFixtures';
 import { type HelperFaults, InProcessHelpers, waitUntil } from './inProcessHelper';
 

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { quantizeRows, type QuantizedFactors } from '../../../models/quantize';
 import { SeededRandom } from '../../../models/random';
-import { createJsInt8Backend, MIN_ROWS_PER_THREAD, screeningThreadsFor } from '../../../worker/backends/createJsInt8Backend';
-import { partitionRows } from '../../../worker/backends/parallel/partitionRows';
-import type { ScoringBackend, TopKResult } from '../../../worker/backends/ScoringBackend';
+import { createJsInt8Backend, MIN_ROWS_PER_THREAD, screeningThreadsFor } from '../../../models/scoring/createJsInt8Backend';
+import { partitionRows } from '../../../models/scoring/parallel/partitionRows';
+import type { ScoringBackend, TopKResult } from '../../../models/scoring/ScoringBackend';
 import { randomFactors, randomUser } from '../scoringFixtures';
 import { InProcessHelpers, waitUntil } from './inProcessHelper';
 

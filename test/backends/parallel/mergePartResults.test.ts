@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../models/random';
-import { mergePartResults, type PartResult } from '../../../worker/backends/parallel/mergePartResults';
-import { partitionRows, splitExclusions, type RowRange } from '../../../worker/backends/parallel/partitionRows';
-import { selectTopK } from '../../../worker/backends/selectTopK';
+import { mergePartResults, type PartResult } from '../../../models/scoring/parallel/mergePartResults';
+import { partitionRows, splitExclusions, type RowRange } from '../../../models/scoring/parallel/partitionRows';
+import { selectTopK } from '../../../models/scoring/selectTopK';
 
 /** Each range's exact top-`count` (selectTopK over its slice), indices local to it. */
 function perRangeTopK(scores: Float32Array, ranges: readonly RowRange[], count: number, exclude?: Int32Array): PartResult[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../models/random';
-import { partitionRows, splitExclusions, type RowRange } from '../../../worker/backends/parallel/partitionRows';
+import { partitionRows, splitExclusions, type RowRange } from '../../../models/scoring/parallel/partitionRows';
 
 const lengths = (ranges: readonly RowRange[]) => ranges.map(({ start, end }) => end - start);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createJsInt8Backend } from '../../../worker/backends/createJsInt8Backend';
-import type { FromScreeningHelper, ScreeningHelperScope, ToScreeningHelper } from '../../../worker/backends/parallel/screeningHelperMessages';
+import { createJsInt8Backend } from '../../../models/scoring/createJsInt8Backend';
+import type { FromScreeningHelper, ScreeningHelperScope, ToScreeningHelper } from '../../../models/scoring/parallel/screeningHelperMessages';
 import { serveScreeningHelper } from '../../../worker/backends/parallel/serveScreeningHelper';
 import { randomFactors, randomUser } from '../scoringFixtures';
 import { waitUntil } from './inProcessHelper';

@@ -1,7 +1,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { createJsInt8Backend } from '../../../worker/backends/createJsInt8Backend';
-import type { FromScreeningHelper, ScreeningHelperPort, ToScreeningHelper } from '../../../worker/backends/parallel/screeningHelperMessages';
+import { createJsInt8Backend } from '../../../models/scoring/createJsInt8Backend';
+import type { FromScreeningHelper, ScreeningHelperPort, ToScreeningHelper } from '../../../models/scoring/parallel/screeningHelperMessages';
 import {
   canSpawnScreeningHelpers,
   SCREENING_HELPER_FRAGMENT,

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { RecommenderStatus } from '../../../src/types';
+import type { RecommenderStatus } from '../../../models/contract/types';
 
 /**
  * Waits until the page's recommender runs its queries on `threads` threads. The js kernel's

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
-import { listenOnLoopback } from './listenOnLoopback';
+import { listenOnLoopback } from '../../../scripts/browser/listenOnLoopback';
 
 /**
  * One way to misbehave on a path, as a CDN or a box's network can:

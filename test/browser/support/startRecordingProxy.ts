@@ -1,6 +1,6 @@
 import { createServer, request as httpRequest, Agent, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { listenOnLoopback } from './listenOnLoopback';
+import { listenOnLoopback } from '../../../scripts/browser/listenOnLoopback';
 
 /** One request exactly as the page's side sent it: what a network observer would see. */
 export interface RecordedRequest {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import { launchBrowserSession, type BrowserSession, type BrowserSessionOptions } from './launchBrowserSession';
-import { requireBrowser, type BrowserEngineName } from './requireBrowser';
+import { launchBrowserSession, type BrowserSession, type BrowserSessionOptions } from '../../../scripts/browser/launchBrowserSession';
+import { requireBrowser, type BrowserEngineName } from '../../../scripts/browser/requireBrowser';
 
 /**
  * Registers `beforeAll` / `afterAll` hooks in the current `describe` that launch `engine` once

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
-import { findExecutable } from '../../browser/support/requireBrowser';
+import { findExecutable } from '../../../scripts/browser/requireBrowser';
 
 /** Where the repository ships the nginx rules of a sync endpoint (docs/deploy.md). */
 export const shippedNginxRules = join(import.meta.dirname, '..', '..', '..', 'docs', 'deploy', 'nginx-ondeck-sync.conf');

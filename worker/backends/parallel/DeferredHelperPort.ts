@@ -1,4 +1,4 @@
-import type { FromScreeningHelper, ScreeningHelperPort, ToScreeningHelper } from './screeningHelperMessages';
+import type { FromScreeningHelper, ScreeningHelperPort, ToScreeningHelper } from '../../../models/scoring/parallel/screeningHelperMessages';
 
 /** How long the page may take to start a helper and hand its port over (a worker starts in well under a second). */
 export const HANDOVER_TIMEOUT_MS = 10_000;

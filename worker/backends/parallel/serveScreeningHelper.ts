@@ -1,6 +1,6 @@
-import type { ScoringBackend } from '../ScoringBackend';
-import { createJsInt8Backend } from '../createJsInt8Backend';
-import type { FromScreeningHelper, ScreeningHelperScope, ToScreeningHelper } from './screeningHelperMessages';
+import type { ScoringBackend } from '../../../models/scoring/ScoringBackend';
+import { createJsInt8Backend } from '../../../models/scoring/createJsInt8Backend';
+import type { FromScreeningHelper, ScreeningHelperScope, ToScreeningHelper } from '../../../models/scoring/parallel/screeningHelperMessages';
 
 /**
  * Runs a screening helper on `scope`: keeps one part of the item table (a single-threaded `js`

@@ -1,4 +1,4 @@
-import type { ScreeningHelperPort, ScreeningHelperScope } from './screeningHelperMessages';
+import type { ScreeningHelperPort, ScreeningHelperScope } from '../../../models/scoring/parallel/screeningHelperMessages';
 import { isScreeningHelperRealm, screeningHelperUrl, screeningHelperWorkerOptions, type HelperPortHandover } from './screeningHelperFragment';
 import { serveScreeningHelper } from './serveScreeningHelper';
 
