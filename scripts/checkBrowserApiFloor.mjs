@@ -4,7 +4,7 @@
 // scripts/browserApiFloorAllowList.mjs names the capability check that guards the use.
 // scripts/checkBundles.mjs covers syntax and sizes; this covers APIs. Prints one row per
 // finding and exits 1 when a finding is not allowed or an allow-list entry matches nothing.
-// Run after `node scripts/build.mjs`; test/build/browserBundles.test.ts runs it in `npm test`.
+// Run after `node scripts/build.mjs`; test/scripts/browserBundles.test.ts runs it in `npm test`.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -27,7 +27,7 @@ export interface TopKResult {
  * against all of it, return the best items. Every backend gives the same rankings (identical top-K
  * up to ties within 1e-5 relative score), so the device can pick whichever runs fastest.
  *
- * Contract shared by all backends (tested in `test/backends/scoringBackends.contract.test.ts`):
+ * Contract shared by all backends (tested in `test/worker/backends/scoringBackends.contract.test.ts`):
  * - `userVector.length` must equal the table's `dims` (`dimension-mismatch`), every value finite
  *   (`invalid-argument`).
  * - `count` is a non-negative integer; `0` returns empty arrays; more than the items left after

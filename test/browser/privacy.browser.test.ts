@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Profile, RecommenderStatus, Row, TrackEvent } from '../../models/contract/types';
 import { MIN_ROWS_PER_THREAD } from '../../models/scoring/createJsInt8Backend';
-import { publishPlantedVersions, type PlantedPublication } from '../syncDevice/publishPlantedVersions';
+import { publishPlantedVersions, type PlantedPublication } from '../support/publishPlantedVersions';
 import { awaitBackendThreads } from './support/awaitBackendThreads';
 import { engineFacts } from '../../scripts/browser/engineFacts';
 import { findPrivacyLeaks, kindOf, type PrivacyLeak, type RequestKind, type ViewerSecret } from './support/privacyAudit';

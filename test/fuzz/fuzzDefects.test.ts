@@ -7,7 +7,7 @@ import { decodeFactorsFile } from '../../models/artifact/factorsFile';
 import { parseManifest } from '../../models/artifact/parseManifest';
 import { isOndeckError, OndeckError } from '../../models/errors/OndeckError';
 import { readSparkItemFactors } from '../../models/node/importers/readSparkItemFactors';
-import { sparkPartThread } from '../importers/importerFixtures';
+import { sparkPartThread } from '../support/importerFixtures';
 import { validateStoredHistory } from '../../worker/storage/validateStoredHistory';
 
 describe('fuzzing counterexamples', () => {

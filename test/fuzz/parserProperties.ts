@@ -39,7 +39,7 @@ import { validateStoredHistory } from '../../worker/storage/validateStoredHistor
 import { decodeBase64 } from '../../worker/sync/decodeBase64';
 import { decompressBlob } from '../../worker/sync/decompressBlob';
 import { openSignedManifest } from '../../worker/sync/openSignedManifest';
-import { npyBytes, sparkPartThread, writeSparkPart } from '../importers/importerFixtures';
+import { npyBytes, sparkPartThread, writeSparkPart } from '../support/importerFixtures';
 
 /** One fuzzed parser: its name and a fast-check property over its inputs. */
 export interface ParserProperty {

@@ -53,7 +53,7 @@ export interface StoredModelDelta {
  * `createIndexedDbStorage` (persistent) and `createMemoryStorage` (this session only);
  * `openEngineStorage` picks one and falls back to memory when IndexedDB fails.
  *
- * Contract shared by the implementations (tested in `test/storage/engineStorage.contract.test.ts`):
+ * Contract shared by the implementations (tested in `test/worker/storage/engineStorage.contract.test.ts`):
  * - Profile ids are non-empty strings, history limits non-negative integers (or `Infinity`), and the
  *   state key `ondeck:currentModelVersion` is reserved; anything else is `invalid-argument`.
  * - `listProfiles()` returns profiles ordered by id; `loadHistory()` oldest first.

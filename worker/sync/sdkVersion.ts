@@ -1,6 +1,6 @@
 /**
  * The device SDK's version (semver), compared with a sync manifest's `minSdkVersion`. Kept equal
- * to package.json's `version` by a test (test/syncDevice/primitives.test.ts).
+ * to package.json's `version` by a test (test/worker/sync/primitives.test.ts).
  *
  * @example
  * ```ts

@@ -5,7 +5,7 @@ import { refuseForeignDirectory } from './refuseForeignDirectory';
 import { newStagingToken, stagingDirectoryPath } from './stagingDirectories';
 
 /**
- * Test-only hook (test/cli/exportCrash.test.ts): when this environment variable names a file, the
+ * Test-only hook (test/scripts/cli/exportCrash.test.ts): when this environment variable names a file, the
  * writer creates that file once the old directory is moved aside and then waits forever, so a
  * test can SIGKILL it at exactly the instant between the two renames. Unset in every real run.
  */

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { loadJsonl } from '../../../../models/node/data/loadJsonl';
+import { isOndeckError } from '../../../../models/errors/OndeckError';
+import { tempDirWith } from '../../../support/tempFiles';
+
+const EVENTS = [
+  '{"user": "007", "item": 42, "weight": 2}', // 1
+  '{"user": 7, "item": "42", "timestamp": "2024-05-01T10:00:00Z"}', // 2
+  '', // 3 blank
+  '{"user": "007", "item": "0042"}', // 4
+  '{"user": "big", "item": "12345678901234567890"}', // 5
+  '{"user": "big", "item": 12345678901234567890}', // 6 unsafe number
+  '{"user": "007", "item": 42, "weight": 1.5}', // 7 duplicate
+  'not json', // 8
+  '[1, 2]', // 9
+  '{"user": "x", "item": "y", "weight": -1}', // 10
+  '{"user": "x", "item": "y", "weight": "NaN"}', // 11
+  '{"user": "x"}', // 12
+  '{"userId": "r", "item_id": "m1", "rating": 4.5}', // 13
+  '{"user_id": "r", "itemId": "m2", "rating": 2}', // 14
+  '   ', // 15 blank
+].join('\n');
+
+describe('loadJsonl', () => {
+  it('stringifies ids without reformatting them, sums duplicates, thresholds ratings', async () => {
+    const dir = await tempDirWith({ 'events.jsonl': EVENTS });
+    const { interactions, report } = await loadJsonl(join(dir, 'events.jsonl'));
+    expect(interactions.userIds).toEqual(['007', '7', 'big', 'r']);
+    expect(interactions.itemIds).toEqual(['42', '0042', '12345678901234567890', 'm1']);
+    expect(Array.from(interactions.indptr)).toEqual([0, 2, 3, 4, 5]);
+    expect(Array.from(interactions.weights)).toEqual([3.5, 1, 1, 1, 1]);
+    expect(report.duplicatesAggregated).toBe(1);
+    expect(report.belowThreshold).toBe(1);
+    expect(report.linesRead).toBe(13);
+  });
+
+  it('skips bad lines with warnings naming the file and line', async () => {
+    const dir = await tempDirWith({ 'events.jsonl': EVENTS });
+    const file = join(dir, 'events.jsonl');
+    const { report } = await loadJsonl(file);
+    expect(report.skippedLines).toBe(6);
+    expect(report.warnings.map((w) => w.line)).toEqual([6, 8, 9, 10, 11, 12]);
+    expect(report.warnings.every((w) => w.file === file)).toBe(true);
+    expect(report.warnings[0].reason).toContain('2^53');
+    expect(report.warnings[1].reason).toContain('not valid JSON');
+    expect(report.warnings[5].reason).toBe('item: missing');
+  });
+
+  it('throws malformed-input with the line under strict', async () => {
+    const dir = await tempDirWith({ 'events.ndjson': '{"user":"a","item":"b"}\n{"user":"a",\n' });
+    const error = await loadJsonl(join(dir, 'events.ndjson'), { strict: true }).catch((e: unknown) => e);
+    expect(isOndeckError(error, 'malformed-input')).toBe(true);
+    expect((error as { details: unknown }).details).toMatchObject({ line: 2 });
+  });
+
+  it('reports empty-data when nothing is usable', async () => {
+    const dir = await tempDirWith({ 'events.jsonl': '\n{"user":"a","item":"b","rating":1}\n' });
+    const error = await loadJsonl(join(dir, 'events.jsonl')).catch((e: unknown) => e);
+    expect(isOndeckError(error, 'empty-data')).toBe(true);
+  });
+});
