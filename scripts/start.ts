@@ -1,7 +1,7 @@
 /**
  * `npm start`: the main job end to end on this machine. Generates the built-in synthetic TV
  * catalog (or loads `--data PATH`), trains iALS, exports the device model, and prints home-screen
- * rows for a few viewers, computed with the device's own fold-in and int8 scoring code. Results
+ * rows for a few viewers, computed by the device engine's own `rows()` (fold-in, int8 scoring). Results
  * are cached under .ondeck/ keyed by the inputs, so a second run reuses them.
  */
 import { createHash } from 'node:crypto';
@@ -20,7 +20,10 @@ import { DEFAULT_ALS_HYPERPARAMETERS } from '../models/als/AlsHyperparameters';
 import { packageModel } from '../models/node/artifact/packageModel';
 import { readModelDirectory, writeModelDirectory } from '../models/node/artifact/modelDirectory';
 import { createJsInt8Backend } from '../models/scoring/createJsInt8Backend';
-import { HistoryRecommender } from '../models/scoring/HistoryRecommender';
+import type { HistoryEntry } from '../models/contract/types';
+import { historyToInteractions } from '../worker/engine/historyToInteractions';
+import { RecommendationEngine } from '../worker/engine/RecommendationEngine';
+import { toServedModel } from '../worker/model/ServedModel';
 import { reportFailure } from './cli/reportFailure';
 import { publishModel } from '../models/node/sync/publishModel';
 import { createSyncServer } from '../models/node/sync/createSyncServer';
@@ -82,30 +85,27 @@ async function main(): Promise<void> {
   const model = await readModelDirectory(modelDirectory);
   const backend = createJsInt8Backend();
   await backend.load({ factors: model.factors });
-  const recommender = new HistoryRecommender(model, backend, model.catalog.popularity);
+  // The device's own engine: the rows a TV shows come from the same rows() the worker runs.
+  const engine = new RecommendationEngine(toServedModel(model), backend);
   const { catalog } = model;
   const indexOf = new Map(catalog.ids.map((id, index) => [id, index]));
   const matrix = dataset.interactions;
   const titleOf = (index: number): string => `${catalog.titles[index]}${catalog.years[index] ? ` (${catalog.years[index]})` : ''}`;
+  const now = Date.now();
 
   for (const user of [0, Math.floor(matrix.userIds.length / 2), matrix.userIds.length - 1]) {
-    const entries = Array.from(matrix.indices.subarray(matrix.indptr[user], matrix.indptr[user + 1]));
-    const indices = Int32Array.from(entries.map((item) => indexOf.get(matrix.itemIds[item]) ?? -1).filter((i) => i >= 0));
-    const weights = new Float32Array(indices.length).fill(1);
+    const watched = Array.from(matrix.indices.subarray(matrix.indptr[user], matrix.indptr[user + 1]), (item) => matrix.itemIds[item]);
+    // The viewer's log as the TV would have tracked it: each title watched to the end, an hour apart.
+    const entries: HistoryEntry[] = watched.map((itemId, order) => ({ itemId, type: 'complete', progress: 1, time: now - (watched.length - order) * 3_600_000 }));
+    const viewer = historyToInteractions(entries, (itemId) => indexOf.get(itemId), now);
     const started = performance.now();
-    const top = await recommender.topK({ indices, weights }, 6);
+    const rows = await engine.rows(viewer, { rows: ['top-picks', 'because-you-watched'], perRow: 5 }, undefined, now);
     const milliseconds = performance.now() - started;
-    process.stdout.write(`\nviewer ${matrix.userIds[user]} — watched ${indices.length} titles, e.g. ${Array.from(indices.subarray(0, 3), titleOf).join('; ')}\n`);
-    process.stdout.write(`  Top picks (${milliseconds.toFixed(1)} ms, fold-in + int8 scoring):\n`);
-    for (const index of top.indices) process.stdout.write(`    · ${titleOf(index)} — ${catalog.genres[index].map((g) => catalog.genreNames[g]).join(', ')}\n`);
-    if (indices.length > 0) {
-      const anchor = indices[indices.length - 1];
-      // "More like this": the anchor title's own (dequantised) factors as the query vector.
-      const { dims, values, scales } = model.factors;
-      const anchorVector = Float32Array.from(values.subarray(anchor * dims, (anchor + 1) * dims), (byte) => byte * scales[anchor]);
-      const similar = await backend.topK(anchorVector, 5, Int32Array.from(new Set(indices)).sort());
-      process.stdout.write(`  Because you watched ${titleOf(anchor)}:\n`);
-      for (const index of similar.indices) process.stdout.write(`    · ${titleOf(index)}\n`);
+    process.stdout.write(`\nviewer ${matrix.userIds[user]} — watched ${watched.length} titles, e.g. ${viewer.recent.slice(0, 3).map(titleOf).join('; ')}\n`);
+    process.stdout.write(`  home screen rows in ${milliseconds.toFixed(1)} ms (fold-in + int8 scoring, the device engine's rows()):\n`);
+    for (const row of rows) {
+      process.stdout.write(`  ${row.title}:\n`);
+      for (const item of row.items) process.stdout.write(`    · ${item.title}${item.year ? ` (${item.year})` : ''} — ${item.genres.join(', ')}\n`);
     }
   }
   process.stdout.write(`\nmodel: ${(await readFile(join(modelDirectory, 'model.json'), 'utf8')).length} B manifest, ${model.manifest.itemCount} titles × ${model.manifest.dims} int8 factors, taste clusters: ${catalog.clusters.names.slice(0, 4).join(' · ')} …\n`);
