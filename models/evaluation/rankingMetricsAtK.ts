@@ -1,4 +1,5 @@
 import { OndeckError } from '../errors/OndeckError';
+import { sortedContains } from '../scoring/sortedContains';
 
 /** Every per-user ranking metric at one cut-off K, from {@link rankingMetricsAtK}. */
 export interface RankingMetrics {
@@ -156,18 +157,4 @@ export function f1AtK(ranked: ArrayLike<number>, truth: TruthItems, k: number): 
  */
 export function hitsAtK(ranked: ArrayLike<number>, truth: TruthItems, k: number): number {
   return rankingMetricsAtK(ranked, truth, k).hits;
-}
-
-/** Binary search in an ascending Int32Array. */
-function sortedContains(sorted: Int32Array, item: number): boolean {
-  let low = 0;
-  let high = sorted.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const value = sorted[middle];
-    if (value === item) return true;
-    if (value < item) low = middle + 1;
-    else high = middle - 1;
-  }
-  return false;
 }

@@ -1,5 +1,6 @@
 import type { QuantizedFactors } from '../quantize';
 import { OndeckError } from '../errors/OndeckError';
+import { checkQuantizedFactors } from '../scoring/checkScoringQuery';
 import { ProtobufWriter } from './ProtobufWriter';
 import { scoringGraphNames } from './scoringGraphNames';
 
@@ -62,18 +63,9 @@ const irVersion = 8;
  * ```
  */
 export function buildScoringGraph(factors: QuantizedFactors, options: ScoringGraphOptions = {}): Uint8Array {
-  const { rows, dims, values, scales } = factors;
+  const { rows, dims } = factors;
   const variant = options.variant ?? 'float';
-  if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(dims) || dims < 1) {
-    throw new OndeckError('invalid-argument', { name: 'factors', reason: `need at least one item and one dimension, got ${rows}×${dims}` });
-  }
-  if (values.length !== rows * dims || scales.length !== rows) {
-    throw new OndeckError('dimension-mismatch', {
-      what: 'quantised factors',
-      expected: `${rows * dims} values and ${rows} scales`,
-      got: `${values.length} values and ${scales.length} scales`,
-    });
-  }
+  checkQuantizedFactors(factors);
   if (variant !== 'float' && variant !== 'int8') {
     throw new OndeckError('invalid-argument', { name: 'variant', reason: `unknown scoring graph variant "${String(variant)}"` });
   }
@@ -117,9 +109,7 @@ export interface ExternalTableScoringGraph {
 export function buildExternalTableScoringGraph(factors: QuantizedFactors): ExternalTableScoringGraph {
   const { rows, dims, values, scales } = factors;
   // Validates shapes exactly as the self-contained graph does.
-  if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(dims) || dims < 1 || values.length !== rows * dims || scales.length !== rows) {
-    throw new OndeckError('dimension-mismatch', { what: 'quantised factors', expected: `${rows} × ${dims} values and ${rows} scales`, got: `${values.length} values and ${scales.length} scales` });
-  }
+  checkQuantizedFactors(factors);
   // Transposed: table[d * rows + row].
   const table = new Float32Array(rows * dims);
   for (let row = 0; row < rows; row++) {

@@ -1,5 +1,5 @@
-import { validateCatalogColumns, type CatalogColumns } from '../artifact/CatalogColumns';
-import { decodeFactorsFile } from '../artifact/factorsFile';
+import type { CatalogColumns } from '../artifact/CatalogColumns';
+import { decodeFactorsAndCatalog } from '../artifact/decodeFactorsAndCatalog';
 import { MODEL_FILES, type ModelManifest } from '../artifact/ModelManifest';
 import { parseManifest } from '../artifact/parseManifest';
 import { OndeckError } from '../errors/OndeckError';
@@ -16,9 +16,10 @@ export interface ModelTables {
 
 /**
  * Decodes model.json, factors.bin and catalog.json of a model held as files (name → bytes) and
- * checks that they agree on the shape. Hashes are not checked here: the files come from a verified
- * download or from storage that verified them; the result of a delta is verified against its
- * model.json by `decodeModelFiles` before it is served.
+ * checks that they agree on the shape ({@link decodeFactorsAndCatalog}, the decoding the device
+ * serves from too). Hashes are not checked here: the files come from a verified download or from
+ * storage that verified them; the result of a delta is verified against its model.json by
+ * `decodeModelFiles` before it is served.
  *
  * @throws OndeckError `sync-delta-invalid` naming `which` when a file is missing,
  *   `model-corrupt` / `model-version-mismatch` when one does not decode.
@@ -35,17 +36,6 @@ export function decodeModelTables(files: ReadonlyMap<string, Uint8Array>, which:
   };
   const manifestBytes = file(MODEL_FILES.manifest);
   const manifest = parseManifest(new TextDecoder().decode(manifestBytes));
-  const { factors, gramian } = decodeFactorsFile(file(MODEL_FILES.factors));
-  if (factors.dims !== manifest.dims || factors.rows !== manifest.itemCount) {
-    throw new OndeckError('model-corrupt', { file: MODEL_FILES.factors, reason: `table is ${factors.rows} × ${factors.dims}, model.json says ${manifest.itemCount} × ${manifest.dims}` });
-  }
-  let catalogValue: unknown;
-  try {
-    catalogValue = JSON.parse(new TextDecoder().decode(file(MODEL_FILES.catalog)));
-  } catch (error) {
-    if (error instanceof OndeckError) throw error;
-    throw new OndeckError('model-corrupt', { file: MODEL_FILES.catalog, reason: 'not valid JSON' });
-  }
-  const catalog = validateCatalogColumns(catalogValue, manifest.itemCount, manifest.dims);
+  const { factors, gramian, catalog } = decodeFactorsAndCatalog(manifest, file(MODEL_FILES.factors), file(MODEL_FILES.catalog));
   return { manifestBytes, manifest, factors, gramian, catalog };
 }

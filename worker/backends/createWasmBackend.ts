@@ -8,6 +8,7 @@ import type { ScoringGraphVariant } from '../../models/onnx/buildScoringGraph';
 import { scoringGraphNames } from '../../models/onnx/scoringGraphNames';
 import { checkQuantizedFactors, checkScoringQuery, notLoadedError } from '../../models/scoring/checkScoringQuery';
 import type { BackendModel, ScoringBackend, TopKResult } from '../../models/scoring/ScoringBackend';
+import { sortedContains } from '../../models/scoring/sortedContains';
 
 
 /** Options of {@link createWasmBackend}. */
@@ -192,7 +193,7 @@ class WasmBackend implements ScoringBackend {
     let filled = 0;
     for (let i = 0; i < indices.length && filled < outIndices.length; i++) {
       const index = Number(indices[i]);
-      if (excludedCount > 0 && isExcluded(exclude!, index)) continue;
+      if (excludedCount > 0 && sortedContains(exclude!, index)) continue;
       outIndices[filled] = index;
       outScores[filled] = scores[i];
       filled++;
@@ -268,20 +269,6 @@ function checkSessionShape(session: OrtTypes.InferenceSession, dims: number): vo
   if (typeof graphDims === 'number' && graphDims !== dims) {
     throw new OndeckError('dimension-mismatch', { what: 'scoring graph user_vector', expected: dims, got: graphDims });
   }
-}
-
-/** Binary search in the ascending `exclude` list. */
-function isExcluded(exclude: Int32Array, index: number): boolean {
-  let low = 0;
-  let high = exclude.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const value = exclude[middle];
-    if (value === index) return true;
-    if (value < index) low = middle + 1;
-    else high = middle - 1;
-  }
-  return false;
 }
 
 function unavailable(error: unknown, backend: 'wasm' | 'webgpu'): OndeckError {

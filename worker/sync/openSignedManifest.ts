@@ -1,7 +1,7 @@
 import { OndeckError } from '../../models/errors/OndeckError';
+import { keyIdOf } from '../../models/sync/keyIdOf';
 import { parseSignedManifest, parseSyncManifest } from '../../models/sync/parseSyncManifest';
 import type { SyncManifest } from '../../models/sync/SyncManifest';
-import { sha256Hex } from '../model/sha256Hex';
 import { decodeBase64 } from './decodeBase64';
 import { verifyEd25519, type Ed25519Implementation, type Ed25519Verifier } from './verifyEd25519';
 
@@ -34,7 +34,7 @@ export async function openSignedManifest(bytes: Uint8Array, publicKey: Uint8Arra
     throw new OndeckError('sync-manifest-invalid', { field: 'manifest.json', reason: 'not UTF-8' });
   }
   const envelope = parseSignedManifest(text);
-  const keyId = (await sha256Hex(publicKey)).slice(0, 16);
+  const keyId = keyIdOf(publicKey);
   if (envelope.keyId !== keyId) throw new OndeckError('signature-invalid', { reason: `signed by key ${envelope.keyId}, this device trusts ${keyId}` });
   const payload = decodeBase64(envelope.payload, 'payload');
   const verifier = await verifyEd25519(payload, decodeBase64(envelope.signature, 'signature'), publicKey, implementation);

@@ -1,5 +1,6 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { OndeckError } from '../../errors/OndeckError';
+import { keyIdOf } from '../../sync/keyIdOf';
 import { parseSignedManifest, parseSyncManifest } from '../../sync/parseSyncManifest';
 import type { SignedManifest, SyncManifest } from '../../sync/SyncManifest';
 
@@ -35,19 +36,6 @@ export function generateSigningKeyPair(): SigningKeyPair {
 export function publicKeyOf(privateKeyPem: string): { publicKeyBase64: string; keyId: string } {
   const raw = rawPublicKey(createPublicKey(loadPrivateKey(privateKeyPem)));
   return { publicKeyBase64: raw.toString('base64'), keyId: keyIdOf(raw) };
-}
-
-/**
- * Hex of the first 8 bytes of SHA-256(raw 32-byte public key): names the key that signed a
- * manifest, so a device with several trusted keys (during a rotation) knows which to try.
- *
- * @example
- * ```ts
- * keyIdOf(Buffer.from(publicKeyBase64, 'base64')); // '3f9a0c…' (16 hex digits)
- * ```
- */
-export function keyIdOf(rawPublicKey: Uint8Array): string {
-  return createHash('sha256').update(rawPublicKey).digest('hex').slice(0, 16);
 }
 
 /**
