@@ -3,6 +3,11 @@
  * catalog (or loads `--data PATH`), trains iALS, exports the device model, and prints home-screen
  * rows for a few viewers, computed by the device engine's own `rows()` (fold-in, int8 scoring). Results
  * are cached under .ondeck/ keyed by the inputs, so a second run reuses them.
+ *
+ * Usage: `node dist/start.js [--data PATH] [--fresh] [--port N] [--no-serve]`
+ * (`--fresh`: retrain even when a cached model exists. `--port`: the demo app's port, default 8080;
+ * the sync endpoint takes the next one, and each moves on when its port is taken. `--no-serve`:
+ * stop after printing the rows instead of serving the endpoint and the demo app.)
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -11,7 +16,7 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { loadDataset } from '../models/node/data/loadDataset';
 import { generateSyntheticDataset } from '../models/data/synth';
 import { itemUserCounts } from '../models/data/InteractionMatrix';
@@ -24,6 +29,7 @@ import type { HistoryEntry } from '../models/contract/types';
 import { historyToInteractions } from '../worker/engine/historyToInteractions';
 import { RecommendationEngine } from '../worker/engine/RecommendationEngine';
 import { toServedModel } from '../worker/model/ServedModel';
+import { numberArgParser } from './cli/parseOptionValues';
 import { reportFailure } from './cli/reportFailure';
 import { publishModel } from '../models/node/sync/publishModel';
 import { createSyncServer } from '../models/node/sync/createSyncServer';
@@ -33,10 +39,25 @@ import { createDemoServer } from './createDemoServer';
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 import { startProgress } from './cli/progressBar';
 
+/** The flags, as commander reads them (`--no-serve` is the negation of a `serve` flag that defaults to true). */
+interface StartFlags {
+  readonly data?: string;
+  readonly fresh?: boolean;
+  readonly port: number;
+  readonly serve: boolean;
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { data: { type: 'string' }, fresh: { type: 'boolean' }, port: { type: 'string' }, 'no-serve': { type: 'boolean' } },
-  });
+  const values = new Command()
+    .name('start')
+    .description('train a model on a synthetic (or your) catalog, print home-screen rows, serve the demo TV app')
+    .option('--data <path>', 'interaction log to train on (default: the built-in synthetic catalog)')
+    .option('--fresh', 'retrain even when a cached model for these inputs exists under .ondeck/')
+    // Up to 65534: the sync endpoint listens on the next port.
+    .option('--port <n>', "the demo app's port; the sync endpoint takes the next one", numberArgParser({ min: 1, max: 65534, integer: true }), 8080)
+    .option('--no-serve', 'stop after printing the rows (serve neither the endpoint nor the demo app)')
+    .parse()
+    .opts<StartFlags>();
   const workspace = resolve('.ondeck/start');
   const inputs = { data: values.data ? resolve(values.data) : 'synthetic:5000x2000', hyper: DEFAULT_ALS_HYPERPARAMETERS, epochs: 15 };
   const key = createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 12);
@@ -110,10 +131,10 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`\nmodel: ${(await readFile(join(modelDirectory, 'model.json'), 'utf8')).length} B manifest, ${model.manifest.itemCount} titles × ${model.manifest.dims} int8 factors, taste clusters: ${catalog.clusters.names.slice(0, 4).join(' · ')} …\n`);
   await backend.dispose();
-  if (values['no-serve']) return;
+  if (!values.serve) return;
 
   // Serve the endpoint and the demo app on loopback only, on two ports as a CDN and an app would be.
-  const port = Number(values.port ?? 8080);
+  const port = values.port;
   const endpoint = await listen(createSyncServer(cdnDirectory), port + 1);
   const endpointUrl = `http://127.0.0.1:${endpoint}/`;
   const app = await listen(

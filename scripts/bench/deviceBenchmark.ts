@@ -9,13 +9,15 @@
  * start from a warm IndexedDB, the worker's memory (DevTools protocol) and the bundle sizes
  * (dist/browser/sizes.json). Prints markdown tables and, as its LAST line, one JSON object.
  *
- * `--quick`: 10k and 100k only, one run of 100 timed calls per configuration.
+ * `--quick`: 10k and 100k only, one run of 100 timed calls per configuration. `--no-wpe`: skip
+ * WPE WebKit. `--no-qt`: skip the older TV generations (Qt WebEngine's Chromium 102 and 87).
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
 import { launchBrowserSession, type BrowserSession } from '../browser/launchBrowserSession';
 import { callPageScenario, runPageScenario } from '../browser/runPageScenario';
 import { crossOriginIsolationHeaders, startStaticServer, type StaticServer } from '../browser/startStaticServer';
@@ -27,9 +29,18 @@ import { median, round } from './statistics';
 
 // dist/bench/deviceBenchmark.js → the repository root.
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const quick = process.argv.includes('--quick');
-const skipWpe = process.argv.includes('--no-wpe');
-const skipQt = process.argv.includes('--no-qt');
+// commander reads `--no-wpe` / `--no-qt` as the negations of `wpe` / `qt`, which default to true.
+const flags = new Command()
+  .name('deviceBenchmark')
+  .description('recommend() latency, cold start, memory and bundle sizes of the built SDK in real browsers')
+  .option('--quick', '10k and 100k items only, one run of 100 timed calls per configuration')
+  .option('--no-wpe', 'skip WPE WebKit')
+  .option('--no-qt', "skip the older TV generations (Qt WebEngine's Chromium 102 and 87)")
+  .parse()
+  .opts<{ quick?: boolean; wpe: boolean; qt: boolean }>();
+const quick = flags.quick === true;
+const skipWpe = !flags.wpe;
+const skipQt = !flags.qt;
 
 const DIMS = 64;
 const HISTORY_ITEMS = 50;

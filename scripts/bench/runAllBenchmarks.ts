@@ -4,6 +4,10 @@
  * processes, keeps each one's printed tables and its last-line JSON, and writes bench/report.md
  * with the tables and SVG charts (Recall@K curves; latency against catalog size per engine).
  * Every figure in it was measured next to its baseline in the same run of its benchmark.
+ *
+ * Usage: `node dist/bench/runAllBenchmarks.js [--data PATH] [--quick] [--out DIR]` (`--quick`: the
+ * quick variant of each benchmark, 2M training events, one evaluation fold. `--out`: where
+ * report.md and the charts go, default bench/, with the raw outputs in its out/.)
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,7 +15,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { drawLineChart } from '../../models/evaluation/drawLineChart';
 
 interface StepResult {
@@ -25,7 +29,14 @@ interface StepResult {
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { data: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' } } });
+  const values = new Command()
+    .name('runAllBenchmarks')
+    .description('run every benchmark and ondeck eval, and write one report (bench/report.md)')
+    .option('--data <path>', 'interaction log for the quality run (default: a built-in synthetic catalog)')
+    .option('--quick', 'the quick variant of each benchmark, 2M training events, one evaluation fold')
+    .option('--out <dir>', 'where report.md and the charts go (default: bench/), raw outputs in its out/')
+    .parse()
+    .opts<{ data?: string; quick?: boolean; out?: string }>();
   const outDirectory = resolve(values.out ?? join(root, 'bench'));
   const scratch = join(outDirectory, 'out');
   await mkdir(scratch, { recursive: true });

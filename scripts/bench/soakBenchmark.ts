@@ -23,13 +23,15 @@
  *
  * Usage: `node scripts/build.mjs && node dist/bench/soakBenchmark.js [--quick] [--items N]
  * [--calls N] [--tracks N] [--syncs N] [--engines chromium,wpe] [--wpe-memory-limit MiB] [--backend auto|js|wasm]`
- * (`--quick`: 2,000 queries, 200 plays, 4 syncs. `--syncs 0` soaks without updates.)
+ * (`--quick`: 2,000 queries, 200 plays, 4 syncs. `--syncs 0` soaks without updates. `--calls` must
+ * be a multiple of 1,000 whose blocks of 500 queries split evenly among the syncs. Defaults: both
+ * engines, backend `auto`, no WPE memory limit.)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { Command, Option } from 'commander';
 import { launchBrowserSession, type BrowserSession } from '../browser/launchBrowserSession';
 import { callPageScenario, runPageScenario } from '../browser/runPageScenario';
 import { startStaticServer } from '../browser/startStaticServer';
@@ -39,6 +41,7 @@ import { publishModel } from '../../models/node/sync/publishModel';
 import { nextSyntheticVersion, packageSyntheticVersion, syntheticModelVersion } from '../../models/node/sync/syntheticModelVersions';
 import { measureWebProcessMemory } from './device/measureWebProcessMemory';
 import { measureWorkerMemory } from './device/measureWorkerMemory';
+import { numberArgParser } from '../cli/parseOptionValues';
 import { median, percentile, round } from './statistics';
 import { startPinnedCdn, type PinnedCdn } from './sync/startPinnedCdn';
 
@@ -254,39 +257,51 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean' },
-      items: { type: 'string' },
-      dims: { type: 'string' },
-      calls: { type: 'string' },
-      tracks: { type: 'string' },
-      syncs: { type: 'string' },
-      engines: { type: 'string' },
-      'wpe-memory-limit': { type: 'string' },
-      backend: { type: 'string' },
-    },
-  });
+  const positiveInteger = numberArgParser({ min: 1, integer: true });
+  const count = numberArgParser({ min: 0, integer: true });
+  const program = new Command()
+    .name('soakBenchmark')
+    .description('does the SDK stay as fast and as small after hours of use? (Chromium and WPE WebKit)')
+    .option('--quick', '2,000 queries, 200 plays, 4 syncs')
+    .option('--items <n>', 'titles in the synthetic catalog', positiveInteger, 20_000)
+    .option('--dims <k>', 'factors per title', positiveInteger, 64)
+    .option('--calls <n>', `queries, a multiple of ${WINDOW_CALLS} (default: 10000; --quick: 2000)`, positiveInteger)
+    .option('--tracks <n>', 'titles the viewer plays (default: 1000; --quick: 200)', count)
+    .option('--syncs <n>', 'model updates; 0 soaks without updates (default: 20; --quick: 4)', count)
+    .option('--engines <list>', `comma-separated, of ${soakEngines.join(', ')}`, soakEngines.join(','))
+    .option('--wpe-memory-limit <MiB>', "WPE only: cog's --web-mem-limit, as a TV sets it (default: none)", positiveInteger)
+    .addOption(new Option('--backend <name>', "the recommender's backend option").choices(['auto', 'js', 'wasm']).default('auto'))
+    .parse();
+  const values = program.opts<{
+    quick?: boolean;
+    items: number;
+    dims: number;
+    calls?: number;
+    tracks?: number;
+    syncs?: number;
+    engines: string;
+    wpeMemoryLimit?: number;
+    backend: SoakPlan['backend'];
+  }>();
   const quick = values.quick ?? false;
-  const items = Number(values.items ?? 20_000);
-  const dims = Number(values.dims ?? 64);
+  const { items, dims } = values;
   const firstVersion = syntheticModelVersion({ items, dims, seed: 1 });
   const plan: SoakPlan = {
     items,
     dims,
-    calls: Number(values.calls ?? (quick ? 2_000 : 10_000)),
-    tracks: Number(values.tracks ?? (quick ? 200 : 1_000)),
-    syncs: Number(values.syncs ?? (quick ? 4 : 20)),
+    calls: values.calls ?? (quick ? 2_000 : 10_000),
+    tracks: values.tracks ?? (quick ? 200 : 1_000),
+    syncs: values.syncs ?? (quick ? 4 : 20),
     warmupCalls: WINDOW_CALLS,
     seedHistory: firstVersion.itemIds.filter((_, index) => index % Math.max(1, Math.floor(items / SEED_HISTORY_EVENTS)) === 3).slice(0, SEED_HISTORY_EVENTS),
-    backend: (values.backend ?? 'auto') as SoakPlan['backend'],
-    wpeMemoryLimitMiB: values['wpe-memory-limit'] === undefined ? undefined : Number(values['wpe-memory-limit']),
+    backend: values.backend,
+    wpeMemoryLimitMiB: values.wpeMemoryLimit,
   };
-  if (!['auto', 'js', 'wasm'].includes(plan.backend)) throw new Error(`--backend: ${plan.backend} is not auto, js or wasm`);
-  const engines = (values.engines ?? soakEngines.join(',')).split(',') as SoakEngine[];
-  for (const engine of engines) if (!soakEngines.includes(engine)) throw new Error(`--engines: ${engine} is not one of ${soakEngines.join(', ')}`);
-  if (!Number.isInteger(plan.calls) || plan.calls <= 0 || plan.calls % WINDOW_CALLS !== 0) throw new Error(`--calls must be a positive multiple of ${WINDOW_CALLS}`);
-  if (plan.syncs > 0 && !Number.isInteger(plan.calls / BLOCK_CALLS / plan.syncs)) throw new Error(`--syncs must divide the ${plan.calls / BLOCK_CALLS} blocks of ${BLOCK_CALLS} queries`);
+  const engines = values.engines.split(',') as SoakEngine[];
+  // Checks across flags, reported the way commander reports a bad flag (message, exit code 1).
+  for (const engine of engines) if (!soakEngines.includes(engine)) program.error(`error: --engines: ${engine} is not one of ${soakEngines.join(', ')}`);
+  if (plan.calls % WINDOW_CALLS !== 0) program.error(`error: --calls must be a positive multiple of ${WINDOW_CALLS}`);
+  if (plan.syncs > 0 && !Number.isInteger(plan.calls / BLOCK_CALLS / plan.syncs)) program.error(`error: --syncs must divide the ${plan.calls / BLOCK_CALLS} blocks of ${BLOCK_CALLS} queries`);
 
   const loadBefore = loadavg();
   log(`${cpus().length} cores, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}; ${plan.items} titles × ${plan.dims}, ${plan.calls} queries, ${plan.tracks} plays, ${plan.syncs} syncs`);

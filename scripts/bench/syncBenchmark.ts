@@ -20,8 +20,10 @@
  *
  * Usage: `node scripts/build.mjs && node dist/bench/syncBenchmark.js [--quick] [--items N]
  * [--dims K] [--connections C] [--duration S] [--quality-data PATH] [--quality-folds N]`
- * (`--quality-data`: a log for the row-tolerance quality measurement only, e.g. MovieLens;
- * default synthetic. `--quality-folds`: user folds of five it evaluates, default 1.)
+ * (`--quick`: a 20k-title catalog, smaller retraining and quality runs, fewer apply runs, a 5 s
+ * load test. Defaults: 100,000 items, 64 dims, 1,000 connections, 10 s, the most `--duration`
+ * takes. `--quality-data`: a log for the row-tolerance quality measurement only, e.g. MovieLens;
+ * default synthetic. `--quality-folds`: user folds of five it evaluates, 1 to 5, default 1.)
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -30,9 +32,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
+import { Command } from 'commander';
+import { numberArgParser } from '../cli/parseOptionValues';
 import { startPinnedCdn } from './sync/startPinnedCdn';
 import { startStaticServer } from '../browser/startStaticServer';
 import { launchBrowserSession } from '../browser/launchBrowserSession';
@@ -145,22 +148,24 @@ async function measureBrowserApply(context: { cdnDirectory: string; manifest: Sy
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean' },
-      items: { type: 'string' },
-      dims: { type: 'string' },
-      connections: { type: 'string' },
-      duration: { type: 'string' },
-      'quality-data': { type: 'string' },
-      'quality-folds': { type: 'string' },
-    },
-  });
+  const positiveInteger = numberArgParser({ min: 1, integer: true });
+  const values = new Command()
+    .name('syncBenchmark')
+    .description('delta size, delta apply time, basis stability and reference-server load of model sync')
+    .option('--quick', 'a 20k-title catalog, smaller retraining and quality runs, fewer apply runs, a 5 s load test')
+    .option('--items <n>', 'catalog size (default: 100000; --quick: 20000)', positiveInteger)
+    .option('--dims <k>', 'factors per title', positiveInteger, 64)
+    .option('--connections <c>', 'concurrent connections of the load test', positiveInteger, 1000)
+    .option('--duration <s>', 'seconds of the load test, at most 10 (default: 10; --quick: 5)', numberArgParser({ min: 1 }))
+    .option('--quality-data <path>', 'a log for the row-tolerance quality measurement only, e.g. MovieLens (default: synthetic)')
+    .option('--quality-folds <n>', 'user folds of five the row-tolerance quality measurement evaluates', numberArgParser({ min: 1, max: 5, integer: true }), 1)
+    .parse()
+    .opts<{ quick?: boolean; items?: number; dims: number; connections: number; duration?: number; qualityData?: string; qualityFolds: number }>();
   const quick = values.quick ?? false;
-  const items = Number(values.items ?? (quick ? 20000 : 100000));
-  const dims = Number(values.dims ?? 64);
-  const connections = Number(values.connections ?? 1000);
-  const duration = Math.min(10, Number(values.duration ?? (quick ? 5 : 10)));
+  const items = values.items ?? (quick ? 20000 : 100000);
+  const dims = values.dims;
+  const connections = values.connections;
+  const duration = Math.min(10, values.duration ?? (quick ? 5 : 10));
   const workDir = await mkdtemp(join(tmpdir(), 'ondeck-sync-bench-'));
   try {
     const keys = generateSigningKeyPair();
@@ -226,9 +231,7 @@ async function main(): Promise<void> {
     for (const { tolerance, warm, scratch } of stability.shippedWithTolerance) {
       log(`  rows that would ship with --row-tolerance ${tolerance}: warm start ${pct(warm)}, from scratch ${pct(scratch)}`);
     }
-    const qualityData = values['quality-data'];
-    const qualityFolds = Number(values['quality-folds'] ?? 1);
-    if (!Number.isInteger(qualityFolds) || qualityFolds < 1 || qualityFolds > 5) throw new Error(`--quality-folds must be 1 to 5, got ${values['quality-folds']}`);
+    const { qualityData, qualityFolds } = values;
     const rowToleranceQuality = await measureRowToleranceQuality({
       quick,
       dataset: qualityData ? await loadDataset(qualityData) : undefined,

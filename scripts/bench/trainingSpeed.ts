@@ -3,10 +3,12 @@
  * viewing log of 10M events by default (`generateSyntheticDataset`, repeats summed into
  * entries), 2 epochs at 32, 64 and 128 factors on 2 threads with the default (wasm) kernel, plus
  * one epoch of the TypeScript kernel at 64 factors as the in-run baseline. Prints a table and,
- * as its last line, one JSON object. Options: `--events N`, `--threads N`, `--epochs N`,
- * `--no-baseline`.
+ * as its last line, one JSON object. Options: `--events N` (default 10,000,000), `--threads N`
+ * (default 2), `--epochs N` (default 2), `--no-baseline` (skip the TypeScript-kernel epoch).
  */
 import { cpus, loadavg } from 'node:os';
+import { Command } from 'commander';
+import { numberArgParser } from '../cli/parseOptionValues';
 import { trainAls, type TrainAlsOptions } from '../../models/node/als/trainAls';
 import { generateSyntheticDataset } from '../../models/data/synth';
 import { median } from './statistics';
@@ -21,17 +23,19 @@ interface BenchRow {
   readonly peakRssMb: number;
 }
 
-const argument = (name: string, fallback: number): number => {
-  const at = process.argv.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-  return value;
-};
-const events = Math.floor(argument('events', 10_000_000));
-const threads = Math.floor(argument('threads', 2));
-const epochs = Math.floor(argument('epochs', 2));
-const skipBaseline = process.argv.includes('--no-baseline');
+const positiveInteger = numberArgParser({ min: 1, integer: true });
+// commander reads `--no-baseline` as the negation of `baseline`, which defaults to true.
+const flags = new Command()
+  .name('trainingSpeed')
+  .description('seconds per epoch of implicit ALS on a synthetic viewing log, wasm kernel against the TypeScript one')
+  .option('--events <n>', 'events in the synthetic viewing log', positiveInteger, 10_000_000)
+  .option('--threads <n>', 'training threads', positiveInteger, 2)
+  .option('--epochs <n>', 'epochs timed at each factor count', positiveInteger, 2)
+  .option('--no-baseline', 'skip the one-epoch TypeScript-kernel baseline at 64 factors')
+  .parse()
+  .opts<{ events: number; threads: number; epochs: number; baseline: boolean }>();
+const { events, threads, epochs } = flags;
+const skipBaseline = !flags.baseline;
 // Built next to dist/alsThreadWorker.js (dist/bench/trainingSpeed.js).
 const workerScript = new URL('../alsThreadWorker.js', import.meta.url);
 
