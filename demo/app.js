@@ -15,8 +15,12 @@
   /** Where the model comes from: /config.json from `npm start` (signed sync endpoint), else /model/. */
   function loadConfig() {
     return fetch('/config.json', { cache: 'no-store' })
-      .then(function (response) { return response.ok ? response.json() : {}; })
-      .catch(function () { return {}; });
+      .then(function (response) {
+        return response.ok ? response.json() : {};
+      })
+      .catch(function () {
+        return {};
+      });
   }
 
   var state = {
@@ -28,7 +32,7 @@
     detailsItem: null,
     actionIndex: 0,
     lastLatencyMs: null,
-    status: null,
+    status: null
   };
 
   var elements = {
@@ -41,7 +45,7 @@
     detailsBecause: document.getElementById('details-because'),
     detailsActions: document.getElementById('details-actions'),
     status: document.getElementById('status'),
-    toast: document.getElementById('toast'),
+    toast: document.getElementById('toast')
   };
 
   function element(tag, className, text) {
@@ -71,14 +75,18 @@
     elements.toast.textContent = text;
     elements.toast.hidden = false;
     clearTimeout(showToast.timer);
-    showToast.timer = setTimeout(function () { elements.toast.hidden = true; }, 1800);
+    showToast.timer = setTimeout(function () {
+      elements.toast.hidden = true;
+    }, 1800);
   }
 
   async function refreshRows() {
     var started = performance.now();
     var rows = await recommender.rows({ perRow: PER_ROW });
     state.lastLatencyMs = performance.now() - started;
-    state.rows = rows.filter(function (row) { return row.items.length > 0; });
+    state.rows = rows.filter(function (row) {
+      return row.items.length > 0;
+    });
     if (state.focus.row >= state.rows.length) state.focus.row = Math.max(0, state.rows.length - 1);
     renderHome();
     await refreshStatus();
@@ -135,9 +143,30 @@
   }
 
   var ACTIONS = [
-    { label: 'Play', run: function (item) { return recommender.track({ type: 'complete', itemId: item.itemId, progress: 1 }).then(function () { showToast('Watched ' + item.title); }); } },
-    { label: 'Like', run: function (item) { return recommender.track({ type: 'like', itemId: item.itemId }).then(function () { showToast('Liked ' + item.title); }); } },
-    { label: 'Hide', run: function (item) { return recommender.track({ type: 'hide', itemId: item.itemId }).then(function () { showToast('Hidden ' + item.title); }); } },
+    {
+      label: 'Play',
+      run: function (item) {
+        return recommender.track({ type: 'complete', itemId: item.itemId, progress: 1 }).then(function () {
+          showToast('Watched ' + item.title);
+        });
+      }
+    },
+    {
+      label: 'Like',
+      run: function (item) {
+        return recommender.track({ type: 'like', itemId: item.itemId }).then(function () {
+          showToast('Liked ' + item.title);
+        });
+      }
+    },
+    {
+      label: 'Hide',
+      run: function (item) {
+        return recommender.track({ type: 'hide', itemId: item.itemId }).then(function () {
+          showToast('Hidden ' + item.title);
+        });
+      }
+    }
   ];
 
   function renderDetails() {
@@ -161,10 +190,12 @@
       'model: v' + (status.modelVersion || '?') + ' · ' + status.itemCount + ' titles · ' + status.dims + ' dims',
       'last sync: ' + (status.lastSync ? status.lastSync.replace('T', ' ').slice(0, 19) : 'never'),
       'last rows(): ' + (state.lastLatencyMs === null ? '–' : state.lastLatencyMs.toFixed(1) + ' ms'),
-      'profile: ' + status.profileId + ' · history ' + status.historyLength,
+      'profile: ' + status.profileId + ' · history ' + status.historyLength
     ];
     elements.status.textContent = '';
-    lines.forEach(function (line) { elements.status.appendChild(element('div', '', line)); });
+    lines.forEach(function (line) {
+      elements.status.appendChild(element('div', '', line));
+    });
   }
 
   function showView(view) {
@@ -179,7 +210,9 @@
     var item = row.items[state.focus.col];
     // Ask for an explanation of this title for the details page.
     var explained = await recommender.recommend({ count: 40, explain: true });
-    var match = explained.filter(function (candidate) { return candidate.itemId === item.itemId; })[0];
+    var match = explained.filter(function (candidate) {
+      return candidate.itemId === item.itemId;
+    })[0];
     state.detailsItem = match || item;
     state.actionIndex = 0;
     showView('details');
@@ -245,15 +278,23 @@
       syncUrl: config.syncUrl,
       publicKey: config.publicKey,
       workerUrl: '/ondeck/ondeck-worker.js',
-      ortBaseUrl: '/ondeck/ort/',
+      ortBaseUrl: '/ondeck/ort/'
     });
     // The app shell and SDK then start offline; the model and history live in IndexedDB.
     if (Ondeck.registerServiceWorker) Ondeck.registerServiceWorker('/ondeck/ondeck-sw.js', { scope: '/' });
-    recommender.on('error', function (error) { showToast('ondeck: ' + error.message); });
-    recommender.on('update', function () { refreshRows(); });
+    recommender.on('error', function (error) {
+      showToast('ondeck: ' + error.message);
+    });
+    recommender.on('update', function () {
+      refreshRows();
+    });
     await recommender.ready;
     var profiles = await recommender.profiles.list();
-    if (!profiles.some(function (profile) { return profile.id === 'kids'; })) {
+    if (
+      !profiles.some(function (profile) {
+        return profile.id === 'kids';
+      })
+    ) {
       await recommender.profiles.create({ id: 'kids', name: 'Kids', maturityLimit: 7 });
     }
     await refreshProfiles();
@@ -262,7 +303,13 @@
       // Claim our keys now (Backspace would navigate away), handle them one at a time: a remote
       // repeats fast and each step awaits the worker.
       if (HANDLED_KEYS.indexOf(event.keyCode) >= 0) event.preventDefault();
-      queue = queue.then(function () { return onKey(event); }).catch(function (error) { showToast(String(error && error.message || error)); });
+      queue = queue
+        .then(function () {
+          return onKey(event);
+        })
+        .catch(function (error) {
+          showToast(String((error && error.message) || error));
+        });
     });
     window.demoReady = true;
   }

@@ -44,7 +44,8 @@ export const browserApiFloorAllowList = [
     ruleId: 'es-x/no-shared-array-buffer',
     message: "'SharedArrayBuffer'",
     source: 'worker/backends/probeEngine.ts',
-    reason: 'worker/backends/probeEngine.ts, probeEngine: only `typeof scope.SharedArrayBuffer === \'function\'`, the probe reported in status().engineProbes; nothing is constructed',
+    reason:
+      "worker/backends/probeEngine.ts, probeEngine: only `typeof scope.SharedArrayBuffer === 'function'`, the probe reported in status().engineProbes; nothing is constructed",
   },
   {
     bundle: 'ondeck-worker.js',
@@ -52,7 +53,7 @@ export const browserApiFloorAllowList = [
     message: 'DecompressionStream',
     source: 'worker/sync/decompressBlob.ts',
     reason:
-      'worker/sync/decompressBlob.ts, decompressBlob: gunzipWithStream runs only when `typeof DecompressionStream === \'function\'` ' +
+      "worker/sync/decompressBlob.ts, decompressBlob: gunzipWithStream runs only when `typeof DecompressionStream === 'function'` " +
       '(Chromium 80+); elsewhere fflate from ondeck-compat.js (worker/compat/loadCompat) gunzips',
   },
   {
@@ -61,7 +62,7 @@ export const browserApiFloorAllowList = [
     message: 'Blob.stream()',
     source: 'worker/sync/decompressBlob.ts',
     reason:
-      'worker/sync/decompressBlob.ts, gunzipWithStream: behind the same `typeof DecompressionStream === \'function\'` check in decompressBlob; ' +
+      "worker/sync/decompressBlob.ts, gunzipWithStream: behind the same `typeof DecompressionStream === 'function'` check in decompressBlob; " +
       'every engine with DecompressionStream has Blob.prototype.stream (MDN: Chromium 76 / 80, Firefox 69 / 113, Safari 14.1 / 16.4)',
   },
   {
@@ -70,8 +71,8 @@ export const browserApiFloorAllowList = [
     message: 'Symbol.asyncIterator',
     source: 'node_modules/idb/',
     reason:
-      'false alarm: idb (node_modules/idb/build/index.js, isIteratorProp) only compares a proxy trap\'s property key with ' +
-      'Symbol.asyncIterator; on Chromium 56 that reads undefined, which no key equals, so idb\'s async iteration is simply absent. ' +
+      "false alarm: idb (node_modules/idb/build/index.js, isIteratorProp) only compares a proxy trap's property key with " +
+      "Symbol.asyncIterator; on Chromium 56 that reads undefined, which no key equals, so idb's async iteration is simply absent. " +
       'ondeck never iterates idb asynchronously (no `for await` or `.iterate(` anywhere in worker/)',
   },
   {
@@ -80,7 +81,7 @@ export const browserApiFloorAllowList = [
     message: 'ArrayBuffer.prototype.detached',
     source: /node_modules\/tweetnacl\/nacl\.js|worker\/compat\/staticCompatFallbacks\.ts/,
     reason:
-      'false alarm: tweetnacl\'s `nacl.sign.detached` (and `.verify`, called from worker/compat/staticCompatFallbacks.ts, verifyEd25519) ' +
-      'is its detached-signature function, not ArrayBuffer.prototype.detached: es-x\'s aggressive mode flags any `.detached` read on an untyped value',
+      "false alarm: tweetnacl's `nacl.sign.detached` (and `.verify`, called from worker/compat/staticCompatFallbacks.ts, verifyEd25519) " +
+      "is its detached-signature function, not ArrayBuffer.prototype.detached: es-x's aggressive mode flags any `.detached` read on an untyped value",
   },
 ];

@@ -34,7 +34,9 @@ const rows = findings.map((finding) => [
 ]);
 printTable(['bundle', 'finding', 'source', 'verdict'], rows);
 for (const entry of staleEntries) {
-  console.error(`STALE allow-list entry (matches no finding, remove it): ${entry.bundle} ${entry.ruleId} ${String(entry.message)}${entry.source ? ` from ${String(entry.source)}` : ''}`);
+  console.error(
+    `STALE allow-list entry (matches no finding, remove it): ${entry.bundle} ${entry.ruleId} ${String(entry.message)}${entry.source ? ` from ${String(entry.source)}` : ''}`,
+  );
 }
 const failed = findings.filter((finding) => !finding.allowedBy).length;
 console.log(

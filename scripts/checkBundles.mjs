@@ -37,7 +37,9 @@ for (const bundle of bundles) {
     failed = true;
     console.error(`${bundle.file}: ${brotli} B brotli is over the ${bundle.budget} B budget`);
   }
-  rows.push(`| ${bundle.file.padEnd(17)} | ${bundle.role.padEnd(10)} | ${String(code.length).padStart(7)} | ${String(gzip).padStart(6)} | ${String(brotli).padStart(6)} | ${String(bundle.budget).padStart(6)} |`);
+  rows.push(
+    `| ${bundle.file.padEnd(17)} | ${bundle.role.padEnd(10)} | ${String(code.length).padStart(7)} | ${String(gzip).padStart(6)} | ${String(brotli).padStart(6)} | ${String(bundle.budget).padStart(6)} |`,
+  );
 }
 console.log('| bundle            | role       |   bytes |   gzip | brotli | budget |');
 console.log('|-------------------|------------|--------:|-------:|-------:|-------:|');

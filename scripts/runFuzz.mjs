@@ -25,8 +25,7 @@ function parseArguments(argv) {
     else if (flag === '--child') {
       options.child = true;
       continue;
-    }
-    else throw new Error(`unknown argument ${flag} (expected --seconds N, --seed S, --only NAME)`);
+    } else throw new Error(`unknown argument ${flag} (expected --seconds N, --seed S, --only NAME)`);
     index++;
   }
   if (!(options.seconds > 0)) throw new Error('--seconds must be a positive number');
@@ -42,16 +41,17 @@ const seed = options.seed ?? (Math.random() * 2 ** 31) | 0;
 const outDirectory = join(root, 'node_modules', '.cache', 'ondeck-fuzz');
 mkdirSync(outDirectory, { recursive: true });
 const bundle = join(outDirectory, 'parserProperties.mjs');
-if (!options.child) await build({
-  entryPoints: [join(root, 'test', 'fuzz', 'parserProperties.ts')],
-  outfile: bundle,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'error',
-});
+if (!options.child)
+  await build({
+    entryPoints: [join(root, 'test', 'fuzz', 'parserProperties.ts')],
+    outfile: bundle,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'error',
+  });
 
 if (!options.child && options.only === undefined) {
   await runEachParserInAChild();
@@ -142,7 +142,13 @@ try {
     const runs = details.numRuns;
     if (details.failed) {
       // The time limit also cuts shrinking short: replay the failure from its path and shrink on.
-      const replay = await fc.check(entry.property, { seed: details.seed, path: details.counterexamplePath, interruptAfterTimeLimit: 15_000, markInterruptAsFailure: false, timeout: RUN_TIMEOUT_MS });
+      const replay = await fc.check(entry.property, {
+        seed: details.seed,
+        path: details.counterexamplePath,
+        interruptAfterTimeLimit: 15_000,
+        markInterruptAsFailure: false,
+        timeout: RUN_TIMEOUT_MS,
+      });
       if (replay.failed) details = replay;
     }
     const ms = Math.round(performance.now() - started);

@@ -64,7 +64,9 @@ async function main(): Promise<void> {
   const modelDirectory = join(workspace, `model-${key}`);
 
   const dataset = values.data ? await loadDataset(values.data) : generateSyntheticDataset({ items: 5000, users: 2000 });
-  process.stdout.write(`ondeck: ${dataset.interactions.userIds.length} viewers, ${dataset.interactions.itemIds.length} titles, ${dataset.interactions.indices.length} interactions (${inputs.data})\n`);
+  process.stdout.write(
+    `ondeck: ${dataset.interactions.userIds.length} viewers, ${dataset.interactions.itemIds.length} titles, ${dataset.interactions.indices.length} interactions (${inputs.data})\n`,
+  );
 
   const cdnDirectory = join(workspace, 'cdn');
   const keyDirectory = join(workspace, 'keys');
@@ -129,7 +131,9 @@ async function main(): Promise<void> {
       for (const item of row.items) process.stdout.write(`    · ${item.title}${item.year ? ` (${item.year})` : ''} — ${item.genres.join(', ')}\n`);
     }
   }
-  process.stdout.write(`\nmodel: ${(await readFile(join(modelDirectory, 'model.json'), 'utf8')).length} B manifest, ${model.manifest.itemCount} titles × ${model.manifest.dims} int8 factors, taste clusters: ${catalog.clusters.names.slice(0, 4).join(' · ')} …\n`);
+  process.stdout.write(
+    `\nmodel: ${(await readFile(join(modelDirectory, 'model.json'), 'utf8')).length} B manifest, ${model.manifest.itemCount} titles × ${model.manifest.dims} int8 factors, taste clusters: ${catalog.clusters.names.slice(0, 4).join(' · ')} …\n`,
+  );
   await backend.dispose();
   if (!values.serve) return;
 

@@ -1,4 +1,15 @@
-import type { Profile, Recommendation, RecommenderEventMap, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, SyncResult, TrackEvent } from '../models/contract/types';
+import type {
+  Profile,
+  Recommendation,
+  RecommenderEventMap,
+  RecommenderStatus,
+  RecommendFilter,
+  RecommendRequest,
+  Row,
+  RowsRequest,
+  SyncResult,
+  TrackEvent,
+} from '../models/contract/types';
 
 /** Profile management of a {@link Recommender}. */
 export interface RecommenderProfiles {

@@ -39,7 +39,12 @@ import { SERVICE_WORKER_DEFAULTS, type RegisterServiceWorkerOptions, type Servic
 export async function registerServiceWorker(scriptUrl?: string, options: RegisterServiceWorkerOptions = {}): Promise<ServiceWorkerSetup> {
   // Chromium and WebKit hide navigator.serviceWorker entirely on insecure origins.
   if (typeof navigator === 'undefined' || !navigator.serviceWorker) {
-    return { controlling: false, registration: undefined, reason: 'unsupported', message: 'This engine has no service workers here (navigator.serviceWorker is missing: old engine or insecure origin)' };
+    return {
+      controlling: false,
+      registration: undefined,
+      reason: 'unsupported',
+      message: 'This engine has no service workers here (navigator.serviceWorker is missing: old engine or insecure origin)',
+    };
   }
   let absoluteScriptUrl: string;
   try {
@@ -54,7 +59,13 @@ export async function registerServiceWorker(scriptUrl?: string, options: Registe
   try {
     registration = await workbox.register({ immediate: options.immediate ?? SERVICE_WORKER_DEFAULTS.immediate });
   } catch (error) {
-    return { controlling: false, registration: undefined, reason: 'registration-failed', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error), workbox };
+    return {
+      controlling: false,
+      registration: undefined,
+      reason: 'registration-failed',
+      message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      workbox,
+    };
   }
   if (!registration) {
     return { controlling: false, registration: undefined, reason: 'registration-failed', message: 'the browser returned no registration', workbox };

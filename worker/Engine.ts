@@ -1,7 +1,19 @@
 import { toServedModel, type ServedModel } from './model/ServedModel';
 import { OndeckError, isOndeckError } from '../models/errors/OndeckError';
 import { MODEL_FILES, type ModelManifest } from '../models/artifact/ModelManifest';
-import type { EngineProbes, HistoryEntry, Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, SyncResult, TrackEvent } from '../models/contract/types';
+import type {
+  EngineProbes,
+  HistoryEntry,
+  Profile,
+  Recommendation,
+  RecommenderStatus,
+  RecommendFilter,
+  RecommendRequest,
+  Row,
+  RowsRequest,
+  SyncResult,
+  TrackEvent,
+} from '../models/contract/types';
 import type { EngineApi, EngineEvent, EngineInitOptions } from '../models/contract/EngineApi';
 import { selectBackend, type BackendPreference, type BackendSelection, type SelectBackendOptions } from './backends/selectBackend';
 import { loadOrtInClassicWorker } from './backends/loadOrtInClassicWorker';

@@ -52,10 +52,7 @@ export const DEFAULT_ALS_HYPERPARAMETERS: Readonly<AlsHyperparameters> = Object.
 });
 
 /** The hyperparameters a row solve (and so the device fold-in) needs: all but `factors`. */
-export type RowSolveHyperparameters = Pick<
-  AlsHyperparameters,
-  'alpha' | 'unobservedWeight' | 'regularization' | 'regularizationExponent'
->;
+export type RowSolveHyperparameters = Pick<AlsHyperparameters, 'alpha' | 'unobservedWeight' | 'regularization' | 'regularizationExponent'>;
 
 /** λ for a row with `rowLength` observed entries against `otherCount` columns. */
 export function rowRegularization(hyper: RowSolveHyperparameters, rowLength: number, otherCount: number): number {

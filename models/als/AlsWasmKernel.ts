@@ -2,9 +2,21 @@ import type { AlsSharedState, AlsSide, AlsWasmState } from './AlsSharedState';
 import { GRAMIAN_BLOCK_ROWS } from './AlsSharedState';
 
 type SolveRowsExport = (
-  indptr: number, indices: number, weights: number, regularization: number, target: number, other: number,
-  scaledGramian: number, scratch: number, dims: number, paddedDims: number, alpha: number, unobservedWeight: number,
-  steps: number, first: number, last: number,
+  indptr: number,
+  indices: number,
+  weights: number,
+  regularization: number,
+  target: number,
+  other: number,
+  scaledGramian: number,
+  scratch: number,
+  dims: number,
+  paddedDims: number,
+  alpha: number,
+  unobservedWeight: number,
+  steps: number,
+  first: number,
+  last: number,
 ) => number;
 type GramianBlockExport = (factors: number, first: number, last: number, dims: number, paddedDims: number, out: number, scratch: number) => void;
 
@@ -25,7 +37,10 @@ export class AlsWasmKernel {
   private readonly scratch: Float64Array;
 
   /** @param slot which of `wasm.threadScratch` this thread owns. */
-  constructor(private readonly wasm: AlsWasmState, slot: number) {
+  constructor(
+    private readonly wasm: AlsWasmState,
+    slot: number,
+  ) {
     const instance = new WebAssembly.Instance(wasm.module, { env: { memory: wasm.memory } });
     this.solveRowsExport = instance.exports.solveRows as SolveRowsExport;
     this.gramianBlockExport = instance.exports.gramianBlock as GramianBlockExport;

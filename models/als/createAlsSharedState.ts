@@ -80,11 +80,18 @@ export function wasmStatePages(userCount: number, itemCount: number, entries: nu
   const f64 = (length: number): number => WasmArena.bytesFor(Float64Array, length);
   const i32 = (length: number): number => WasmArena.bytesFor(Int32Array, length);
   const bytes =
-    i32(userCount + 1) + i32(itemCount + 1) + 2 * i32(entries) + 2 * f32(entries) +
+    i32(userCount + 1) +
+    i32(itemCount + 1) +
+    2 * i32(entries) +
+    2 * f32(entries) +
     // Factor tables carry a padded row of slack: the kernel reads whole 16-float chunks.
-    f32(userCount * dims + paddedDims) + f32(itemCount * dims + paddedDims) +
-    f64(blocks * paddedDims * paddedDims) + f64(dims * dims) +
-    f32(userCount) + f32(itemCount) + f32(paddedDims * paddedDims) +
+    f32(userCount * dims + paddedDims) +
+    f32(itemCount * dims + paddedDims) +
+    f64(blocks * paddedDims * paddedDims) +
+    f64(dims * dims) +
+    f32(userCount) +
+    f32(itemCount) +
+    f32(paddedDims * paddedDims) +
     threads * f64(wasmScratchDoubles(paddedDims));
   return WasmArena.pagesFor(bytes);
 }

@@ -13,14 +13,7 @@ import { solveRowExact } from './solveRowExact';
  *
  * @returns the summed loss share of the solved rows (CG solver), 0 for the exact solver.
  */
-export function runHalfStep(
-  state: AlsSharedState,
-  side: AlsSide,
-  start: number,
-  end: number,
-  scratch: RowScratch = createRowScratch(state.dims),
-  kernel?: AlsWasmKernel,
-): number {
+export function runHalfStep(state: AlsSharedState, side: AlsSide, start: number, end: number, scratch: RowScratch = createRowScratch(state.dims), kernel?: AlsWasmKernel): number {
   if (kernel && state.solver === 'cg') return kernel.solveRows(state, side, start, end);
   const solvingUsers = side === 'users';
   const indptr = solvingUsers ? state.userIndptr : state.itemIndptr;
@@ -36,7 +29,19 @@ export function runHalfStep(
       solveRowExact(indices, weights, indptr[row], indptr[row + 1], other, otherCount, state.gramian, dims, state.hyper, scratch, target, row * dims);
     } else {
       loss += solveRowConjugateGradient(
-        indices, weights, indptr[row], indptr[row + 1], other, otherCount, state.gramian, dims, state.hyper, state.cgSteps, scratch, target, row * dims,
+        indices,
+        weights,
+        indptr[row],
+        indptr[row + 1],
+        other,
+        otherCount,
+        state.gramian,
+        dims,
+        state.hyper,
+        state.cgSteps,
+        scratch,
+        target,
+        row * dims,
       );
     }
   }

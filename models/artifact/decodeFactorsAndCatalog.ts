@@ -25,7 +25,10 @@ export interface FactorsAndCatalog extends FactorsFileContent {
 export function decodeFactorsAndCatalog(manifest: ModelManifest, factorsBytes: Uint8Array, catalogBytes: Uint8Array): FactorsAndCatalog {
   const { factors, gramian } = decodeFactorsFile(factorsBytes);
   if (factors.dims !== manifest.dims || factors.rows !== manifest.itemCount) {
-    throw new OndeckError('model-corrupt', { file: MODEL_FILES.factors, reason: `table is ${factors.rows} × ${factors.dims}, model.json says ${manifest.itemCount} × ${manifest.dims}` });
+    throw new OndeckError('model-corrupt', {
+      file: MODEL_FILES.factors,
+      reason: `table is ${factors.rows} × ${factors.dims}, model.json says ${manifest.itemCount} × ${manifest.dims}`,
+    });
   }
   let catalogValue: unknown;
   try {

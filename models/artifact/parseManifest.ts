@@ -45,4 +45,3 @@ export function parseManifest(text: string): ModelManifest {
   }
   return value as unknown as ModelManifest;
 }
-

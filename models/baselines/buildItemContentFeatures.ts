@@ -60,11 +60,7 @@ const NO_GENRE = '(no genres listed)';
  * features.vocabulary; // ['genre:Action', 'genre:Comedy', …, 'tag:time travel', …]
  * ```
  */
-export function buildItemContentFeatures(
-  itemIds: readonly string[],
-  items: ReadonlyMap<string, ItemMetadata>,
-  options: ItemContentFeatureOptions = {},
-): ItemContentFeatures {
+export function buildItemContentFeatures(itemIds: readonly string[], items: ReadonlyMap<string, ItemMetadata>, options: ItemContentFeatureOptions = {}): ItemContentFeatures {
   const minDocumentFrequency = options.minDocumentFrequency ?? itemContentFeatureDefaults.minDocumentFrequency;
   if (!Number.isInteger(minDocumentFrequency) || minDocumentFrequency < 1) {
     throw new OndeckError('invalid-argument', {

@@ -41,12 +41,7 @@ export const nameClustersDefaults = Object.freeze({ genresPerName: 2, minShare: 
  * nameClusters(assignment, itemIds, dataset.items); // ['Comedy & Romance', 'Horror & Thriller', …]
  * ```
  */
-export function nameClusters(
-  assignment: Int32Array,
-  itemIds: readonly string[],
-  items: ReadonlyMap<string, ItemMetadata>,
-  options: NameClustersOptions = {},
-): string[] {
+export function nameClusters(assignment: Int32Array, itemIds: readonly string[], items: ReadonlyMap<string, ItemMetadata>, options: NameClustersOptions = {}): string[] {
   let clusterCount = options.clusterCount ?? 0;
   if (options.clusterCount === undefined) for (const cluster of assignment) clusterCount = Math.max(clusterCount, cluster + 1);
   const genresPerName = options.genresPerName ?? nameClustersDefaults.genresPerName;

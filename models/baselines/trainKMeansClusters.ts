@@ -71,13 +71,7 @@ export const kMeansDefaults = Object.freeze({ seed: 1, metric: 'cosine', maxIter
  * const names = nameClusters(clusters.assignment, itemIds, items); // "Comedy & Romance", …
  * ```
  */
-export function trainKMeansClusters(
-  factors: Float32Array,
-  rows: number,
-  dims: number,
-  k: number,
-  options: KMeansOptions = {},
-): KMeansClusters {
+export function trainKMeansClusters(factors: Float32Array, rows: number, dims: number, k: number, options: KMeansOptions = {}): KMeansClusters {
   if (factors.length !== rows * dims) {
     throw new OndeckError('dimension-mismatch', { what: 'factor array length (rows × dims)', expected: rows * dims, got: factors.length });
   }
@@ -133,16 +127,7 @@ interface LloydRun {
 }
 
 /** One seeding plus Lloyd iterations until no row changes cluster (or maxIterations). */
-function runLloyd(
-  points: Float64Array,
-  usable: Uint8Array,
-  rows: number,
-  dims: number,
-  k: number,
-  cosine: boolean,
-  maxIterations: number,
-  random: SeededRandom,
-): LloydRun {
+function runLloyd(points: Float64Array, usable: Uint8Array, rows: number, dims: number, k: number, cosine: boolean, maxIterations: number, random: SeededRandom): LloydRun {
   const centroids = initialiseCentroids(points, usable, rows, dims, k, random);
   const assignment = new Int32Array(rows).fill(-1);
   const sizes = new Int32Array(k);

@@ -34,10 +34,7 @@ export interface DatasetParts {
 export function assembleDataset(parts: DatasetParts): Dataset {
   const { builder, report } = parts;
   if (builder.eventCount === 0) {
-    const reason =
-      report.linesRead === 0
-        ? 'no data lines'
-        : `${report.linesRead} lines read, ${report.belowThreshold} below the rating threshold, ${report.skippedLines} skipped`;
+    const reason = report.linesRead === 0 ? 'no data lines' : `${report.linesRead} lines read, ${report.belowThreshold} below the rating threshold, ${report.skippedLines} skipped`;
     throw new OndeckError('empty-data', { path: parts.path, reason });
   }
   const interactions = builder.build();

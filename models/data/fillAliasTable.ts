@@ -15,13 +15,7 @@
  * const drawn = random.next() < probability[slot] ? slot : alias[slot]; // 1 half the time
  * ```
  */
-export function fillAliasTable(
-  weights: ArrayLike<number>,
-  start: number,
-  end: number,
-  probability: Float64Array,
-  alias: Int32Array,
-): void {
+export function fillAliasTable(weights: ArrayLike<number>, start: number, end: number, probability: Float64Array, alias: Int32Array): void {
   const size = end - start;
   if (size <= 0) return;
   let total = 0;

@@ -20,7 +20,10 @@ export function findColumn(header: readonly string[], aliases: readonly string[]
 
 /** `" User_ID "` → `"userid"`: the form {@link findColumn} compares. */
 export function normaliseColumnName(name: string): string {
-  return name.trim().toLowerCase().replace(/[_\-\s]/g, '');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[_\-\s]/g, '');
 }
 
 /** Where a header was read, for {@link findOnlyColumn}'s error. */

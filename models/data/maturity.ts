@@ -21,7 +21,10 @@
  * ```
  */
 export function maturityAgeOf(label: string): number | undefined {
-  const normalised = label.trim().toUpperCase().replace(/[_\s]+/g, '-');
+  const normalised = label
+    .trim()
+    .toUpperCase()
+    .replace(/[_\s]+/g, '-');
   if (normalised === '') return undefined;
   const named = NAMED_RATINGS.get(normalised);
   if (named !== undefined) return named;

@@ -112,9 +112,12 @@ export function generateSyntheticDataset(options: SyntheticOptions = {}): Synthe
   const affinity = options.clusterAffinity ?? SYNTHETIC_DEFAULTS.clusterAffinity;
   const exponent = options.popularityExponent ?? SYNTHETIC_DEFAULTS.popularityExponent;
   if (!Number.isInteger(seed)) throw new OndeckError('invalid-argument', { name: 'seed', value: seed, reason: `seed must be an integer, got ${seed}` });
-  if (!(affinity >= 0 && affinity <= 1)) throw new OndeckError('invalid-argument', { name: 'clusterAffinity', value: affinity, reason: `clusterAffinity must be in [0, 1], got ${affinity}` });
-  if (!(exponent >= 0 && Number.isFinite(exponent))) throw new OndeckError('invalid-argument', { name: 'popularityExponent', value: exponent, reason: `popularityExponent must be a finite number >= 0, got ${exponent}` });
-  if (clusterCount > itemCount) throw new OndeckError('invalid-argument', { name: 'clusters', value: clusterCount, reason: `cannot plant ${clusterCount} clusters in ${itemCount} items` });
+  if (!(affinity >= 0 && affinity <= 1))
+    throw new OndeckError('invalid-argument', { name: 'clusterAffinity', value: affinity, reason: `clusterAffinity must be in [0, 1], got ${affinity}` });
+  if (!(exponent >= 0 && Number.isFinite(exponent)))
+    throw new OndeckError('invalid-argument', { name: 'popularityExponent', value: exponent, reason: `popularityExponent must be a finite number >= 0, got ${exponent}` });
+  if (clusterCount > itemCount)
+    throw new OndeckError('invalid-argument', { name: 'clusters', value: clusterCount, reason: `cannot plant ${clusterCount} clusters in ${itemCount} items` });
   // item * 4 + weight must fit an Int32 sort key (see drawUserEvents).
   if (itemCount > 100_000_000) throw new OndeckError('invalid-argument', { name: 'items', value: itemCount, reason: 'at most 100,000,000 items' });
   const totalEvents =

@@ -4,8 +4,24 @@ import type { SeededRandom } from '../random';
 
 /** The TV genres synthetic titles are drawn from. */
 export const TV_GENRES: readonly string[] = [
-  'Drama', 'Comedy', 'Action', 'Adventure', 'Thriller', 'Crime', 'Horror', 'Sci-Fi', 'Fantasy',
-  'Romance', 'Documentary', 'Kids', 'Animation', 'Family', 'Reality', 'Sports', 'Music', 'History',
+  'Drama',
+  'Comedy',
+  'Action',
+  'Adventure',
+  'Thriller',
+  'Crime',
+  'Horror',
+  'Sci-Fi',
+  'Fantasy',
+  'Romance',
+  'Documentary',
+  'Kids',
+  'Animation',
+  'Family',
+  'Reality',
+  'Sports',
+  'Music',
+  'History',
 ];
 
 /**
@@ -39,29 +55,133 @@ const KID_FRIENDLY_EXTRAS = ['Animation', 'Family', 'Comedy', 'Adventure', 'Musi
 const GENERAL_EXTRAS = TV_GENRES.filter((genre) => genre !== 'Kids' && genre !== 'Family');
 
 const ADJECTIVES = [
-  'Silent', 'Crimson', 'Hidden', 'Last', 'Golden', 'Broken', 'Midnight', 'Wild', 'Frozen', 'Electric',
-  'Burning', 'Lonely', 'Secret', 'Hollow', 'Bright', 'Distant', 'Savage', 'Gentle', 'Restless', 'Velvet',
-  'Iron', 'Paper', 'Neon', 'Forgotten', 'Endless', 'Little', 'Brave', 'Wandering', 'Shattered', 'Quiet',
-  'Northern', 'Lucky', 'Clever', 'Dark', 'Sunny', 'Hungry', 'Tiny', 'Royal', 'Glass', 'Stolen',
+  'Silent',
+  'Crimson',
+  'Hidden',
+  'Last',
+  'Golden',
+  'Broken',
+  'Midnight',
+  'Wild',
+  'Frozen',
+  'Electric',
+  'Burning',
+  'Lonely',
+  'Secret',
+  'Hollow',
+  'Bright',
+  'Distant',
+  'Savage',
+  'Gentle',
+  'Restless',
+  'Velvet',
+  'Iron',
+  'Paper',
+  'Neon',
+  'Forgotten',
+  'Endless',
+  'Little',
+  'Brave',
+  'Wandering',
+  'Shattered',
+  'Quiet',
+  'Northern',
+  'Lucky',
+  'Clever',
+  'Dark',
+  'Sunny',
+  'Hungry',
+  'Tiny',
+  'Royal',
+  'Glass',
+  'Stolen',
 ];
 const NOUNS = [
-  'Harbor', 'Kingdom', 'River', 'Detective', 'Garden', 'Signal', 'Empire', 'Horizon', 'Orchard', 'Frontier',
-  'Circuit', 'Lantern', 'Mountain', 'Witness', 'Island', 'Station', 'Voyage', 'Engine', 'Forest', 'Promise',
-  'Shadow', 'Summit', 'Canyon', 'Archive', 'Mirror', 'Compass', 'Tide', 'Ember', 'Falcon', 'Meadow',
-  'Dragon', 'Rocket', 'Bakery', 'Castle', 'Planet', 'Robot', 'Ocean', 'Circus', 'Crown', 'Letter',
+  'Harbor',
+  'Kingdom',
+  'River',
+  'Detective',
+  'Garden',
+  'Signal',
+  'Empire',
+  'Horizon',
+  'Orchard',
+  'Frontier',
+  'Circuit',
+  'Lantern',
+  'Mountain',
+  'Witness',
+  'Island',
+  'Station',
+  'Voyage',
+  'Engine',
+  'Forest',
+  'Promise',
+  'Shadow',
+  'Summit',
+  'Canyon',
+  'Archive',
+  'Mirror',
+  'Compass',
+  'Tide',
+  'Ember',
+  'Falcon',
+  'Meadow',
+  'Dragon',
+  'Rocket',
+  'Bakery',
+  'Castle',
+  'Planet',
+  'Robot',
+  'Ocean',
+  'Circus',
+  'Crown',
+  'Letter',
 ];
 const SUBTITLES = ['Origins', 'The Series', 'Reloaded', 'Season Two', 'Live', 'Uncut', 'Unfinished Business', 'After Dark'];
 const SEQUELS = ['II', 'III', 'IV', 'Returns', 'Forever'];
 
 /** Label and weight pairs; the weights of one table sum to 1. */
 type MaturityTable = readonly (readonly [string, number])[];
-const KIDS_RATINGS: MaturityTable = [['TV-Y', 0.45], ['TV-Y7', 0.35], ['TV-G', 0.2]];
-const FAMILY_RATINGS: MaturityTable = [['TV-G', 0.35], ['PG', 0.25], ['TV-PG', 0.3], ['TV-Y7', 0.1]];
-const HORROR_RATINGS: MaturityTable = [['TV-MA', 0.5], ['R', 0.4], ['TV-14', 0.1]];
-const CRIME_RATINGS: MaturityTable = [['TV-14', 0.4], ['TV-MA', 0.3], ['R', 0.2], ['PG-13', 0.1]];
-const FACTUAL_RATINGS: MaturityTable = [['TV-G', 0.3], ['TV-PG', 0.4], ['TV-14', 0.3]];
-const ANIMATION_RATINGS: MaturityTable = [['TV-PG', 0.5], ['TV-14', 0.3], ['PG', 0.2]];
-const GENERAL_RATINGS: MaturityTable = [['TV-PG', 0.2], ['PG-13', 0.25], ['TV-14', 0.3], ['TV-MA', 0.15], ['R', 0.1]];
+const KIDS_RATINGS: MaturityTable = [
+  ['TV-Y', 0.45],
+  ['TV-Y7', 0.35],
+  ['TV-G', 0.2],
+];
+const FAMILY_RATINGS: MaturityTable = [
+  ['TV-G', 0.35],
+  ['PG', 0.25],
+  ['TV-PG', 0.3],
+  ['TV-Y7', 0.1],
+];
+const HORROR_RATINGS: MaturityTable = [
+  ['TV-MA', 0.5],
+  ['R', 0.4],
+  ['TV-14', 0.1],
+];
+const CRIME_RATINGS: MaturityTable = [
+  ['TV-14', 0.4],
+  ['TV-MA', 0.3],
+  ['R', 0.2],
+  ['PG-13', 0.1],
+];
+const FACTUAL_RATINGS: MaturityTable = [
+  ['TV-G', 0.3],
+  ['TV-PG', 0.4],
+  ['TV-14', 0.3],
+];
+const ANIMATION_RATINGS: MaturityTable = [
+  ['TV-PG', 0.5],
+  ['TV-14', 0.3],
+  ['PG', 0.2],
+];
+const GENERAL_RATINGS: MaturityTable = [
+  ['TV-PG', 0.2],
+  ['PG-13', 0.25],
+  ['TV-14', 0.3],
+  ['TV-MA', 0.15],
+  ['R', 0.1],
+];
 
 /** First day of the synthetic availability calendar (2024-01-01, UTC) and its span in days. */
 const CALENDAR_START_MS = Date.UTC(2024, 0, 1);

@@ -42,19 +42,14 @@ export type OndeckErrorCode =
 export type OndeckErrorDetails = Record<string, unknown>;
 
 const messages: Record<OndeckErrorCode, (details: OndeckErrorDetails) => string> = {
-  'unknown-format': (d) =>
-    `Cannot tell the data format of ${String(d.path ?? 'the input')}` +
-    (d.hint ? `: ${String(d.hint)}` : ''),
+  'unknown-format': (d) => `Cannot tell the data format of ${String(d.path ?? 'the input')}` + (d.hint ? `: ${String(d.hint)}` : ''),
   'file-not-found': (d) => `File or directory not found: ${String(d.path)}`,
-  'malformed-input': (d) =>
-    `Malformed input${d.file ? ` in ${String(d.file)}` : ''}${d.line ? ` at line ${String(d.line)}` : ''}: ${String(d.reason ?? 'unreadable')}`,
+  'malformed-input': (d) => `Malformed input${d.file ? ` in ${String(d.file)}` : ''}${d.line ? ` at line ${String(d.line)}` : ''}: ${String(d.reason ?? 'unreadable')}`,
   'empty-data': (d) => `No usable interactions${d.path ? ` in ${String(d.path)}` : ''}${d.reason ? ` (${String(d.reason)})` : ''}`,
   'invalid-argument': (d) => `Invalid ${String(d.name ?? 'argument')}: ${String(d.reason ?? d.value)}`,
-  'invalid-encoding': (d) =>
-    `${String(d.file ?? 'Input')} is not valid UTF-8${d.line ? ` (line ${String(d.line)})` : ''}`,
+  'invalid-encoding': (d) => `${String(d.file ?? 'Input')} is not valid UTF-8${d.line ? ` (line ${String(d.line)})` : ''}`,
   'model-not-found': (d) => `No ondeck model at ${String(d.path)}`,
-  'model-version-mismatch': (d) =>
-    `Model format version ${String(d.got)} is not supported (this ondeck reads version ${String(d.expected)})`,
+  'model-version-mismatch': (d) => `Model format version ${String(d.got)} is not supported (this ondeck reads version ${String(d.expected)})`,
   'model-corrupt': (d) => `Model is corrupt${d.file ? ` (${String(d.file)})` : ''}: ${String(d.reason)}`,
   'dimension-mismatch': (d) => `Dimension mismatch: expected ${String(d.expected)}, got ${String(d.got)}${d.what ? ` for ${String(d.what)}` : ''}`,
   'unknown-item': (d) => `Unknown item id: ${String(d.id)}`,
@@ -68,12 +63,10 @@ const messages: Record<OndeckErrorCode, (details: OndeckErrorDetails) => string>
   'unsupported-engine': (d) =>
     `This engine lacks ${Array.isArray(d.missing) ? d.missing.join(', ') : String(d.missing)}, which ondeck needs${d.where ? ` in its ${String(d.where)}` : ''}; ` +
     'supported: Chromium 56+ (Tizen 4+, webOS 5+) and WPE WebKit 2.38+',
-  'disposed': () => 'The recommender was disposed',
+  disposed: () => 'The recommender was disposed',
   'import-failed': (d) => `Import failed${d.path ? ` for ${String(d.path)}` : ''}: ${String(d.reason)}`,
-  'storage-unavailable': (d) =>
-    `IndexedDB is unavailable (${String(d.reason ?? 'unknown reason')}); models and history are kept in memory for this session`,
-  'storage-quota': (d) =>
-    `Storage quota exceeded during ${String(d.operation ?? 'a write')}; models and history are kept in memory for this session`,
+  'storage-unavailable': (d) => `IndexedDB is unavailable (${String(d.reason ?? 'unknown reason')}); models and history are kept in memory for this session`,
+  'storage-quota': (d) => `Storage quota exceeded during ${String(d.operation ?? 'a write')}; models and history are kept in memory for this session`,
   'storage-failed': (d) =>
     `Storage failed during ${String(d.operation ?? 'an operation')}: ${String(d.reason ?? 'unknown reason')}; models and history are kept in memory for this session`,
   'history-record-invalid': (d) =>

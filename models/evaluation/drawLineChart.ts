@@ -102,9 +102,7 @@ export function drawLineChart(series: readonly LineSeries[], options: LineChartO
     parts.push(`<g class="series" data-series="${index}">`);
     parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="2"${dash} points="${sorted.map((point) => `${xOf(point.x)},${yOf(point.y)}`).join(' ')}"/>`);
     for (const point of sorted) {
-      parts.push(
-        `<circle cx="${xOf(point.x)}" cy="${yOf(point.y)}" r="3.5" fill="${colour}"><title>${name}: ${escapeXml(describePoint(point.x, point.y))}</title></circle>`,
-      );
+      parts.push(`<circle cx="${xOf(point.x)}" cy="${yOf(point.y)}" r="3.5" fill="${colour}"><title>${name}: ${escapeXml(describePoint(point.x, point.y))}</title></circle>`);
     }
     const legendY = margin.top + 8 + index * 20;
     const legendX = margin.left + plotWidth + 16;

@@ -53,11 +53,7 @@ const DEFAULT_CURVE_KS = [1, 5, 10, 20, 50, 100];
  * const rows = await evaluateStrongGeneralization(dataset, [popularityCandidate, alsCandidate], { folds: 5 });
  * ```
  */
-export async function evaluateStrongGeneralization(
-  dataset: Dataset,
-  candidates: readonly EvaluationCandidate[],
-  options: EvaluationOptions = {},
-): Promise<ModelEvaluation[]> {
+export async function evaluateStrongGeneralization(dataset: Dataset, candidates: readonly EvaluationCandidate[], options: EvaluationOptions = {}): Promise<ModelEvaluation[]> {
   const matrix = dataset.interactions;
   const itemCount = matrix.itemIds.length;
   const folds = splitHeldOutUsers(matrix, options).slice(0, options.maxFolds ?? Infinity);
@@ -109,7 +105,11 @@ class Accumulator {
   private readonly curve: number[];
   private readonly recommended: Uint8Array;
 
-  constructor(readonly name: string, itemCount: number, private readonly curveKs: readonly number[]) {
+  constructor(
+    readonly name: string,
+    itemCount: number,
+    private readonly curveKs: readonly number[],
+  ) {
     this.curve = curveKs.map(() => 0);
     this.recommended = new Uint8Array(itemCount);
   }

@@ -23,13 +23,7 @@ export interface ContentToFactorMapping {
  * const vector = mapContentToFactors(mapping, features, coldItem);
  * ```
  */
-export function fitContentToFactorMapping(
-  features: ItemContentFeatures,
-  itemFactors: Float32Array,
-  dims: number,
-  warmItems: ArrayLike<number>,
-  ridge = 1,
-): ContentToFactorMapping {
+export function fitContentToFactorMapping(features: ItemContentFeatures, itemFactors: Float32Array, dims: number, warmItems: ArrayLike<number>, ridge = 1): ContentToFactorMapping {
   const terms = features.vocabulary.length;
   if (terms === 0) throw new OndeckError('invalid-argument', { name: 'features', reason: 'no content terms to map from' });
   const normal = new Float64Array(terms * terms);

@@ -51,9 +51,7 @@ export function parseNpy(bytes: Uint8Array, path: string): NpyMatrix {
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataStart = headerStart + headerLength;
   if (dataStart > bytes.length) fail('truncated .npy header');
-  const headerText = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
-    bytes.subarray(headerStart, dataStart),
-  );
+  const headerText = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataStart));
 
   let header: PythonLiteral;
   try {
@@ -97,9 +95,7 @@ export function parseNpy(bytes: Uint8Array, path: string): NpyMatrix {
     const offset = dataStart + fileIndex * itemSize;
     const value = itemSize === 4 ? view.getFloat32(offset, littleEndian) : view.getFloat64(offset, littleEndian);
     // Fortran order stores column after column: file index = column × rows + row.
-    const target = fortranOrder
-      ? (fileIndex % rows) * columns + Math.floor(fileIndex / rows)
-      : fileIndex;
+    const target = fortranOrder ? (fileIndex % rows) * columns + Math.floor(fileIndex / rows) : fileIndex;
     values[target] = value;
   }
   return { rows, columns, values, dtype: descr };

@@ -9,13 +9,7 @@
  * addGramian(itemFactors, dims, 0, itemCount, g);
  * ```
  */
-export function addGramian(
-  factors: Float32Array,
-  dims: number,
-  start: number,
-  end: number,
-  out: Float64Array,
-): void {
+export function addGramian(factors: Float32Array, dims: number, start: number, end: number, out: Float64Array): void {
   const row = new Float64Array(dims);
   for (let r = start; r < end; r++) {
     const base = r * dims;

@@ -180,17 +180,7 @@ function mirrorUpperToLower(m: Float64Array, n: number): void {
  * tile[r·2 + c] = Σ_{k ∈ [kStart, kEnd)} m[rowA + r][k] · m[rowB + c][k] for r < rows (≤ 4),
  * c < columns (≤ 2). The full 4×2 case keeps eight independent accumulators in registers.
  */
-function rowDotsTile(
-  m: Float64Array,
-  n: number,
-  rowA: number,
-  rows: number,
-  rowB: number,
-  columns: number,
-  kStart: number,
-  kEnd: number,
-  tile: Float64Array,
-): void {
+function rowDotsTile(m: Float64Array, n: number, rowA: number, rows: number, rowB: number, columns: number, kStart: number, kEnd: number, tile: Float64Array): void {
   if (rows === 4 && columns === 2) {
     const a0 = rowA * n;
     const a1 = a0 + n;
@@ -198,7 +188,14 @@ function rowDotsTile(
     const a3 = a2 + n;
     const b0 = rowB * n;
     const b1 = b0 + n;
-    let c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
+    let c00 = 0,
+      c01 = 0,
+      c10 = 0,
+      c11 = 0,
+      c20 = 0,
+      c21 = 0,
+      c30 = 0,
+      c31 = 0;
     for (let k = kStart; k < kEnd; k++) {
       const y0 = m[b0 + k];
       const y1 = m[b1 + k];
@@ -215,8 +212,14 @@ function rowDotsTile(
       c30 += x * y0;
       c31 += x * y1;
     }
-    tile[0] = c00; tile[1] = c01; tile[2] = c10; tile[3] = c11;
-    tile[4] = c20; tile[5] = c21; tile[6] = c30; tile[7] = c31;
+    tile[0] = c00;
+    tile[1] = c01;
+    tile[2] = c10;
+    tile[3] = c11;
+    tile[4] = c20;
+    tile[5] = c21;
+    tile[6] = c30;
+    tile[7] = c31;
     return;
   }
   // Edge tiles (last rows or an odd last column): plain dot products.
@@ -230,7 +233,10 @@ function rowDotsTile(
 
 /** Σ_{t < length} m[offsetA + t]·m[offsetB + t], with four accumulators to hide add latency. */
 function rowDot(m: Float64Array, offsetA: number, offsetB: number, length: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let t = 0;
   for (; t + 3 < length; t += 4) {
     s0 += m[offsetA + t] * m[offsetB + t];

@@ -220,10 +220,7 @@ function int8Graph({ rows, dims, values, scales }: QuantizedFactors): ProtobufWr
   return encodeGraph({
     name: 'ondeck_scoring_int8',
     dims,
-    initializers: [
-      tensor('item_values_t', DataType.INT8, [dims, rows], bytesOf(transposed)),
-      tensor('item_scales', DataType.FLOAT, [rows], bytesOf(scales)),
-    ],
+    initializers: [tensor('item_values_t', DataType.INT8, [dims, rows], bytesOf(transposed)), tensor('item_scales', DataType.FLOAT, [rows], bytesOf(scales))],
     nodes: [
       node('DynamicQuantizeLinear', [names.userVector], ['user_q', 'user_scale', 'user_zero_point']),
       node('MatMulInteger', ['user_q', 'item_values_t', 'user_zero_point'], ['all_dots']),
@@ -237,11 +234,12 @@ function int8Graph({ rows, dims, values, scales }: QuantizedFactors): ProtobufWr
 
 function topKNode(scoresName: string): ProtobufWriter {
   // largest + sorted; the spec breaks ties by lower index, which the js kernel also does.
-  return node('TopK', [scoresName, scoringGraphNames.topK], [scoringGraphNames.scores, scoringGraphNames.indices], [
-    intAttribute('axis', -1),
-    intAttribute('largest', 1),
-    intAttribute('sorted', 1),
-  ]);
+  return node(
+    'TopK',
+    [scoresName, scoringGraphNames.topK],
+    [scoringGraphNames.scores, scoringGraphNames.indices],
+    [intAttribute('axis', -1), intAttribute('largest', 1), intAttribute('sorted', 1)],
+  );
 }
 
 function node(opType: string, inputs: string[], outputs: string[], attributes: ProtobufWriter[] = []): ProtobufWriter {

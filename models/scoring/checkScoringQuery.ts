@@ -13,12 +13,7 @@ import type { BackendName } from './ScoringBackend';
  * const excludedCount = checkScoringQuery(userVector, 20, exclude, { rows: 1000, dims: 64 });
  * ```
  */
-export function checkScoringQuery(
-  userVector: Float32Array,
-  count: number,
-  exclude: Int32Array | undefined,
-  table: { readonly rows: number; readonly dims: number },
-): number {
+export function checkScoringQuery(userVector: Float32Array, count: number, exclude: Int32Array | undefined, table: { readonly rows: number; readonly dims: number }): number {
   checkUserVector(userVector, table.dims);
   if (!Number.isInteger(count) || count < 0) {
     throw new OndeckError('invalid-argument', { name: 'count', reason: `must be a non-negative integer, got ${count}` });

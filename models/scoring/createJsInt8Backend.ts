@@ -229,4 +229,3 @@ class JsInt8Backend implements ScoringBackend {
 }
 
 /** {@link scoreInt8Rows} + {@link selectTopK} over `factors`, for a range that cannot be screened. */
-

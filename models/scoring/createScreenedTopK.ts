@@ -148,16 +148,7 @@ export function createScreenedTopK(factors: QuantizedFactors): ScreenedTopK | un
  * sees every row, compiles to a tight loop with everything in registers (2× faster in V8 than
  * inline).
  */
-function nextRowAbove(
-  threshold: number,
-  row: number,
-  rows: number,
-  scales: Float32Array,
-  sums: Int32Array,
-  rowTerms: Int32Array,
-  doubledOffset: number,
-  halfStep: number,
-): number {
+function nextRowAbove(threshold: number, row: number, rows: number, scales: Float32Array, sums: Int32Array, rowTerms: Int32Array, doubledOffset: number, halfStep: number): number {
   while (row < rows && scales[row] * halfStep * (2 * sums[row] + rowTerms[row] - doubledOffset) <= threshold) row++;
   return row;
 }

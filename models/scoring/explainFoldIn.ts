@@ -18,13 +18,7 @@ import type { UserHistory } from './ScoringModel';
  * const because = explainFoldIn(factors, hyper, history, recommended, workspace);
  * ```
  */
-export function explainFoldIn(
-  factors: FoldInFactors,
-  hyper: RowSolveHyperparameters,
-  history: UserHistory,
-  items: ArrayLike<number>,
-  workspace: FoldInWorkspace,
-): Int32Array {
+export function explainFoldIn(factors: FoldInFactors, hyper: RowSolveHyperparameters, history: UserHistory, items: ArrayLike<number>, workspace: FoldInWorkspace): Int32Array {
   const dims = factors.dims;
   const length = history.indices.length;
   const result = new Int32Array(items.length).fill(-1);

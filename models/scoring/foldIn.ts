@@ -56,7 +56,10 @@ export class FoldInWorkspace {
   private rows: Float32Array;
   private localIndices: Int32Array;
 
-  constructor(readonly dims: number, maxHistory = 256) {
+  constructor(
+    readonly dims: number,
+    maxHistory = 256,
+  ) {
     this.scratch = createRowScratch(dims);
     this.rows = new Float32Array(maxHistory * dims);
     this.localIndices = identityIndices(maxHistory);

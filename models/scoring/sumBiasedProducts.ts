@@ -65,16 +65,28 @@ function sumFourRowBlocks(words: Int32Array, packedLevels: Int32Array, blockRows
       const nextOdd = packedLevels[2 * k + 3];
       let x = words[first + k] ^ flipSignBits;
       let y = words[first + k + 1] ^ flipSignBits;
-      sum0 = (sum0 + ((Math.imul(x & evenBytes, even) + Math.imul((x >>> 8) & evenBytes, odd) + Math.imul(y & evenBytes, nextEven) + Math.imul((y >>> 8) & evenBytes, nextOdd)) >>> 16)) | 0;
+      sum0 =
+        (sum0 +
+          ((Math.imul(x & evenBytes, even) + Math.imul((x >>> 8) & evenBytes, odd) + Math.imul(y & evenBytes, nextEven) + Math.imul((y >>> 8) & evenBytes, nextOdd)) >>> 16)) |
+        0;
       x = words[second + k] ^ flipSignBits;
       y = words[second + k + 1] ^ flipSignBits;
-      sum1 = (sum1 + ((Math.imul(x & evenBytes, even) + Math.imul((x >>> 8) & evenBytes, odd) + Math.imul(y & evenBytes, nextEven) + Math.imul((y >>> 8) & evenBytes, nextOdd)) >>> 16)) | 0;
+      sum1 =
+        (sum1 +
+          ((Math.imul(x & evenBytes, even) + Math.imul((x >>> 8) & evenBytes, odd) + Math.imul(y & evenBytes, nextEven) + Math.imul((y >>> 8) & evenBytes, nextOdd)) >>> 16)) |
+        0;
       x = words[third + k] ^ flipSignBits;
       y = words[third + k + 1] ^ flipSignBits;
-      sum2 = (sum2 + ((Math.imul(x & evenBytes, even) + Math.imul((x >>> 8) & evenBytes, odd) + Math.imul(y & evenBytes, nextEven) + Math.imul((y >>> 8) & evenBytes, nextOdd)) >>> 16)) | 0;
+      sum2 =
+        (sum2 +
+          ((Math.imul(x & evenBytes, even) + Math.imul((x >>> 8) & evenBytes, odd) + Math.imul(y & evenBytes, nextEven) + Math.imul((y >>> 8) & evenBytes, nextOdd)) >>> 16)) |
+        0;
       x = words[fourth + k] ^ flipSignBits;
       y = words[fourth + k + 1] ^ flipSignBits;
-      sum3 = (sum3 + ((Math.imul(x & evenBytes, even) + Math.imul((x >>> 8) & evenBytes, odd) + Math.imul(y & evenBytes, nextEven) + Math.imul((y >>> 8) & evenBytes, nextOdd)) >>> 16)) | 0;
+      sum3 =
+        (sum3 +
+          ((Math.imul(x & evenBytes, even) + Math.imul((x >>> 8) & evenBytes, odd) + Math.imul(y & evenBytes, nextEven) + Math.imul((y >>> 8) & evenBytes, nextOdd)) >>> 16)) |
+        0;
     }
     out[row] = sum0;
     out[row + 1] = sum1;
@@ -93,7 +105,14 @@ function sumRemainingRows(words: Int32Array, packedLevels: Int32Array, row: numb
     for (let k = 0; k < evenWords; k += 2) {
       const x = words[first + k] ^ flipSignBits;
       const y = words[first + k + 1] ^ flipSignBits;
-      sum = (sum + ((Math.imul(x & evenBytes, packedLevels[2 * k]) + Math.imul((x >>> 8) & evenBytes, packedLevels[2 * k + 1]) + Math.imul(y & evenBytes, packedLevels[2 * k + 2]) + Math.imul((y >>> 8) & evenBytes, packedLevels[2 * k + 3])) >>> 16)) | 0;
+      sum =
+        (sum +
+          ((Math.imul(x & evenBytes, packedLevels[2 * k]) +
+            Math.imul((x >>> 8) & evenBytes, packedLevels[2 * k + 1]) +
+            Math.imul(y & evenBytes, packedLevels[2 * k + 2]) +
+            Math.imul((y >>> 8) & evenBytes, packedLevels[2 * k + 3])) >>>
+            16)) |
+        0;
     }
     out[row] = sum;
   }

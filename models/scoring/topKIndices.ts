@@ -23,11 +23,7 @@
  * topKIndices(Float32Array.from([0.1, 0.9, 0.5, 0.9]), 3, new Set([1])); // [3, 2, 0]
  * ```
  */
-export function topKIndices(
-  scores: ArrayLike<number>,
-  k: number,
-  exclude?: Int32Array | ReadonlySet<number>,
-): Int32Array {
+export function topKIndices(scores: ArrayLike<number>, k: number, exclude?: Int32Array | ReadonlySet<number>): Int32Array {
   const limit = Math.max(0, Math.min(Math.floor(k), scores.length));
   const heap = new Int32Array(limit);
   if (limit === 0) return heap;
@@ -54,12 +50,7 @@ export function topKIndices(
  * const count = topKOfCandidates(similarity, touchedUsers, touchedCount, chosen);
  * ```
  */
-export function topKOfCandidates(
-  scores: ArrayLike<number>,
-  candidates: Int32Array,
-  candidateCount: number,
-  into: Int32Array,
-): number {
+export function topKOfCandidates(scores: ArrayLike<number>, candidates: Int32Array, candidateCount: number, into: Int32Array): number {
   const limit = into.length;
   if (limit === 0) return 0;
   let size = 0;
@@ -81,14 +72,7 @@ export function topKOfCandidates(
 }
 
 /** One pass over [start, end): keeps the best `limit` in a min-heap (worst at the root). */
-function fillHeap(
-  scores: ArrayLike<number>,
-  start: number,
-  end: number,
-  skip: Int32Array | undefined,
-  heap: Int32Array,
-  limit: number,
-): number {
+function fillHeap(scores: ArrayLike<number>, start: number, end: number, skip: Int32Array | undefined, heap: Int32Array, limit: number): number {
   let size = 0;
   let skipAt = 0;
   const skipCount = skip === undefined ? 0 : skip.length;

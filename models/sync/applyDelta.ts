@@ -104,7 +104,8 @@ export function applyDeltaToTables(base: ModelTables, delta: Uint8Array): ModelT
   } catch (error) {
     return fail(`its model.json does not parse (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (nextManifest.itemCount !== nextRows || nextManifest.dims !== dims) fail(`its model.json says ${nextManifest.itemCount} × ${nextManifest.dims}, its rows ${nextRows} × ${dims}`);
+  if (nextManifest.itemCount !== nextRows || nextManifest.dims !== dims)
+    fail(`its model.json says ${nextManifest.itemCount} × ${nextManifest.dims}, its rows ${nextRows} × ${dims}`);
   offset += manifestBytes;
   let changes: CatalogChanges;
   try {
@@ -183,14 +184,7 @@ function forEachRun(runs: Int32Array, copy: (from: number, to: number, at: numbe
   for (let i = 0; i < runs.length; i += 3) copy(runs[i], runs[i + 1], runs[i + 2]);
 }
 
-function patchCatalog(
-  base: CatalogColumns,
-  runs: Int32Array,
-  survivors: number,
-  nextRows: number,
-  changes: CatalogChanges,
-  fail: (reason: string) => never,
-): CatalogColumns {
+function patchCatalog(base: CatalogColumns, runs: Int32Array, survivors: number, nextRows: number, changes: CatalogChanges, fail: (reason: string) => never): CatalogColumns {
   if (typeof changes !== 'object' || changes === null || !Array.isArray(changes.genreNamesAdded) || typeof changes.columns !== 'object' || changes.columns === null) {
     fail('catalog changes are malformed');
   }

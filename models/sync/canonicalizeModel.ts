@@ -124,7 +124,9 @@ export function canonicalizeModel(previous: OndeckModel, next: OndeckModel, opti
 
   const centroids = previousCatalog.clusters.centroids;
   const clusterCount = previousCatalog.clusters.names.length;
-  const clusterOfItem = sourceRows.map((_, row) => (unchanged(row) ? previousCatalog.clusterOfItem[previousRows[row]] : nearestCentroid(values, row, dims, centroids, clusterCount)));
+  const clusterOfItem = sourceRows.map((_, row) =>
+    unchanged(row) ? previousCatalog.clusterOfItem[previousRows[row]] : nearestCentroid(values, row, dims, centroids, clusterCount),
+  );
 
   const popularity = sourceRows.map((source, row) => {
     const current = nextCatalog.popularity[source];

@@ -123,8 +123,7 @@ interface DeltaParts {
 
 function writeDelta(parts: DeltaParts): Uint8Array {
   const { dims, removed, upserts, next } = parts;
-  const total =
-    DELTA_HEADER_BYTES + parts.nextManifest.byteLength + parts.changes.byteLength + 4 * removed.length + 8 * upserts.length + 8 * dims * dims + upserts.length * dims;
+  const total = DELTA_HEADER_BYTES + parts.nextManifest.byteLength + parts.changes.byteLength + 4 * removed.length + 8 * upserts.length + 8 * dims * dims + upserts.length * dims;
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   for (let i = 0; i < 4; i++) out[i] = DELTA_MAGIC.charCodeAt(i);

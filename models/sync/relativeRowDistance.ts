@@ -9,15 +9,7 @@
  * relativeRowDistance(previous.values, previous.scales[i], i, next.values, next.scales[j], j, 64); // 0.004
  * ```
  */
-export function relativeRowDistance(
-  valuesA: Int8Array,
-  scaleA: number,
-  rowA: number,
-  valuesB: Int8Array,
-  scaleB: number,
-  rowB: number,
-  dims: number,
-): number {
+export function relativeRowDistance(valuesA: Int8Array, scaleA: number, rowA: number, valuesB: Int8Array, scaleB: number, rowB: number, dims: number): number {
   let difference = 0;
   let norm = 0;
   for (let d = 0; d < dims; d++) {

@@ -118,7 +118,10 @@ export async function launchQtWebEngine(major: QtWebEngineMajor, options: QtWebE
   let keyAcknowledgements = 0;
   let onKeyAcknowledged = (): void => {};
   host.child.stdout!.on('data', (chunk: Buffer) => {
-    const acknowledged = chunk.toString('utf8').split('\n').filter((line) => line.startsWith('key-done ')).length;
+    const acknowledged = chunk
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('key-done ')).length;
     if (acknowledged > 0) {
       keyAcknowledgements += acknowledged;
       onKeyAcknowledged();

@@ -209,7 +209,11 @@ async function openSession(
       return sendCommand<Result>(driverUrl, 'POST', sessionPath('/execute/async'), { script, args }, scriptHttpTimeout);
     },
     async pressKeys(keys: readonly string[]): Promise<void> {
-      const actions = keys.flatMap((value) => [{ type: 'keyDown', value }, { type: 'keyUp', value }, { type: 'pause', duration: 50 }]);
+      const actions = keys.flatMap((value) => [
+        { type: 'keyDown', value },
+        { type: 'keyUp', value },
+        { type: 'pause', duration: 50 },
+      ]);
       await sendCommand(driverUrl, 'POST', sessionPath('/actions'), { actions: [{ type: 'key', id: 'remote', actions }] }, scriptHttpTimeout);
     },
     deleteSession,

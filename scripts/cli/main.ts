@@ -15,11 +15,7 @@ import { registerPublishCommand } from './commands/publishCommand';
 import { registerServeCommand } from './commands/serveCommand';
 import { reportFailure } from './reportFailure';
 
-const program = new Command()
-  .name('ondeck')
-  .description('on-device recommendations for TV apps: train, evaluate and package models')
-  .showHelpAfterError()
-  .exitOverride();
+const program = new Command().name('ondeck').description('on-device recommendations for TV apps: train, evaluate and package models').showHelpAfterError().exitOverride();
 
 registerSynthCommand(program);
 registerTrainCommand(program);

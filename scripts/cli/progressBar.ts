@@ -21,7 +21,9 @@ export function startProgress(label: string, total: number, quiet = false): Prog
   if (!process.stderr.isTTY) {
     return {
       update(done, fields = {}) {
-        const extra = Object.entries(fields).map(([key, value]) => ` ${key} ${value}`).join('');
+        const extra = Object.entries(fields)
+          .map(([key, value]) => ` ${key} ${value}`)
+          .join('');
         process.stderr.write(`${label}: ${done}/${total}${extra}\n`);
       },
       stop() {},
@@ -34,7 +36,11 @@ export function startProgress(label: string, total: number, quiet = false): Prog
   bar.start(total, 0, { info: '' });
   return {
     update(done, fields = {}) {
-      bar.update(done, { info: Object.entries(fields).map(([key, value]) => `${key} ${value}`).join(' ') });
+      bar.update(done, {
+        info: Object.entries(fields)
+          .map(([key, value]) => `${key} ${value}`)
+          .join(' '),
+      });
     },
     stop() {
       bar.stop();

@@ -11,7 +11,6 @@ import {
   type ListApisOptions,
 } from './support/buildFloorShim';
 
-
 const floor56 = listApisAddedAfter(56);
 const byLabel = new Map<string, FloorApiEntry>(floor56.entries.map((entry) => [entry.label, entry]));
 
@@ -91,7 +90,9 @@ describe('listApisAddedAfter(56)', () => {
 
   it('places every builtin member this Node has where Node has it (checks the spec_url rule)', () => {
     const resolve = (path: string): unknown =>
-      path === '%TypedArray%' ? Object.getPrototypeOf(Int8Array) : path.split('.').reduce<unknown>((target, key) => (target as Record<string, unknown> | undefined)?.[key], globalThis);
+      path === '%TypedArray%'
+        ? Object.getPrototypeOf(Int8Array)
+        : path.split('.').reduce<unknown>((target, key) => (target as Record<string, unknown> | undefined)?.[key], globalThis);
     let checked = 0;
     for (const entry of floor56.entries) {
       if (entry.kind === 'global' || entry.bcdPath.startsWith('api.')) continue;
@@ -144,7 +145,13 @@ describe('chromiumVersionAdded', () => {
     expect(list.unknownVersion).toEqual(['api.Thing.ranged']);
     expect(list.entries.map((entry) => entry.label)).toEqual(['Thing.prototype.later', 'Thing.prototype.partly']);
     expect(list.partialAtFloor).toEqual(['api.Thing.partly']);
-    const kept = listApisAddedAfter(56, { data: fakeData({ 'api.Thing': { version_added: '40' }, 'api.Thing.partly': [{ version_added: '70' }, { version_added: '50', version_removed: '70', partial_implementation: true }] }), keepPartialAtFloor: true });
+    const kept = listApisAddedAfter(56, {
+      data: fakeData({
+        'api.Thing': { version_added: '40' },
+        'api.Thing.partly': [{ version_added: '70' }, { version_added: '50', version_removed: '70', partial_implementation: true }],
+      }),
+      keepPartialAtFloor: true,
+    });
     expect(kept.entries).toEqual([]);
   });
 });
@@ -203,7 +210,19 @@ describe('buildFloorShimSource', () => {
     // properties of Symbol in every engine: nothing can take them away.
     expect(record.notRemovable.length).toBeGreaterThan(0);
     for (const failure of record.notRemovable) expect(failure).toMatch(/^Symbol\.\w+: non-configurable, read-only$/);
-    expect(record.removed).toEqual(expect.arrayContaining(['Object.hasOwn', 'Array.prototype.flat', 'String.prototype.padStart', 'globalThis', 'BigInt', 'queueMicrotask', 'AbortController', 'WebAssembly', 'TypedArray.prototype.at']));
+    expect(record.removed).toEqual(
+      expect.arrayContaining([
+        'Object.hasOwn',
+        'Array.prototype.flat',
+        'String.prototype.padStart',
+        'globalThis',
+        'BigInt',
+        'queueMicrotask',
+        'AbortController',
+        'WebAssembly',
+        'TypedArray.prototype.at',
+      ]),
+    );
     expect(record.wrapped).toEqual(['EventTarget']);
     // A nested class's members go before the class (or they would be unreachable, not removed).
     expect(record.removed).toEqual(expect.arrayContaining(['Intl.Segmenter.prototype.segment', 'Intl.Segmenter', 'Intl.ListFormat.prototype.format']));

@@ -19,7 +19,10 @@ beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'ondeck-demo-'));
   await writeModelDirectory(await syntheticDemoModel(), join(scratch, 'model'));
   // Cross-origin isolated, as `npm start`'s demo server (scripts/createDemoServer.ts) serves it.
-  server = await startStaticServer({ mounts: { '/': join(root, 'demo'), '/ondeck/': join(root, 'dist/browser'), '/model/': join(scratch, 'model') }, headers: crossOriginIsolationHeaders });
+  server = await startStaticServer({
+    mounts: { '/': join(root, 'demo'), '/ondeck/': join(root, 'dist/browser'), '/model/': join(scratch, 'model') },
+    headers: crossOriginIsolationHeaders,
+  });
 }, 120_000);
 afterAll(async () => {
   await server?.close();

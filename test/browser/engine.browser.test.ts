@@ -72,9 +72,7 @@ describe.each(runs)('device engine in $name', ({ engine, floor }) => {
     expect(atReady.storage).toBe('indexeddb');
     expect(atReady.modelVersion).toBe(1);
     expect(atReady.itemCount).toBe(120);
-    await expect
-      .poll(async () => (await step<RecommenderStatus>({ op: 'status' })).backendAttempts.some((attempt) => attempt.backend === 'wasm'), { timeout: 30_000 })
-      .toBe(true);
+    await expect.poll(async () => (await step<RecommenderStatus>({ op: 'status' })).backendAttempts.some((attempt) => attempt.backend === 'wasm'), { timeout: 30_000 }).toBe(true);
     const status = await step<RecommenderStatus>({ op: 'status' });
     expect(status.backend).toBe(defaultBackend);
     // The worker's probes say why, and agree with what the harness measured in the page.
@@ -101,7 +99,7 @@ describe.each(runs)('device engine in $name', ({ engine, floor }) => {
     }
   });
 
-  it('tracks viewing and recommends from the viewer\'s taste, excluding what was seen', async () => {
+  it("tracks viewing and recommends from the viewer's taste, excluding what was seen", async () => {
     const seen = ['b2-i3', 'b2-i5', 'b2-i8', 'b2-i13'];
     const tracked = await step<{ accepted: boolean }[]>({ op: 'track', events: [...watch(seen), { type: 'play', itemId: 'not-in-catalog' }] });
     expect(tracked.map((t) => t.accepted)).toEqual([true, true, true, true, false]);
@@ -146,7 +144,9 @@ describe.each(runs)('device engine in $name', ({ engine, floor }) => {
       const after = await step<Recommendation[]>({ op: 'recommend', request: { count: 8 } });
       expect(after.map((p) => p.itemId)).toEqual(before.map((p) => p.itemId));
       // The background refresh failed and said so, without disturbing what is served.
-      await expect.poll(async () => (await step<{ event: string; code?: string }[]>({ op: 'events' })).filter((e) => e.event === 'error').map((e) => e.code)).toContain('network-failed');
+      await expect
+        .poll(async () => (await step<{ event: string; code?: string }[]>({ op: 'events' })).filter((e) => e.event === 'error').map((e) => e.code))
+        .toContain('network-failed');
     } finally {
       server.failPath('/model/', null);
     }
@@ -164,7 +164,7 @@ describe.each(runs)('device engine in $name', ({ engine, floor }) => {
     expect(after.map((p) => p.itemId)).toEqual(before.map((p) => p.itemId));
   });
 
-  it('keeps profiles apart and enforces a kids profile\'s maturity limit', async () => {
+  it("keeps profiles apart and enforces a kids profile's maturity limit", async () => {
     const kids = await step<{ id: string }>({ op: 'createProfile', profile: { name: 'Kids', maturityLimit: 7 } });
     await step({ op: 'switchProfile', id: kids.id });
     await step({ op: 'track', events: watch(['b3-i1', 'b3-i2', 'b3-i4']) });

@@ -8,7 +8,6 @@ import { startStaticServer, type StaticServer } from '../../scripts/browser/star
 import type { FloorShimRecord } from './support/buildFloorShim';
 import { useBrowserSession } from './support/useBrowserSession';
 
-
 /** What the page probe reports after the shim ran (ES5 in the page: the floor is in force). */
 interface PageProbe {
   types: Record<string, string>;
@@ -176,7 +175,9 @@ describe.each(['chromium', 'chromium87'] as const)('floor shim in %s', { timeout
     await session().goto(`${server!.origin}/floor/blank.html`);
     expect(await callOverCdp<string>(session(), 'function () { return typeof globalThis; }')).toBe('object');
     const probe = await callOverCdp<PageProbe>(session(), injectAndProbeSource, shimSource);
-    console.log(`[${engine}] floor-56 shim ran in ${probe.milliseconds.toFixed(1)} ms: removed ${probe.record.removed.length}, wrapped ${probe.record.wrapped.length}, absent ${probe.record.absent.length}, notRemovable ${probe.record.notRemovable.length}: ${JSON.stringify(probe.record.notRemovable)}; misplaced: ${JSON.stringify(probe.record.misplaced)}`);
+    console.log(
+      `[${engine}] floor-56 shim ran in ${probe.milliseconds.toFixed(1)} ms: removed ${probe.record.removed.length}, wrapped ${probe.record.wrapped.length}, absent ${probe.record.absent.length}, notRemovable ${probe.record.notRemovable.length}: ${JSON.stringify(probe.record.notRemovable)}; misplaced: ${JSON.stringify(probe.record.misplaced)}`,
+    );
     expect(probe.types).toMatchObject({
       globalThis: 'undefined',
       queueMicrotask: 'undefined',
@@ -218,12 +219,16 @@ describe.each(['chromium', 'chromium87'] as const)('floor shim in %s', { timeout
   });
 
   it('runs a second time without harm', async () => {
-    const record = await callOverCdp<FloorShimRecord>(session(), `function (shimSource) {
+    const record = await callOverCdp<FloorShimRecord>(
+      session(),
+      `function (shimSource) {
       var script = document.createElement('script');
       script.textContent = shimSource;
       document.head.appendChild(script);
       return self.__ondeckFloorShim;
-    }`, shimSource);
+    }`,
+      shimSource,
+    );
     expect(record.runs).toBe(2);
     expect(typeof record.removed.length).toBe('number');
   });

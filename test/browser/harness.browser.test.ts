@@ -100,9 +100,7 @@ describe.each(browserEngines)('real-engine harness in %s', { timeout: 60_000 }, 
     await expect(session().call('function (args) { throw new RangeError("planted failure " + args.code); }', { code: 7 })).rejects.toThrow(
       `[${engine}] the page threw RangeError: planted failure 7`,
     );
-    await expect(session().call('async function () { await null; return Promise.reject(new Error("async planted failure")); }')).rejects.toThrow(
-      'async planted failure',
-    );
+    await expect(session().call('async function () { await null; return Promise.reject(new Error("async planted failure")); }')).rejects.toThrow('async planted failure');
     // Values come back through the same path in both engines.
     expect(await session().call('function (args) { return { sum: args.a + args.b, nothing: undefined }; }', { a: 2, b: 3 })).toEqual({ sum: 5 });
   });

@@ -119,7 +119,9 @@ describe('js kernel threads by default where workers cannot start workers (wpe)'
   let server: StaticServer;
   let session: BrowserSession;
   beforeAll(async () => {
-    server = await startStaticServer({ mounts: { '/dist/': join(import.meta.dirname, '../../dist/browser'), '/pages/': join(import.meta.dirname, 'pages'), '/model/': modelDirectory } });
+    server = await startStaticServer({
+      mounts: { '/dist/': join(import.meta.dirname, '../../dist/browser'), '/pages/': join(import.meta.dirname, 'pages'), '/model/': modelDirectory },
+    });
     session = await launchBrowserSession('wpe');
   }, 120_000);
   afterAll(async () => {

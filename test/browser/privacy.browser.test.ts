@@ -81,8 +81,13 @@ function viewerSecrets(): ViewerSecret[] {
   for (const event of all) {
     secrets.push({ label: 'tracked item id', value: event.itemId });
     const time = event.time!;
-    secrets.push({ label: 'event time', value: String(time) }, { label: 'event time (ISO)', value: new Date(time).toISOString() }, { label: 'event time (s)', value: String(Math.floor(time / 1000)) });
-    if (event.progress !== undefined) secrets.push({ label: 'event progress', value: String(event.progress) }, { label: 'event progress (digits)', value: String(event.progress).slice(2) });
+    secrets.push(
+      { label: 'event time', value: String(time) },
+      { label: 'event time (ISO)', value: new Date(time).toISOString() },
+      { label: 'event time (s)', value: String(Math.floor(time / 1000)) },
+    );
+    if (event.progress !== undefined)
+      secrets.push({ label: 'event progress', value: String(event.progress) }, { label: 'event progress (digits)', value: String(event.progress).slice(2) });
   }
   // The six types are ordinary words: matched as whole words only.
   for (const type of new Set(all.map((event) => event.type))) secrets.push({ label: 'event type', value: type, wholeWord: true });
@@ -143,10 +148,27 @@ afterAll(async () => {
  * the test names it, whatever its value (a hashed profile id would not be found by the search).
  */
 const expectedRequestHeaders: ReadonlySet<string> = new Set([
-  'host', 'connection', 'user-agent', 'accept', 'accept-encoding', 'accept-language', 'referer', 'origin',
-  'cache-control', 'pragma', 'upgrade-insecure-requests', 'service-worker',
-  'sec-fetch-site', 'sec-fetch-mode', 'sec-fetch-dest', 'sec-fetch-user', 'sec-ch-ua', 'sec-ch-ua-mobile', 'sec-ch-ua-platform',
-  'if-none-match', 'range',
+  'host',
+  'connection',
+  'user-agent',
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'referer',
+  'origin',
+  'cache-control',
+  'pragma',
+  'upgrade-insecure-requests',
+  'service-worker',
+  'sec-fetch-site',
+  'sec-fetch-mode',
+  'sec-fetch-dest',
+  'sec-fetch-user',
+  'sec-ch-ua',
+  'sec-ch-ua-mobile',
+  'sec-ch-ua-platform',
+  'if-none-match',
+  'range',
 ]);
 /** The values the SDK's two headers may have: a server's ETag (startFaultyServer: 32 hex digits), a byte offset. */
 const sdkHeaderValues: Readonly<Record<string, RegExp>> = { 'if-none-match': /^"[0-9a-f]{32}"$/, range: /^bytes=\d+-$/ };
@@ -329,7 +351,9 @@ describe.each(browserEngines)('privacy in %s', { timeout: 180_000 }, (engine) =>
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const requests = proxy.requests;
     const paths = [...new Set(requests.map((request) => `${kindOf(request.url, expectedKinds) ?? 'UNEXPECTED'}: ${request.method} ${request.url}`))].sort();
-    console.log(`[${engine}] ${requests.length} requests, ${JSON.stringify(kindCounts(requests))}; header names ${JSON.stringify([...new Set(requests.flatMap((request) => request.headers.map(([name]) => name.toLowerCase())))].sort())}\n  ${paths.join('\n  ')}`);
+    console.log(
+      `[${engine}] ${requests.length} requests, ${JSON.stringify(kindCounts(requests))}; header names ${JSON.stringify([...new Set(requests.flatMap((request) => request.headers.map(([name]) => name.toLowerCase())))].sort())}\n  ${paths.join('\n  ')}`,
+    );
     expect(requests.length).toBeGreaterThan(0);
     expect(auditRequests(requests)).toEqual(clean);
     // What the page's own realm started: same-origin GETs only (no beacon), and every resource it
@@ -397,7 +421,7 @@ describe.each(browserEngines)('privacy in %s', { timeout: 180_000 }, (engine) =>
     }
   });
 
-  it('the detectors work here on the service-worker-controlled page too (the worker\'s report where the engine sends one)', async () => {
+  it("the detectors work here on the service-worker-controlled page too (the worker's report where the engine sends one)", async () => {
     await expectDetectorsToNotice(proxy, engine === 'chromium' || engine === 'chromium102' ? ['beacon', 'fetch', 'worker'] : ['beacon', 'fetch']);
   });
 });

@@ -102,7 +102,7 @@ describe('startRecordingProxy', () => {
     if (directory) await rm(directory, { recursive: true, force: true });
   });
 
-  it('passes requests on and answers with the server\'s response plus its own headers', async () => {
+  it("passes requests on and answers with the server's response plus its own headers", async () => {
     const response = await fetch(`${proxy.origin}/files/hello.txt?x=1`);
     expect(response.status).toBe(200);
     expect(response.headers.get('service-worker-allowed')).toBe('/');

@@ -35,11 +35,14 @@ type CacheContents = Record<string, string[]>;
 
 /** The revision scripts/buildServiceWorker.mjs must have injected: 20 hex digits of SHA-256. */
 async function expectedRevision(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(join(browserDist, file))).digest('hex').slice(0, 20);
+  return createHash('sha256')
+    .update(await readFile(join(browserDist, file)))
+    .digest('hex')
+    .slice(0, 20);
 }
 
 describe('service worker routing rules', () => {
-  it('recognises ORT\'s self-hosted files only inside an ort/ directory', () => {
+  it("recognises ORT's self-hosted files only inside an ort/ directory", () => {
     for (const file of ['ort.wasm.min.js', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.jsep.wasm']) {
       expect(isOrtFileUrl(new URL(`https://tv.example/app/dist/ort/${file}`))).toBe(true);
     }
@@ -119,7 +122,11 @@ describe.each(browserEngines)('offline start through the service worker in %s', 
       .poll(async () => (await step<CacheContents>({ op: 'caches' }))[SERVICE_WORKER_CACHE_NAMES.appShell]?.sort(), { timeout: 5000 })
       .toEqual(['/pages/offline.html', '/pages/offline.js', '/pages/scenarioHarness.js']);
     // Nothing of ORT is precached: an engine that cannot run it must never download it.
-    expect(Object.values(caches).flat().filter((path) => path.includes('/ort/'))).toEqual([]);
+    expect(
+      Object.values(caches)
+        .flat()
+        .filter((path) => path.includes('/ort/')),
+    ).toEqual([]);
   });
 
   it('online start: the model is stored, ORT is cached at run time only where it runs, model files never', async () => {
@@ -141,7 +148,11 @@ describe.each(browserEngines)('offline start through the service worker in %s', 
       expect(server.requestedPaths.filter((path) => path.includes('/ort/'))).toEqual([]);
     }
     // The model directory (fetched by the engine, kept in IndexedDB) is in no cache.
-    expect(Object.values(caches).flat().filter((path) => path.startsWith('/model/'))).toEqual([]);
+    expect(
+      Object.values(caches)
+        .flat()
+        .filter((path) => path.startsWith('/model/')),
+    ).toEqual([]);
   });
 
   it('offline reload: page, bundles and worker come from the service worker, the engine from IndexedDB, same recommendations', async () => {
@@ -163,7 +174,9 @@ describe.each(browserEngines)('offline start through the service worker in %s', 
         expect((await step<RecommenderStatus>({ op: 'status' })).backendThreads).toBe(Math.min(2, Math.max(1, cores)));
       }
       // The model endpoint really was unreachable (the service worker does not answer for it).
-      await expect.poll(async () => (await step<{ event: string; code?: string }[]>({ op: 'events' })).filter((e) => e.event === 'error').map((e) => e.code)).toContain('network-failed');
+      await expect
+        .poll(async () => (await step<{ event: string; code?: string }[]>({ op: 'events' })).filter((e) => e.event === 'error').map((e) => e.code))
+        .toContain('network-failed');
     } finally {
       server.setOffline(false);
     }

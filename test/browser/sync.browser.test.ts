@@ -200,7 +200,14 @@ describe.each(browserEngines)('signed sync in %s', (engine) => {
     for (const path of paths) server.serveInstead(`/sync/${path}`, Buffer.concat([await readFile(join(publication.directory, path)), Buffer.from([0])]));
     return paths.map((path) => `/sync/${path}`);
   };
-  const faults: Array<{ name: string; path: string; fault?: Fault; manifest?: keyof PlantedPublication['manifests'] | string; replace?: () => Promise<string[]>; codes: string[] }> = [
+  const faults: Array<{
+    name: string;
+    path: string;
+    fault?: Fault;
+    manifest?: keyof PlantedPublication['manifests'] | string;
+    replace?: () => Promise<string[]>;
+    codes: string[];
+  }> = [
     { name: 'manifest 404', path: MANIFEST, fault: { kind: 'status', status: 404 }, codes: ['network-failed'] },
     { name: 'manifest 500', path: MANIFEST, fault: { kind: 'status', status: 500 }, codes: ['network-failed'] },
     { name: 'manifest 503 with Retry-After', path: MANIFEST, fault: { kind: 'status', status: 503, retryAfter: '30' }, codes: ['network-failed'] },
@@ -253,7 +260,12 @@ describe.each(browserEngines)('signed sync in %s', (engine) => {
     }
     expect(answer).toMatchObject({ error: 'network-failed', message: expect.stringContaining('ondeck-compat.js') });
     await expectStillServing(1);
-    expect((await events()).filter((e) => e.event === 'error').slice(errorsBefore).map((e) => e.code)).toEqual(['network-failed']);
+    expect(
+      (await events())
+        .filter((e) => e.event === 'error')
+        .slice(errorsBefore)
+        .map((e) => e.code),
+    ).toEqual(['network-failed']);
     // The failure is not remembered: once the file is back, the same worker loads it and updates.
     server.clearFaults();
     expect(updated(await sync())).toMatchObject({ result: 'updated', version: 2, signatureCheck: 'tweetnacl' });

@@ -110,7 +110,9 @@ describe.each(threadedWasmEngines)('onnxruntime-web threads in %s', (engine) => 
   it('refuses a thread count that is not auto or 1..16 with a typed error', async () => {
     await runPageScenario(session, `${isolated.origin}/pages/engine.html`, { op: 'threading' });
     for (const threads of [0, 2.5, 17, 'many']) {
-      expect(await step<string>({ op: 'startError', modelUrl: `${isolated.origin}/model/`, backend: 'wasm', threads, databaseName: `threads-bad-${String(threads)}` })).toBe('invalid-argument');
+      expect(await step<string>({ op: 'startError', modelUrl: `${isolated.origin}/model/`, backend: 'wasm', threads, databaseName: `threads-bad-${String(threads)}` })).toBe(
+        'invalid-argument',
+      );
     }
   }, 120_000);
 });

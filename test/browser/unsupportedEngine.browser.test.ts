@@ -26,7 +26,13 @@ describe.each(browserEngines)('an engine without what ondeck needs, in %s', (eng
   let server: StaticServer;
   beforeAll(async () => {
     server = await startStaticServer({
-      mounts: { '/dist/': join(root, 'dist/browser'), '/dist-lacking/': join(root, 'dist/browser'), '/pages/': join(root, 'test/browser/pages'), '/': join(root, 'demo'), '/ondeck/': join(root, 'dist/browser') },
+      mounts: {
+        '/dist/': join(root, 'dist/browser'),
+        '/dist-lacking/': join(root, 'dist/browser'),
+        '/pages/': join(root, 'test/browser/pages'),
+        '/': join(root, 'demo'),
+        '/ondeck/': join(root, 'dist/browser'),
+      },
       prependToScripts: { [WORKER_WITHOUT_TEXT_DECODER]: 'delete self.TextDecoder;', '/ondeck/ondeck-worker.js': 'delete self.TextDecoder;' },
     });
   });
@@ -36,7 +42,13 @@ describe.each(browserEngines)('an engine without what ondeck needs, in %s', (eng
 
   it('a worker without TextDecoder: ready and every call reject with unsupported-engine naming it, once, without restarts', async () => {
     const refusal = await runPageScenario<Refusal>(session(), `${server.origin}/pages/engine.html`, { op: 'refused', workerUrl: WORKER_WITHOUT_TEXT_DECODER, modelUrl: '/model/' });
-    expect(refusal).toMatchObject({ code: 'unsupported-engine', isOndeckError: true, missing: ['TextDecoder'], recommendCode: 'unsupported-engine', errorEvents: ['unsupported-engine'] });
+    expect(refusal).toMatchObject({
+      code: 'unsupported-engine',
+      isOndeckError: true,
+      missing: ['TextDecoder'],
+      recommendCode: 'unsupported-engine',
+      errorEvents: ['unsupported-engine'],
+    });
     expect(refusal.message).toContain('This engine lacks TextDecoder, which ondeck needs in its worker');
     // The worker script was fetched once: no restart loop.
     expect(server.requestedPaths.filter((path) => path === WORKER_WITHOUT_TEXT_DECODER)).toHaveLength(1);

@@ -242,7 +242,9 @@ function syncManifestFixture(files: ReadonlyMap<string, Uint8Array>, snapshot: U
     dims: manifest.dims,
     itemCount: manifest.itemCount,
     snapshot: { path: `blobs/${sha256(snapshotGz)}.snapshot`, sha256: sha256(snapshotGz), bytes: snapshotGz.length, encoding: 'gzip', decodedBytes: snapshot.length },
-    deltas: [{ path: `blobs/${sha256(deltaGz)}.delta`, sha256: sha256(deltaGz), bytes: deltaGz.length, encoding: 'gzip', decodedBytes: delta.length, fromVersion: 1, toVersion: 2 }],
+    deltas: [
+      { path: `blobs/${sha256(deltaGz)}.delta`, sha256: sha256(deltaGz), bytes: deltaGz.length, encoding: 'gzip', decodedBytes: delta.length, fromVersion: 1, toVersion: 2 },
+    ],
   } as SyncManifest;
 }
 
@@ -257,11 +259,12 @@ function signingFixture() {
 
 const GENERIC_CSV = 'userId,itemId,rating,timestamp\nu1,a,4,100\nu1,b,5,101\n"u,2",a,3.5,102\nu2,c,4,103\n';
 const JSONL = '{"user": "007", "item": "0042"}\n{"userId": "r", "item_id": "m1", "rating": 4.5}\n{"user": "x", "item": "y", "weight": 2, "type": "play"}\n';
-const ITEMS_CSV = 'id,title,genres,maturity_rating,year,available_from,available_until\ntt01,"Goodbye, ""Golden"" Tide",Drama|Romance,PG-13,2019,2025-01-01,2025-12-31\n007,Kids Show,Kids|Animation,TV-Y7,,,\n';
+const ITEMS_CSV =
+  'id,title,genres,maturity_rating,year,available_from,available_until\ntt01,"Goodbye, ""Golden"" Tide",Drama|Romance,PG-13,2019,2025-01-01,2025-12-31\n007,Kids Show,Kids|Animation,TV-Y7,,,\n';
 const ML_RATINGS = 'userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,3,4.0,964981247\n2,1,5.0,964982224\n';
 const ML_MOVIES = 'movieId,title,genres\n1,Toy Story (1995),Adventure|Animation|Children\n3,"Grumpier Old Men, The (1995)",Comedy|Romance\n';
 const ML_DAT_RATINGS = '1::1193::5::978300760\n1::661::3::978302109\n2::1193::4::978298413\n';
-const ML_DAT_MOVIES = '1193::One Flew Over the Cuckoo\'s Nest (1975)::Drama\n661::James and the Giant Peach (1996)::Animation|Children\'s|Musical\n';
+const ML_DAT_MOVIES = "1193::One Flew Over the Cuckoo's Nest (1975)::Drama\n661::James and the Giant Peach (1996)::Animation|Children's|Musical\n";
 const LASTFM_PLAYS = 'userID\tartistID\tweight\n2\t51\t13883\n2\t52\t11690\n3\t51\t228\n';
 const LASTFM_ARTISTS = 'id\tname\turl\tpictureURL\n51\tDuran Duran\thttp://www.last.fm/music/Duran+Duran\t\n52\tMorcheeba\thttp://www.last.fm/music/Morcheeba\t\n';
 
@@ -295,7 +298,11 @@ export async function createParserProperties(): Promise<ParserProperties> {
   const withFiles = async (files: Record<string, Uint8Array>, parse: (dir: string) => Promise<unknown>): Promise<void> => {
     const dir = await directoryWith(files);
     // To find an input that hangs the process (no timeout can interrupt synchronous code).
-    if (process.env.ONDECK_FUZZ_LAST_INPUT) await writeFile(process.env.ONDECK_FUZZ_LAST_INPUT, JSON.stringify(Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, Buffer.from(bytes).toString('base64')]))));
+    if (process.env.ONDECK_FUZZ_LAST_INPUT)
+      await writeFile(
+        process.env.ONDECK_FUZZ_LAST_INPUT,
+        JSON.stringify(Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, Buffer.from(bytes).toString('base64')]))),
+      );
     try {
       await withoutUnhandledRejections(() => parse(dir));
     } finally {
@@ -310,7 +317,15 @@ export async function createParserProperties(): Promise<ParserProperties> {
   const signedText = signing.envelope(utf8(syncManifestText));
   const npy = npyBytes({ descr: '<f4', shape: [3, 2], stored: [1, 2, 3, 4, 5, 6] });
   const sparkFile = join(root, 'spark-fixture.parquet');
-  await writeSparkPart(sparkFile, [{ id: 1, features: [0.5, -1] }, { id: 7, features: [2, 0.25] }, { id: 9, features: [1, 1] }], { codec: 'UNCOMPRESSED' });
+  await writeSparkPart(
+    sparkFile,
+    [
+      { id: 1, features: [0.5, -1] },
+      { id: 7, features: [2, 0.25] },
+      { id: 9, features: [1, 1] },
+    ],
+    { codec: 'UNCOMPRESSED' },
+  );
   const { readFile } = await import('node:fs/promises');
   const parquet = new Uint8Array(await readFile(sparkFile));
   const catalogValue = JSON.parse(text(model.filesA.get(MODEL_FILES.catalog)!));
@@ -335,7 +350,11 @@ export async function createParserProperties(): Promise<ParserProperties> {
 
   const properties: ParserProperty[] = [
     // --- dataset loaders
-    property('parseCsvLine', fc.tuple(fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('"a""b",c', '"open', 'a,"b"x,c')), fc.constantFrom(',', '\t', '::', '|', ';'), fc.boolean()), rule(([line, separator, quoting]) => parseCsvLine(line, separator, quoting))),
+    property(
+      'parseCsvLine',
+      fc.tuple(fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('"a""b",c', '"open', 'a,"b"x,c')), fc.constantFrom(',', '\t', '::', '|', ';'), fc.boolean()),
+      rule(([line, separator, quoting]) => parseCsvLine(line, separator, quoting)),
+    ),
     property('loadGenericCsv', textFileBytes(GENERIC_CSV), (bytes) => withFiles({ 'ratings.csv': bytes }, (dir) => loadGenericCsv(join(dir, 'ratings.csv')))),
     property('loadJsonl', textFileBytes(JSONL), (bytes) => withFiles({ 'events.jsonl': bytes }, (dir) => loadJsonl(join(dir, 'events.jsonl')))),
     property('loadItemsCsv', textFileBytes(ITEMS_CSV), (bytes) => withFiles({ 'items.csv': bytes }, (dir) => loadItemsCsv(join(dir, 'items.csv')))),
@@ -351,11 +370,19 @@ export async function createParserProperties(): Promise<ParserProperties> {
       withFiles({ 'user_artists.dat': plays, 'artists.dat': artists }, (dir) => loadLastfm(dir)),
     ),
     // --- importers
-    property('parseNpy', bytesNear(npy), rule((bytes: Uint8Array) => parseNpy(bytes, 'fuzz.npy'))),
-    property('readIdList', fc.tuple(fc.constantFrom('ids.json', 'ids.csv', 'ids.txt'), fc.oneof(textFileBytes('["a", "b", 3]'), textFileBytes('id,title\na,A\n"b,1",B\n'), textFileBytes('a\nb\nc\n'))), ([name, bytes]) =>
-      withFiles({ [name]: bytes }, (dir) => readIdList(join(dir, name))),
+    property(
+      'parseNpy',
+      bytesNear(npy),
+      rule((bytes: Uint8Array) => parseNpy(bytes, 'fuzz.npy')),
     ),
-    property('readSparkItemFactors', bytesNear(parquet), (bytes) => withFiles({ 'part-00000.parquet': bytes }, (dir) => readSparkItemFactors(dir, { ...sparkPartThread, timeoutMilliseconds: 2000 }))),
+    property(
+      'readIdList',
+      fc.tuple(fc.constantFrom('ids.json', 'ids.csv', 'ids.txt'), fc.oneof(textFileBytes('["a", "b", 3]'), textFileBytes('id,title\na,A\n"b,1",B\n'), textFileBytes('a\nb\nc\n'))),
+      ([name, bytes]) => withFiles({ [name]: bytes }, (dir) => readIdList(join(dir, name))),
+    ),
+    property('readSparkItemFactors', bytesNear(parquet), (bytes) =>
+      withFiles({ 'part-00000.parquet': bytes }, (dir) => readSparkItemFactors(dir, { ...sparkPartThread, timeoutMilliseconds: 2000 })),
+    ),
     // --- model artefacts
     property('parseManifest', fc.oneof(mutatedJson(model.manifestA), mutatedBytes(model.filesA.get(MODEL_FILES.manifest)!).map(text), fc.string()), rule(parseManifest)),
     property('decodeFactorsFile', bytesNear(model.filesA.get(MODEL_FILES.factors)!), rule(decodeFactorsFile)),
@@ -367,7 +394,9 @@ export async function createParserProperties(): Promise<ParserProperties> {
         mutatedJson(catalogValue).map((json) => [MODEL_FILES.catalog, json] as const),
         mutatedJson(model.manifestA).map((json) => [MODEL_FILES.manifest, json] as const),
       ),
-      rule(([name, content]: readonly [string, Uint8Array | string]) => decodeModelTables(new Map(model.filesA).set(name, typeof content === 'string' ? utf8(content) : content), 'fuzz')),
+      rule(([name, content]: readonly [string, Uint8Array | string]) =>
+        decodeModelTables(new Map(model.filesA).set(name, typeof content === 'string' ? utf8(content) : content), 'fuzz'),
+      ),
     ),
     property(
       'decodeModelFiles',
@@ -379,7 +408,11 @@ export async function createParserProperties(): Promise<ParserProperties> {
       rule(({ manifest, files }: { manifest: ModelManifest; files: Map<string, Uint8Array> }) => decodeModelFiles(manifest, files)),
     ),
     // --- sync formats
-    property('parseSyncManifest', fc.oneof(mutatedJson(syncManifest), mutatedBytes(utf8(syncManifestText)).map(text), fc.string()), rule((payload: string) => parseSyncManifest(payload, { lineageId: syncManifest.lineageId, dims: syncManifest.dims }))),
+    property(
+      'parseSyncManifest',
+      fc.oneof(mutatedJson(syncManifest), mutatedBytes(utf8(syncManifestText)).map(text), fc.string()),
+      rule((payload: string) => parseSyncManifest(payload, { lineageId: syncManifest.lineageId, dims: syncManifest.dims })),
+    ),
     property('parseSignedManifest', fc.oneof(mutatedJson(JSON.parse(signedText)), mutatedBytes(utf8(signedText)).map(text), fc.string()), rule(parseSignedManifest)),
     property(
       'openSignedManifest',
@@ -390,10 +423,26 @@ export async function createParserProperties(): Promise<ParserProperties> {
       ),
       rule((bytes: Uint8Array) => openSignedManifest(bytes, signing.publicKey, 'js')),
     ),
-    property('decodeBase64', fc.oneof(fc.string({ unit: 'binary', maxLength: 100 }), fc.base64String(), mutatedBytes(utf8('SGVsbG8sIHdvcmxkIQ==')).map(text)), rule((input: string) => decodeBase64(input, 'fuzz'))),
-    property('decompressBlob', fc.tuple(bytesNear(gzipSync(model.delta)), fc.oneof(fc.constant(model.delta.length), fc.nat())), rule(([bytes, decoded]: [Uint8Array, number]) => decompressBlob(bytes, 'gzip', decoded, 'fuzz.delta.gz', 'js'))),
-    property('applyDelta', bytesNear(model.delta), rule((delta: Uint8Array) => applyDelta(model.filesA, delta))),
-    property('applyDeltaToTables', mutatedBytes(model.delta), rule((delta: Uint8Array) => applyDeltaToTables(model.tablesA, delta))),
+    property(
+      'decodeBase64',
+      fc.oneof(fc.string({ unit: 'binary', maxLength: 100 }), fc.base64String(), mutatedBytes(utf8('SGVsbG8sIHdvcmxkIQ==')).map(text)),
+      rule((input: string) => decodeBase64(input, 'fuzz')),
+    ),
+    property(
+      'decompressBlob',
+      fc.tuple(bytesNear(gzipSync(model.delta)), fc.oneof(fc.constant(model.delta.length), fc.nat())),
+      rule(([bytes, decoded]: [Uint8Array, number]) => decompressBlob(bytes, 'gzip', decoded, 'fuzz.delta.gz', 'js')),
+    ),
+    property(
+      'applyDelta',
+      bytesNear(model.delta),
+      rule((delta: Uint8Array) => applyDelta(model.filesA, delta)),
+    ),
+    property(
+      'applyDeltaToTables',
+      mutatedBytes(model.delta),
+      rule((delta: Uint8Array) => applyDeltaToTables(model.tablesA, delta)),
+    ),
     property('decodeSnapshotBlob', bytesNear(model.snapshot), rule(decodeSnapshotBlob)),
     // --- stored IndexedDB records (structured clones: any JSON-like value, tricky keys included)
     property(
@@ -401,7 +450,13 @@ export async function createParserProperties(): Promise<ParserProperties> {
       fc.oneof(
         fc.array(fc.anything({ maxDepth: 2 }), { maxLength: 5 }),
         mutatedJson(validHistory).map((json) => JSON.parse(json) as unknown),
-        fc.array(fc.record({ itemId: jsonish, type: fc.oneof(fc.constantFrom('play', 'complete'), jsonish), time: fc.oneof(fc.double(), jsonish), progress: fc.oneof(fc.double(), jsonish) }, { requiredKeys: [] }), { maxLength: 3 }),
+        fc.array(
+          fc.record(
+            { itemId: jsonish, type: fc.oneof(fc.constantFrom('play', 'complete'), jsonish), time: fc.oneof(fc.double(), jsonish), progress: fc.oneof(fc.double(), jsonish) },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 3 },
+        ),
       ),
       // Storage hands over an array of records; what a record holds is anything.
       rule((records: unknown) => validateStoredHistory(Array.isArray(records) ? records : [records])),

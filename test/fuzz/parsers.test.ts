@@ -16,7 +16,30 @@ afterAll(() => fuzz?.cleanup());
 
 describe('parsers return a value or throw an OndeckError on any input', () => {
   // Names are known up front so each parser is its own test.
-  const names = ['parseCsvLine', 'loadGenericCsv', 'loadJsonl', 'loadItemsCsv', 'loadMovieLens', 'loadLastfm', 'parseNpy', 'readIdList', 'readSparkItemFactors', 'parseManifest', 'decodeFactorsFile', 'decodeModelTables', 'decodeModelFiles', 'parseSyncManifest', 'parseSignedManifest', 'openSignedManifest', 'decodeBase64', 'decompressBlob', 'applyDelta', 'applyDeltaToTables', 'decodeSnapshotBlob', 'validateStoredHistory'];
+  const names = [
+    'parseCsvLine',
+    'loadGenericCsv',
+    'loadJsonl',
+    'loadItemsCsv',
+    'loadMovieLens',
+    'loadLastfm',
+    'parseNpy',
+    'readIdList',
+    'readSparkItemFactors',
+    'parseManifest',
+    'decodeFactorsFile',
+    'decodeModelTables',
+    'decodeModelFiles',
+    'parseSyncManifest',
+    'parseSignedManifest',
+    'openSignedManifest',
+    'decodeBase64',
+    'decompressBlob',
+    'applyDelta',
+    'applyDeltaToTables',
+    'decodeSnapshotBlob',
+    'validateStoredHistory',
+  ];
   it('covers every property of parserProperties.ts', () => {
     const defined = fuzz.properties.map((entry) => entry.name);
     if (JSON.stringify(defined) !== JSON.stringify(names)) throw new Error(`property list changed: ${defined.join(', ')}`);

@@ -58,7 +58,10 @@ describe('checkBrowserApiFloor', () => {
     const { findings, ok } = await checkBrowserApiFloor({ files: [unguarded], allowList: [], browsers: floor });
     const reported = describeFindings(findings);
     for (const expected of ['Object.hasOwn', 'DecompressionStream', 'padStart', 'Promise.allSettled', "'globalThis'"]) {
-      expect(reported.some((line) => line.includes(expected)), `${expected} in ${reported.join('; ')}`).toBe(true);
+      expect(
+        reported.some((line) => line.includes(expected)),
+        `${expected} in ${reported.join('; ')}`,
+      ).toBe(true);
     }
     // Chromium 58: acorn's ES2017 parse in checkBundles.mjs accepts it, es-x does not.
     expect(reported).toContainEqual(expect.stringMatching(/^es-x\/no-trailing-function-commas:/));
@@ -73,10 +76,7 @@ describe('checkBrowserApiFloor', () => {
   });
 
   it('keeps quiet about the ES2017 features Chromium 56 has (per MDN data)', async () => {
-    const file = bundle(
-      'es2017OnFloor.js',
-      'async function load(o) { await 0; return [Object.values(o), Object.entries(o), Object.getOwnPropertyDescriptors(o)]; }\nload({});',
-    );
+    const file = bundle('es2017OnFloor.js', 'async function load(o) { await 0; return [Object.values(o), Object.entries(o), Object.getOwnPropertyDescriptors(o)]; }\nload({});');
     const result = await checkBrowserApiFloor({ files: [file], allowList: [], browsers: floor });
     expect(describeFindings(result.findings)).toEqual([]);
     expect(result.ok).toBe(true);

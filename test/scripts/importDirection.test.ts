@@ -44,7 +44,14 @@ describe('import direction (.dependency-cruiser.cjs)', () => {
     });
     const { status, output } = run(depcruise, ['--config', join(root, '.dependency-cruiser.cjs'), '--output-type', 'err', 'src', 'worker', 'models', 'scripts', 'test'], tree);
     expect(status).not.toBe(0);
-    for (const rule of ['neutral-models-stay-neutral', 'neutral-models-no-node-builtins', 'cloud-side-not-on-device-code', 'worker-below-main-thread', 'scripts-not-on-tests', 'nothing-imports-tests']) {
+    for (const rule of [
+      'neutral-models-stay-neutral',
+      'neutral-models-no-node-builtins',
+      'cloud-side-not-on-device-code',
+      'worker-below-main-thread',
+      'scripts-not-on-tests',
+      'nothing-imports-tests',
+    ]) {
       expect(output, rule).toContain(rule);
     }
   });

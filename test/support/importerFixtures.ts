@@ -29,11 +29,7 @@ export interface SparkPartOptions {
  * (`id: int not null`, `features: array<float>` with non-null elements), i.e. in parquet terms
  * `required int32 id; optional group features (LIST) { repeated group list { required float element } }`.
  */
-export async function writeSparkPart(
-  file: string,
-  rows: { id: number | bigint | string; features: number[] }[],
-  options: SparkPartOptions = {},
-): Promise<void> {
+export async function writeSparkPart(file: string, rows: { id: number | bigint | string; features: number[] }[], options: SparkPartOptions = {}): Promise<void> {
   const idType = options.idType ?? 'INT32';
   const featuresName = options.featuresName ?? 'features';
   const codec = options.codec ?? 'SNAPPY';
@@ -44,9 +40,7 @@ export async function writeSparkPart(
     ],
     schema: [
       { name: 'spark_schema', num_children: 2 },
-      idType === 'STRING'
-        ? { name: 'id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' }
-        : { name: 'id', type: idType, repetition_type: 'REQUIRED' },
+      idType === 'STRING' ? { name: 'id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' } : { name: 'id', type: idType, repetition_type: 'REQUIRED' },
       { name: featuresName, repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
       { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
       { name: 'element', type: 'FLOAT', repetition_type: 'REQUIRED' },
@@ -76,9 +70,7 @@ export interface NpyOptions {
 export function npyBytes(options: NpyOptions): Uint8Array {
   const version = options.version ?? 1;
   const shapeText = options.shape.length === 1 ? `(${options.shape[0]},)` : `(${options.shape.join(', ')})`;
-  const literal =
-    options.headerLiteral ??
-    `{'descr': '${options.descr}', 'fortran_order': ${options.fortranOrder ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
+  const literal = options.headerLiteral ?? `{'descr': '${options.descr}', 'fortran_order': ${options.fortranOrder ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
   const prefixLength = version === 1 ? 10 : 12;
   // numpy pads the header with spaces and a final newline so the data starts 64-byte aligned.
   let header = literal;

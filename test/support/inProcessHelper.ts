@@ -1,10 +1,5 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import type {
-  FromScreeningHelper,
-  ScreeningHelperPort,
-  ScreeningHelperScope,
-  ToScreeningHelper,
-} from '../../models/scoring/parallel/screeningHelperMessages';
+import type { FromScreeningHelper, ScreeningHelperPort, ScreeningHelperScope, ToScreeningHelper } from '../../models/scoring/parallel/screeningHelperMessages';
 import { serveScreeningHelper } from '../../worker/backends/parallel/serveScreeningHelper';
 
 /** Ways an in-process helper can misbehave, to test the engine's fail-over. */

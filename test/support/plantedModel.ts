@@ -7,7 +7,12 @@ import { plantedBlocks } from './plantedBlocks';
 
 /** Genre, maturity and availability of each planted block (block 3 is adults-only). */
 export const BLOCK_GENRES = ['Comedy', 'Documentary', 'Animation', 'Horror'] as const;
-export const BLOCK_MATURITY = [{ label: 'PG', age: 8 }, { label: 'TV-G', age: 0 }, { label: 'TV-Y', age: 0 }, { label: 'R', age: 17 }] as const;
+export const BLOCK_MATURITY = [
+  { label: 'PG', age: 8 },
+  { label: 'TV-G', age: 0 },
+  { label: 'TV-Y', age: 0 },
+  { label: 'R', age: 17 },
+] as const;
 
 /**
  * A small trained, packaged model over 4 planted taste blocks with metadata that makes every

@@ -88,7 +88,9 @@ export async function publishPlantedVersions(): Promise<PlantedPublication> {
       v1: v1.text,
       v2: v2.text,
       v2SnapshotOnly: text(envelope({ ...v2.manifest, deltas: [] })),
-      rollbackToV1: text(envelope({ ...v1.manifest, rollback: true, rollbackFrom: v2.manifest.version, parentVersion: v2.manifest.version, publishedAt: '2026-11-24T07:00:00.000Z' })),
+      rollbackToV1: text(
+        envelope({ ...v1.manifest, rollback: true, rollbackFrom: v2.manifest.version, parentVersion: v2.manifest.version, publishedAt: '2026-11-24T07:00:00.000Z' }),
+      ),
       v2Tampered: text(tampered),
       v2OtherKey: text(envelope(v2.manifest, other.privateKeyPem)),
       v2ForgedKeyId: text({ ...envelope(v2.manifest, other.privateKeyPem), keyId: key.keyId }),

@@ -60,7 +60,7 @@ describe('registerErrorTransfer', () => {
     expect(await answered(remote.echo({ value: undefined }))).toEqual({ value: undefined });
   });
 
-  it('rebuilds a thrown OndeckError with its code, details, name, message and the thrower\'s stack', async () => {
+  it("rebuilds a thrown OndeckError with its code, details, name, message and the thrower's stack", async () => {
     const remote = connect();
     const error = await answered(remote.failWithOndeckError()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OndeckError);

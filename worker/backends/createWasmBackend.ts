@@ -10,7 +10,6 @@ import { checkQuantizedFactors, checkScoringQuery, notLoadedError } from '../../
 import type { BackendModel, ScoringBackend, TopKResult } from '../../models/scoring/ScoringBackend';
 import { sortedContains } from '../../models/scoring/sortedContains';
 
-
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
   /**
@@ -260,7 +259,8 @@ function checkSessionShape(session: OrtTypes.InferenceSession, dims: number): vo
   const hasAll = (names: readonly string[], wanted: string[]) => wanted.every((name) => names.includes(name));
   if (!hasAll(session.inputNames, expectedInputs) || !hasAll(session.outputNames, expectedOutputs)) {
     throw new OndeckError('model-corrupt', {
-      reason: `scoring graph must have inputs ${expectedInputs.join(', ')} and outputs ${expectedOutputs.join(', ')}; ` +
+      reason:
+        `scoring graph must have inputs ${expectedInputs.join(', ')} and outputs ${expectedOutputs.join(', ')}; ` +
         `got inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}`,
     });
   }

@@ -12,7 +12,11 @@ import type { ScoringBackend } from '../../models/scoring/ScoringBackend';
  * const gpuMs = await measureTopK(webgpu, 64);
  * ```
  */
-export async function measureTopK(backend: ScoringBackend, dims: number, options: { minimumMs?: number; minimumRuns?: number; maximumRuns?: number; count?: number } = {}): Promise<number> {
+export async function measureTopK(
+  backend: ScoringBackend,
+  dims: number,
+  options: { minimumMs?: number; minimumRuns?: number; maximumRuns?: number; count?: number } = {},
+): Promise<number> {
   const { minimumMs = 25, minimumRuns = 5, maximumRuns = 200, count = 20 } = options;
   const query = new Float32Array(dims);
   let state = 0x9e3779b9;

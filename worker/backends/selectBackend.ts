@@ -115,7 +115,11 @@ async function loadOrtBackend(
   const backend = createWasmBackend({ runtimeLoader, numThreads: options.ortThreads ?? 1, executionProvider: provider });
   try {
     await backend.load(model);
-    attempts.push({ backend: provider, ok: true, reason: provider === 'wasm' ? 'WebAssembly SIMD available; onnxruntime-web loaded' : 'WebGPU adapter available; onnxruntime-web WebGPU loaded' });
+    attempts.push({
+      backend: provider,
+      ok: true,
+      reason: provider === 'wasm' ? 'WebAssembly SIMD available; onnxruntime-web loaded' : 'WebGPU adapter available; onnxruntime-web WebGPU loaded',
+    });
     return backend;
   } catch (error) {
     await backend.dispose().catch(() => undefined);
@@ -125,7 +129,13 @@ async function loadOrtBackend(
 }
 
 /** Times both on this model and keeps the faster; the other is released. */
-async function chooseFaster(webgpu: { backend: ScoringBackend; adapter: string }, wasm: ScoringBackend, dims: number, attempts: BackendAttempt[], options: SelectBackendOptions): Promise<BackendSelection> {
+async function chooseFaster(
+  webgpu: { backend: ScoringBackend; adapter: string },
+  wasm: ScoringBackend,
+  dims: number,
+  attempts: BackendAttempt[],
+  options: SelectBackendOptions,
+): Promise<BackendSelection> {
   const gpuMs = await measureTopK(webgpu.backend, dims);
   const cpuMs = await measureTopK(wasm, dims);
   const timing = `top-20 mean: webgpu ${gpuMs.toFixed(3)} ms, wasm ${cpuMs.toFixed(3)} ms`;
@@ -134,7 +144,11 @@ async function chooseFaster(webgpu: { backend: ScoringBackend; adapter: string }
   await (gpuWins ? wasm : webgpu.backend).dispose().catch(() => undefined);
   return gpuWins
     ? { backend: webgpu.backend, attempts, reason: `webgpu: onnxruntime-web on ${webgpu.adapter}, measured faster than wasm (${timing})` }
-    : { backend: wasm, attempts, reason: `wasm: onnxruntime-web with WebAssembly SIMD, ${describeThreads(wasm, options)}, measured faster than webgpu on ${webgpu.adapter} (${timing})` };
+    : {
+        backend: wasm,
+        attempts,
+        reason: `wasm: onnxruntime-web with WebAssembly SIMD, ${describeThreads(wasm, options)}, measured faster than webgpu on ${webgpu.adapter} (${timing})`,
+      };
 }
 
 /** "2 threads (cross-origin isolated, 2 cores)", or what ORT actually started when it differs. */

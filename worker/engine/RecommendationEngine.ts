@@ -77,7 +77,13 @@ export class RecommendationEngine {
   }
 
   /** Titles most like `itemId` (its own factor vector as the query). @throws OndeckError `invalid-argument`, `unknown-item`. */
-  async similar(itemId: string, options?: { count?: number; filter?: RecommendFilter }, viewer?: InterpretedHistory, maturityLimit?: number, now = Date.now()): Promise<Recommendation[]> {
+  async similar(
+    itemId: string,
+    options?: { count?: number; filter?: RecommendFilter },
+    viewer?: InterpretedHistory,
+    maturityLimit?: number,
+    now = Date.now(),
+  ): Promise<Recommendation[]> {
     const { count, filter } = checkSimilarArguments(itemId, options);
     const anchor = this.indexOf().get(itemId);
     if (anchor === undefined) throw new OndeckError('unknown-item', { id: itemId });
@@ -105,7 +111,13 @@ export class RecommendationEngine {
       switch (kind) {
         case 'continue-watching': {
           const items = viewer.inProgress.filter((entry) => allowed(entry.item) && !shown.has(entry.item)).slice(0, perRow);
-          push('continue-watching', kind, 'Continue watching', items.map((entry) => entry.item), items.map((entry) => entry.progress));
+          push(
+            'continue-watching',
+            kind,
+            'Continue watching',
+            items.map((entry) => entry.item),
+            items.map((entry) => entry.progress),
+          );
           break;
         }
         case 'top-picks': {
@@ -217,7 +229,9 @@ export class RecommendationEngine {
         if (cluster >= 0) affinity[cluster] += this.model.catalog.popularity[index];
       });
     }
-    return Array.from(names.keys()).sort((a, b) => affinity[b] - affinity[a]).slice(0, count);
+    return Array.from(names.keys())
+      .sort((a, b) => affinity[b] - affinity[a])
+      .slice(0, count);
   }
 
   private itemVector(index: number): Float32Array {

@@ -166,7 +166,8 @@ export function checkTrackEvent(value: unknown): HistoryEntry {
   const time = event.time ?? Date.now();
   // Ten years either side of now: anything further is a unit mistake (seconds vs ms) or garbage.
   if (typeof time !== 'number' || !Number.isFinite(time) || Math.abs(time - Date.now()) > 3.2e11) malformed(`time must be ms since the epoch, got ${String(event.time)}`);
-  if (event.progress !== undefined && !(typeof event.progress === 'number' && event.progress >= 0 && event.progress <= 1)) malformed(`progress must be in 0..1, got ${String(event.progress)}`);
+  if (event.progress !== undefined && !(typeof event.progress === 'number' && event.progress >= 0 && event.progress <= 1))
+    malformed(`progress must be in 0..1, got ${String(event.progress)}`);
   return { itemId: event.itemId!, type: event.type!, time, ...(event.progress !== undefined ? { progress: event.progress } : {}) };
 }
 

@@ -78,7 +78,7 @@ export function historyToInteractions(
         const progress = entry.type === 'complete' ? 1 : clamp01(entry.progress ?? 0);
         aggregate.progress = entry.type === 'play' && aggregate.completed ? aggregate.progress : progress;
         aggregate.completed = aggregate.completed || progress >= 0.9;
-        const engagement = progress >= 0.9 ? rules.completedWeight : rules.startedWeight + (rules.completedWeight - rules.startedWeight) * Math.max(0, progress - 0.1) / 0.8;
+        const engagement = progress >= 0.9 ? rules.completedWeight : rules.startedWeight + ((rules.completedWeight - rules.startedWeight) * Math.max(0, progress - 0.1)) / 0.8;
         aggregate.engagement = Math.max(aggregate.engagement, engagement);
         // Watching a title again un-hides it: the latest intent wins.
         aggregate.hidden = false;

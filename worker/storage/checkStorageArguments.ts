@@ -129,6 +129,8 @@ export function checkStoredModelDelta(delta: StoredModelDelta): void {
     throw new OndeckError('invalid-argument', { name: 'model delta', reason });
   };
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) fail(`manifest.modelVersion must be a non-negative integer, got ${String(version)}`);
-  if (!Number.isInteger(delta.baseVersion) || delta.baseVersion < 0 || delta.baseVersion === version) fail(`baseVersion ${String(delta.baseVersion)} must be another stored version`);
-  if (!Array.isArray(delta.deltas) || delta.deltas.length === 0 || !delta.deltas.every((bytes) => bytes instanceof Uint8Array)) fail('deltas must be a non-empty array of Uint8Array');
+  if (!Number.isInteger(delta.baseVersion) || delta.baseVersion < 0 || delta.baseVersion === version)
+    fail(`baseVersion ${String(delta.baseVersion)} must be another stored version`);
+  if (!Array.isArray(delta.deltas) || delta.deltas.length === 0 || !delta.deltas.every((bytes) => bytes instanceof Uint8Array))
+    fail('deltas must be a non-empty array of Uint8Array');
 }

@@ -13,14 +13,7 @@ import {
 } from './checkStorageArguments';
 import { errorName } from './describeError';
 import type { EngineStorage, StoredModel, StoredModelDelta } from './EngineStorage';
-import {
-  DEFAULT_CHUNK_BYTES,
-  type HistoryKey,
-  type OndeckDatabase,
-  type StoredFileMeta,
-  type StoredHistoryEntry,
-  type StoredModelMeta,
-} from './OndeckDatabaseSchema';
+import { DEFAULT_CHUNK_BYTES, type HistoryKey, type OndeckDatabase, type StoredFileMeta, type StoredHistoryEntry, type StoredModelMeta } from './OndeckDatabaseSchema';
 import { openOndeckDatabase } from './openOndeckDatabase';
 import type { StorageSnapshot } from './StorageSnapshot';
 
@@ -221,7 +214,11 @@ class IndexedDbStorage implements IndexedDbEngineStorage {
   async saveModelDelta(delta: StoredModelDelta): Promise<void> {
     checkStoredModelDelta(delta);
     const version = delta.manifest.modelVersion;
-    const files: StoredFileMeta[] = delta.deltas.map((bytes, index) => ({ name: `delta:${index}`, bytes: bytes.byteLength, chunks: Math.ceil(bytes.byteLength / this.chunkBytes) }));
+    const files: StoredFileMeta[] = delta.deltas.map((bytes, index) => ({
+      name: `delta:${index}`,
+      bytes: bytes.byteLength,
+      chunks: Math.ceil(bytes.byteLength / this.chunkBytes),
+    }));
     const meta: StoredModelMeta = { version, manifest: delta.manifest, files, storedAt: delta.storedAt, baseVersion: delta.baseVersion };
     const transaction = this.database.transaction(['state', 'models', 'modelChunks'], 'readwrite');
     await runTransaction(transaction, async (pending) => {

@@ -1,14 +1,6 @@
 import { OndeckError } from '../../models/errors/OndeckError';
 import type { HistoryEntry, Profile } from '../../models/contract/types';
-import {
-  checkHistoryEntry,
-  checkHistoryLimit,
-  checkProfile,
-  checkProfileId,
-  checkStateKey,
-  checkStoredModel,
-  checkStoredModelDelta,
-} from './checkStorageArguments';
+import { checkHistoryEntry, checkHistoryLimit, checkProfile, checkProfileId, checkStateKey, checkStoredModel, checkStoredModelDelta } from './checkStorageArguments';
 import type { EngineStorage, StoredModel, StoredModelDelta } from './EngineStorage';
 import type { StorageSnapshot } from './StorageSnapshot';
 
@@ -48,7 +40,10 @@ class MemoryStorage implements EngineStorage {
     if (initial.model) this.model = copyModel(initial.model);
     for (const profile of initial.profiles) this.profiles.set(profile.id, { ...profile });
     initial.histories.forEach((history, profileId) => {
-      this.histories.set(profileId, history.map((entry) => ({ ...entry })));
+      this.histories.set(
+        profileId,
+        history.map((entry) => ({ ...entry })),
+      );
     });
     initial.state.forEach((value, key) => this.state.set(key, value));
   }

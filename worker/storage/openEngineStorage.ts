@@ -80,11 +80,7 @@ export async function openEngineStorage(options: OpenEngineStorageOptions = {}):
     return withMemoryFallback(indexedDbStorage, { onError: report });
   } catch (error) {
     if (isOndeckError(error, 'invalid-argument')) throw error;
-    report(
-      isOndeckError(error, 'storage-unavailable')
-        ? error
-        : new OndeckError('storage-unavailable', { reason: describeError(error), errorName: errorName(error) }),
-    );
+    report(isOndeckError(error, 'storage-unavailable') ? error : new OndeckError('storage-unavailable', { reason: describeError(error), errorName: errorName(error) }));
     return createMemoryStorage();
   }
 }

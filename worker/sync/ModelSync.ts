@@ -134,7 +134,12 @@ export class ModelSync {
     return { result: 'updated', version: manifest.version, path: 'snapshot', ...counters, signatureCheck: verifier, ...(deltaFallback ? { deltaFallback } : {}) };
   }
 
-  private async applyDeltaChain(manifest: SyncManifest, chain: readonly BlobReference[], totalBytes: number, counters: { downloadedBytes: number; resumedBytes: number }): Promise<DeltaUpdate> {
+  private async applyDeltaChain(
+    manifest: SyncManifest,
+    chain: readonly BlobReference[],
+    totalBytes: number,
+    counters: { downloadedBytes: number; resumedBytes: number },
+  ): Promise<DeltaUpdate> {
     // The chain applies to the tables in memory: the serving version was verified when it was
     // loaded, and reading it back from storage would cost a full decode.
     const base = this.options.servingTables();
@@ -156,7 +161,14 @@ export class ModelSync {
   }
 
   /** Downloads, verifies and decodes one blob, reporting progress over the whole plan. */
-  private async download(manifest: SyncManifest, reference: BlobReference, path: 'delta' | 'snapshot', before: number, totalBytes: number, counters: { downloadedBytes: number; resumedBytes: number }): Promise<Uint8Array> {
+  private async download(
+    manifest: SyncManifest,
+    reference: BlobReference,
+    path: 'delta' | 'snapshot',
+    before: number,
+    totalBytes: number,
+    counters: { downloadedBytes: number; resumedBytes: number },
+  ): Promise<Uint8Array> {
     const { bytes, resumedFrom } = await downloadBlob({
       url: `${this.options.syncUrl}${reference.path}`,
       reference,

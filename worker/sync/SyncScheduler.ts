@@ -102,16 +102,16 @@ export class SyncScheduler {
     const running = Promise.resolve()
       .then(() => this.attempt())
       .then(
-      () => {
-        this.failures = 0;
-        this.settle(this.successDelay());
-      },
-      (error: unknown) => {
-        this.failures++;
-        this.settle(this.failureDelay(error));
-        throw error;
-      },
-    );
+        () => {
+          this.failures = 0;
+          this.settle(this.successDelay());
+        },
+        (error: unknown) => {
+          this.failures++;
+          this.settle(this.failureDelay(error));
+          throw error;
+        },
+      );
     this.running = running;
     return running;
   }
@@ -140,11 +140,14 @@ export class SyncScheduler {
       // that event to workers (Chromium does not under DevTools network emulation).
       this.unsubscribeOnline ??= this.environment.onOnline(() => this.backOnline());
       this.cancelTimer();
-      this.timer = this.environment.setTimer(() => {
-        this.timer = undefined;
-        if (this.environment.isOnline()) this.backOnline();
-        else this.automaticAttempt();
-      }, Math.min(30_000, Math.max(1_000, this.options.retryBaseMs)));
+      this.timer = this.environment.setTimer(
+        () => {
+          this.timer = undefined;
+          if (this.environment.isOnline()) this.backOnline();
+          else this.automaticAttempt();
+        },
+        Math.min(30_000, Math.max(1_000, this.options.retryBaseMs)),
+      );
       return;
     }
     // Automatic attempts report through the engine's error event; nothing awaits them here.

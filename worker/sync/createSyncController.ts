@@ -66,7 +66,8 @@ export interface SyncController {
 export async function createSyncController(options: SyncControllerOptions): Promise<SyncController> {
   const publicKey = decodeBase64(options.publicKey, 'publicKey');
   if (publicKey.length !== 32) throw new OndeckError('invalid-argument', { name: 'publicKey', reason: `an Ed25519 public key is 32 bytes, this is ${publicKey.length}` });
-  if (!/^https?:\/\//.test(options.syncUrl)) throw new OndeckError('invalid-argument', { name: 'syncUrl', reason: `an absolute http(s) URL, got ${JSON.stringify(options.syncUrl)}` });
+  if (!/^https?:\/\//.test(options.syncUrl))
+    throw new OndeckError('invalid-argument', { name: 'syncUrl', reason: `an absolute http(s) URL, got ${JSON.stringify(options.syncUrl)}` });
   const syncUrl = options.syncUrl.replace(/manifest\.json$/, '').replace(/\/?$/, '/');
   const environment = options.environment ?? globalSchedulerEnvironment();
   const cache = await openDownloadCache(options);

@@ -20,7 +20,13 @@ export type GunzipImplementation = 'auto' | 'js';
  * const payload = await decompressBlob(blobBytes, 'gzip', reference.decodedBytes, reference.path);
  * ```
  */
-export async function decompressBlob(bytes: Uint8Array, encoding: 'gzip' | 'identity', decodedBytes: number, name: string, implementation: GunzipImplementation = 'auto'): Promise<Uint8Array> {
+export async function decompressBlob(
+  bytes: Uint8Array,
+  encoding: 'gzip' | 'identity',
+  decodedBytes: number,
+  name: string,
+  implementation: GunzipImplementation = 'auto',
+): Promise<Uint8Array> {
   if (encoding === 'identity') {
     if (bytes.byteLength !== decodedBytes) throw corrupt(name, `${bytes.byteLength} bytes, manifest says ${decodedBytes}`);
     return bytes;

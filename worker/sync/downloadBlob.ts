@@ -122,9 +122,11 @@ async function readBody(options: DownloadBlobOptions, response: Response, output
     persistedUpTo = offset;
     lastPersist = Date.now();
     // Chained, so pieces land in order; a failure (quota) only ends resumability, not the download.
-    persisting = persisting.then(() => cache.append(reference.sha256, from, piece)).catch(() => {
-      persistFailed = true;
-    });
+    persisting = persisting
+      .then(() => cache.append(reference.sha256, from, piece))
+      .catch(() => {
+        persistFailed = true;
+      });
   };
   if (!response.body) {
     // Engines without streamed bodies: all or nothing, still bounded.

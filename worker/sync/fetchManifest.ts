@@ -5,9 +5,7 @@ import { httpFailure, transportFailure } from './httpFailure';
 export const MAX_MANIFEST_BYTES = 1 << 20;
 
 /** What one conditional GET of `manifest.json` gave. */
-export type ManifestResponse =
-  | { readonly kind: 'not-modified' }
-  | { readonly kind: 'fetched'; readonly bytes: Uint8Array; readonly etag?: string };
+export type ManifestResponse = { readonly kind: 'not-modified' } | { readonly kind: 'fetched'; readonly bytes: Uint8Array; readonly etag?: string };
 
 /**
  * GETs the sync manifest, conditionally: with the ETag of the last manifest the device fully

@@ -11,7 +11,11 @@ import type { SchedulerEnvironment } from './SyncScheduler';
  * ```
  */
 export function globalSchedulerEnvironment(): SchedulerEnvironment {
-  const scope = globalThis as { navigator?: { onLine?: boolean }; addEventListener?: (type: string, listener: () => void) => void; removeEventListener?: (type: string, listener: () => void) => void };
+  const scope = globalThis as {
+    navigator?: { onLine?: boolean };
+    addEventListener?: (type: string, listener: () => void) => void;
+    removeEventListener?: (type: string, listener: () => void) => void;
+  };
   return {
     now: () => Date.now(),
     setTimer: (callback, delayMs) => setTimeout(callback, delayMs),

@@ -369,8 +369,7 @@ function each(count: number, fragment: (i: number) => string): string {
  * coefficient (and loss term), then one axpy loop adds every row to out.
  */
 function entryGroup(count: number, label: string): string {
-  const sumOf = (lanes: string[]): string =>
-    lanes.length === 1 ? lanes[0] : `(f32x4.add ${sumOf(lanes.slice(0, lanes.length >> 1))} ${sumOf(lanes.slice(lanes.length >> 1))})`;
+  const sumOf = (lanes: string[]): string => (lanes.length === 1 ? lanes[0] : `(f32x4.add ${sumOf(lanes.slice(0, lanes.length >> 1))} ${sumOf(lanes.slice(lanes.length >> 1))})`);
   const dotChunk = (chunk: number): string => `
           (local.set $v (v128.load offset=${16 * chunk} (i32.add (local.get $vector) (local.get $k))))
           ${each(count, (i) => {
@@ -400,8 +399,11 @@ function entryGroup(count: number, label: string): string {
           (else
             (local.set $splat${i} (f32x4.splat (f32.mul (f32.sub (local.get $confidence) (local.get $alpha0)) (local.get $predicted))))))`;
   return `
-        ${each(count, (i) => `(local.set $row${i} (i32.add (local.get $other)
-          (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (i32.add (local.get $e) (i32.const ${i})) (i32.const 2)))) (local.get $rowBytes))))`)}
+        ${each(
+          count,
+          (i) => `(local.set $row${i} (i32.add (local.get $other)
+          (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (i32.add (local.get $e) (i32.const ${i})) (i32.const 2)))) (local.get $rowBytes))))`,
+        )}
         ${each(count, (i) => `(local.set $sum${i} (v128.const i32x4 0 0 0 0))`)}
         (local.set $k (i32.const 0))
         (loop $${label}Dot

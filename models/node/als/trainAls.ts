@@ -119,9 +119,7 @@ export async function trainAls(matrix: InteractionMatrix, options: TrainAlsOptio
   const kernel: AlsKernel = state.wasm ? 'wasm' : 'js';
   initialiseItemFactors(state, matrix.itemIds, options.seed ?? 42, options.warmStart);
 
-  const executor: AlsExecutor = threads > 1
-    ? new ThreadPoolAlsExecutor(state, threads, resolveWorkerScript(options.workerScript))
-    : new InProcessAlsExecutor(state);
+  const executor: AlsExecutor = threads > 1 ? new ThreadPoolAlsExecutor(state, threads, resolveWorkerScript(options.workerScript)) : new InProcessAlsExecutor(state);
   const lossHistory: number[] = [];
   const epochSeconds: number[] = [];
   try {

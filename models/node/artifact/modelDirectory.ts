@@ -80,7 +80,10 @@ export async function readModelDirectory(directory: string): Promise<OndeckModel
   };
   const { factors, gramian } = decodeFactorsFile(await load(MODEL_FILES.factors));
   if (factors.dims !== manifest.dims || factors.rows !== manifest.itemCount) {
-    throw new OndeckError('model-corrupt', { file: MODEL_FILES.factors, reason: `table is ${factors.rows} × ${factors.dims}, model.json says ${manifest.itemCount} × ${manifest.dims}` });
+    throw new OndeckError('model-corrupt', {
+      file: MODEL_FILES.factors,
+      reason: `table is ${factors.rows} × ${factors.dims}, model.json says ${manifest.itemCount} × ${manifest.dims}`,
+    });
   }
   let catalogValue: unknown;
   try {

@@ -98,7 +98,12 @@ export async function locateFormat(path: string, format: DatasetFormat): Promise
     const candidate = join(path, file);
     if (fileFormat === format && (await isFile(candidate))) return withItemsBeside({ format, path: candidate });
   }
-  throw new OndeckError('unknown-format', { path, hint: `no ${format} events file (${EVENT_FILES.filter(([, f]) => f === format).map(([file]) => file).join(', ')}) in this folder` });
+  throw new OndeckError('unknown-format', {
+    path,
+    hint: `no ${format} events file (${EVENT_FILES.filter(([, f]) => f === format)
+      .map(([file]) => file)
+      .join(', ')}) in this folder`,
+  });
 }
 
 async function detectFolder(dir: string): Promise<DetectedFormat | undefined> {

@@ -34,7 +34,11 @@ export interface LoadDatasetOptions extends LoadOptions {
 export async function loadDataset(path: string, options: LoadDatasetOptions = {}): Promise<Dataset> {
   // The format often arrives from a command line as any string: check it before trusting the type.
   if (options.format !== undefined && !DATASET_FORMATS.includes(options.format)) {
-    throw new OndeckError('invalid-argument', { name: 'format', value: options.format, reason: `unknown format "${String(options.format)}"; expected one of ${DATASET_FORMATS.join(', ')}` });
+    throw new OndeckError('invalid-argument', {
+      name: 'format',
+      value: options.format,
+      reason: `unknown format "${String(options.format)}"; expected one of ${DATASET_FORMATS.join(', ')}`,
+    });
   }
   const detected = options.format === undefined ? await detectFormat(path) : await locateFormat(path, options.format);
   const loadOptions: LoadOptions = { minRating: options.minRating, strict: options.strict };

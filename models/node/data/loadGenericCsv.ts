@@ -110,7 +110,10 @@ function eventColumnsOf(header: readonly string[], file: string, line: number): 
   const where = { file, line };
   const user = findOnlyColumn(header, USER_ALIASES, 'user', where);
   const item = findOnlyColumn(header, ITEM_ALIASES, 'item', where);
-  for (const [column, index] of [['user', user], ['item', item]] as const) {
+  for (const [column, index] of [
+    ['user', user],
+    ['item', item],
+  ] as const) {
     if (index === -1) {
       throw new OndeckError('malformed-input', {
         file,

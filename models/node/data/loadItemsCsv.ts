@@ -67,7 +67,10 @@ export async function loadItemsCsv(file: string, options: LoadItemsCsvOptions = 
       const id = fields[columns.id].trim();
       if (id === '') return report.skip(file, lineNumber, 'empty item id');
       if (items.has(id)) return report.skip(file, lineNumber, `item id "${id}" repeated (first definition kept)`);
-      items.set(id, parseItem(id, fields, columns, (reason) => report.warn(file, lineNumber, reason)));
+      items.set(
+        id,
+        parseItem(id, fields, columns, (reason) => report.warn(file, lineNumber, reason)),
+      );
     },
     { encoding: 'utf-8-or-latin1' },
   );

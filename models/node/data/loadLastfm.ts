@@ -166,7 +166,10 @@ async function readTopTags(file: string, tagNames: ReadonlyMap<string, string>, 
   const topTags = new Map<string, string[]>();
   for (const [artist, artistCounts] of counts) {
     const ranked = [...artistCounts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    topTags.set(artist, ranked.slice(0, TAGS_PER_ARTIST).map(([tag]) => tag));
+    topTags.set(
+      artist,
+      ranked.slice(0, TAGS_PER_ARTIST).map(([tag]) => tag),
+    );
   }
   return topTags;
 }

@@ -79,11 +79,7 @@ const CARRIAGE_RETURN = 0x0d;
  * }, { onInvalidLine: (line) => console.warn(`ratings.csv:${line} is not UTF-8`) });
  * ```
  */
-export async function readTextLines(
-  file: string,
-  onLine: TextLineHandler,
-  options: ReadTextLinesOptions = {},
-): Promise<number> {
+export async function readTextLines(file: string, onLine: TextLineHandler, options: ReadTextLinesOptions = {}): Promise<number> {
   const encoding = options.encoding ?? 'utf-8';
   let lineNumber = 0;
   let atStart = true;

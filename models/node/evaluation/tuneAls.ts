@@ -55,11 +55,11 @@ export async function tuneAls(dataset: Dataset, options: TuneOptions = {}): Prom
     const key = JSON.stringify(hyper);
     const cached = seen.get(key);
     if (cached) return cached;
-    const [result] = await evaluateStrongGeneralization(
-      dataset,
-      [alsCandidate({ hyper, epochs: options.epochs ?? 15, threads: options.threads, includeInt8: false })],
-      { folds: 5, maxFolds: 1, seed: options.seed ?? 1009 },
-    );
+    const [result] = await evaluateStrongGeneralization(dataset, [alsCandidate({ hyper, epochs: options.epochs ?? 15, threads: options.threads, includeInt8: false })], {
+      folds: 5,
+      maxFolds: 1,
+      seed: options.seed ?? 1009,
+    });
     const trial: TuningTrial = { hyper, ndcgAt100: result.ndcgAt100, recallAt20: result.recallAt20 };
     seen.set(key, trial);
     trials.push(trial);

@@ -54,7 +54,15 @@ export async function decodeSparkPartInThread(file: string, options: SparkPartTh
       };
       thread.once('message', (reply: SparkPartReply) => settle(() => (reply.ok ? resolve(reply.part) : reject(new OndeckError(reply.code, reply.details)))));
       thread.once('error', (error: Error & { code?: string }) =>
-        settle(() => reject(fail(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `decoding needed more than ${heapLimitMegabytes} MB; the file's page data is probably corrupt` : `the decoding thread failed (${error.message})`))),
+        settle(() =>
+          reject(
+            fail(
+              error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+                ? `decoding needed more than ${heapLimitMegabytes} MB; the file's page data is probably corrupt`
+                : `the decoding thread failed (${error.message})`,
+            ),
+          ),
+        ),
       );
       thread.once('exit', (exitCode) => settle(() => reject(fail(`the decoding thread ended (exit ${exitCode}) without an answer`))));
       thread.postMessage(file);

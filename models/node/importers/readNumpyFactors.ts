@@ -38,8 +38,5 @@ export async function readNumpyFactors(npyPath: string, idsPath: string): Promis
       reason: `${matrix.rows} factor rows but ${itemIds.length} ids in ${idsPath}`,
     });
   }
-  return validateImportedFactors(
-    { itemIds, dims: matrix.columns, factors: matrix.values, source: 'numpy' },
-    npyPath,
-  );
+  return validateImportedFactors({ itemIds, dims: matrix.columns, factors: matrix.values, source: 'numpy' }, npyPath);
 }

@@ -85,7 +85,8 @@ function loadPrivateKey(pem: string): KeyObject {
   } catch (error) {
     throw new OndeckError('invalid-argument', { name: 'signing key', reason: `not a PEM private key (${error instanceof Error ? error.message : String(error)})` });
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new OndeckError('invalid-argument', { name: 'signing key', reason: `an Ed25519 key is needed, got ${String(key.asymmetricKeyType)}` });
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new OndeckError('invalid-argument', { name: 'signing key', reason: `an Ed25519 key is needed, got ${String(key.asymmetricKeyType)}` });
   return key;
 }
 

@@ -68,7 +68,8 @@ export async function readBlob(directory: string, reference: BlobReference): Pro
     throw new OndeckError('sync-delta-invalid', { blob: reference.path, reason: 'size or SHA-256 does not match the manifest' });
   }
   const raw = reference.encoding === 'gzip' ? gunzipSync(bytes) : bytes;
-  if (raw.byteLength !== reference.decodedBytes) throw new OndeckError('sync-delta-invalid', { blob: reference.path, reason: `decodes to ${raw.byteLength} bytes, the manifest says ${reference.decodedBytes}` });
+  if (raw.byteLength !== reference.decodedBytes)
+    throw new OndeckError('sync-delta-invalid', { blob: reference.path, reason: `decodes to ${raw.byteLength} bytes, the manifest says ${reference.decodedBytes}` });
   return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
 }
 

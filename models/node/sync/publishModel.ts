@@ -84,7 +84,8 @@ export async function publishModel(options: PublishOptions): Promise<PublishResu
   const { outDirectory, privateKeyPem } = options;
   const keepDeltas = options.keepDeltas ?? 7;
   const margin = options.deltaMargin ?? 0.2;
-  if (!Number.isInteger(keepDeltas) || keepDeltas < 0 || keepDeltas > 64) throw new OndeckError('invalid-argument', { name: 'keepDeltas', reason: `must be an integer in 0..64, got ${keepDeltas}` });
+  if (!Number.isInteger(keepDeltas) || keepDeltas < 0 || keepDeltas > 64)
+    throw new OndeckError('invalid-argument', { name: 'keepDeltas', reason: `must be an integer in 0..64, got ${keepDeltas}` });
   if (!(margin >= 0 && margin < 1)) throw new OndeckError('invalid-argument', { name: 'deltaMargin', reason: `must be in [0, 1), got ${margin}` });
   const { publicKeyBase64 } = publicKeyOf(privateKeyPem);
   // Locked before reading anything, the model included: two runs started together then always

@@ -73,7 +73,7 @@ export function syntheticModelVersion(options: SyntheticModelOptions): Synthetic
     const direction = random.nextInt(directions.length);
     items.set(id, syntheticMetadata(id, row, direction, random));
     fillRow(itemFactors, row, dims, directions[direction], random);
-    popularity.push(Math.max(1, Math.floor(2000 / (1 + random.nextInt(options.items)) ** 0.5 * (1 + random.next()))));
+    popularity.push(Math.max(1, Math.floor((2000 / (1 + random.nextInt(options.items)) ** 0.5) * (1 + random.next()))));
   }
   return { modelVersion: 1, lineageId: options.lineageId ?? 'synthetic-lineage', dims, itemIds, itemFactors, items, popularity, nextItemNumber: options.items };
 }
@@ -117,7 +117,13 @@ export function nextSyntheticVersion(previous: SyntheticModelVersion, options: D
     const number = previous.nextItemNumber + added;
     const id = `t${number}`;
     const factors = new Float32Array(dims);
-    fillRow(factors, 0, dims, Float32Array.from({ length: dims }, () => random.nextGaussian()), random);
+    fillRow(
+      factors,
+      0,
+      dims,
+      Float32Array.from({ length: dims }, () => random.nextGaussian()),
+      random,
+    );
     const metadata = syntheticMetadata(id, number, random.nextInt(GENRES.length), random);
     // Now and then a genre the catalog has never had, so canonical genre lists grow.
     const genres = added % 50 === 0 ? [...metadata.genres, `New genre ${previous.modelVersion + 1}`] : metadata.genres;

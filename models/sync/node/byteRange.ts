@@ -4,10 +4,7 @@
  * - `partial`: 206 with bytes `start`..`end` (inclusive, both within the file);
  * - `unsatisfiable`: 416, whose Content-Range names only the size (RFC 9110 §15.5.17).
  */
-export type ByteRangeAnswer =
-  | { readonly kind: 'whole' }
-  | { readonly kind: 'partial'; readonly start: number; readonly end: number }
-  | { readonly kind: 'unsatisfiable' };
+export type ByteRangeAnswer = { readonly kind: 'whole' } | { readonly kind: 'partial'; readonly start: number; readonly end: number } | { readonly kind: 'unsatisfiable' };
 
 const INT_RANGE = /^(\d+)-(\d*)$/;
 const SUFFIX_RANGE = /^-(\d+)$/;
@@ -39,7 +36,10 @@ export function byteRange(header: string | undefined, size: number): ByteRangeAn
   const equals = header.indexOf('=');
   // Range units are case-insensitive (§14.1).
   if (equals < 0 || header.slice(0, equals).trim().toLowerCase() !== 'bytes') return { kind: 'whole' };
-  const specs = header.slice(equals + 1).split(',').map((spec) => spec.trim());
+  const specs = header
+    .slice(equals + 1)
+    .split(',')
+    .map((spec) => spec.trim());
   if (specs.length !== 1) return { kind: 'whole' };
   const [spec] = specs;
 

@@ -36,7 +36,10 @@ export function registerPublishCommand(program: Command): void {
     .option('--delta-margin <fraction>', 'ship a delta only if it is at most (1 − margin) × the snapshot (default 0.2)')
     .option('--min-sdk <semver>', `oldest device SDK that may install this version (default ${ONDECK_SDK_VERSION})`)
     .option('--popularity-tolerance <fraction>', 'keep the previous popularity of a title unless it moved by more than this (default 0.1; 0 = exact)')
-    .option('--row-tolerance <fraction>', 'keep the previous int8 row of a title whose factors moved less than this (relative L2; default 0 = only identical rows; 0.05–0.1 keeps the drift of a warm-started retrain out of deltas, 0.01 still ships nearly every row; see docs/sync.md)')
+    .option(
+      '--row-tolerance <fraction>',
+      'keep the previous int8 row of a title whose factors moved less than this (relative L2; default 0 = only identical rows; 0.05–0.1 keeps the drift of a warm-started retrain out of deltas, 0.01 still ships nearly every row; see docs/sync.md)',
+    )
     .option('--prune', 'delete blobs that neither the manifest nor the newest --keep-deltas versions use')
     .option('--quiet', 'no summary on stderr')
     .action(async (flags: PublishFlags) => {

@@ -55,41 +55,48 @@ export function registerRecommendCommand(program: Command): void {
         process.stderr.write(`warning: ${flags.input}:${line}: ${reason}\n`);
       };
 
-      await readTextLines(flags.input, (text, line) => {
-        if (text.trim() === '') return;
-        const problem = (reason: string): void => skipLine(line, reason);
-        let value: { user?: unknown; items?: unknown; weights?: unknown };
-        try {
-          value = JSON.parse(text) as typeof value;
-        } catch {
-          return problem('not valid JSON');
-        }
-        if (typeof value !== 'object' || value === null || (typeof value.user !== 'string' && typeof value.user !== 'number')) return problem('"user" must be a string');
-        if (!Array.isArray(value.items)) return problem('"items" must be an array of ids');
-        const weights = value.weights;
-        // Weights are scored as float32: a finite double beyond its range (1e39) would become Infinity.
-        if (weights !== undefined && (!Array.isArray(weights) || weights.length !== value.items.length || !weights.every((w) => typeof w === 'number' && Number.isFinite(Math.fround(w)) && w > 0))) {
-          return problem('"weights" must be positive numbers, one per item');
-        }
-        const indices: number[] = [];
-        const kept: number[] = [];
-        value.items.forEach((id, position) => {
-          const index = indexOfItem.get(String(id));
-          if (index === undefined) unknownItems++;
-          else {
-            indices.push(index);
-            kept.push(weights ? (weights[position] as number) : 1);
+      await readTextLines(
+        flags.input,
+        (text, line) => {
+          if (text.trim() === '') return;
+          const problem = (reason: string): void => skipLine(line, reason);
+          let value: { user?: unknown; items?: unknown; weights?: unknown };
+          try {
+            value = JSON.parse(text) as typeof value;
+          } catch {
+            return problem('not valid JSON');
           }
-        });
-        pending.push({ line, user: String(value.user), indices: Int32Array.from(indices), weights: Float32Array.from(kept) });
-      }, {
-        strict: flags.strict,
-        // readTextLines validates UTF-8 per line; a bad line is ours to count and report.
-        onInvalidLine: (line) => {
-          skipped++;
-          process.stderr.write(`warning: ${flags.input}:${line}: not valid UTF-8\n`);
+          if (typeof value !== 'object' || value === null || (typeof value.user !== 'string' && typeof value.user !== 'number')) return problem('"user" must be a string');
+          if (!Array.isArray(value.items)) return problem('"items" must be an array of ids');
+          const weights = value.weights;
+          // Weights are scored as float32: a finite double beyond its range (1e39) would become Infinity.
+          if (
+            weights !== undefined &&
+            (!Array.isArray(weights) || weights.length !== value.items.length || !weights.every((w) => typeof w === 'number' && Number.isFinite(Math.fround(w)) && w > 0))
+          ) {
+            return problem('"weights" must be positive numbers, one per item');
+          }
+          const indices: number[] = [];
+          const kept: number[] = [];
+          value.items.forEach((id, position) => {
+            const index = indexOfItem.get(String(id));
+            if (index === undefined) unknownItems++;
+            else {
+              indices.push(index);
+              kept.push(weights ? (weights[position] as number) : 1);
+            }
+          });
+          pending.push({ line, user: String(value.user), indices: Int32Array.from(indices), weights: Float32Array.from(kept) });
         },
-      });
+        {
+          strict: flags.strict,
+          // readTextLines validates UTF-8 per line; a bad line is ours to count and report.
+          onInvalidLine: (line) => {
+            skipped++;
+            process.stderr.write(`warning: ${flags.input}:${line}: not valid UTF-8\n`);
+          },
+        },
+      );
 
       const file = flags.output ? openAtomicOutputFile(flags.output) : undefined;
       const output = file ? file.stream : process.stdout;

@@ -47,9 +47,15 @@ async function listen(server: Server, port: number, host: string): Promise<void>
 function explainListenFailure(error: NodeJS.ErrnoException, host: string, port: number): Error {
   switch (error.code) {
     case 'EADDRINUSE':
-      return new OndeckError('invalid-argument', { name: '--port', reason: `${host}:${port} is already in use (another ondeck serve?); pick another port, or --port 0 for a free one` });
+      return new OndeckError('invalid-argument', {
+        name: '--port',
+        reason: `${host}:${port} is already in use (another ondeck serve?); pick another port, or --port 0 for a free one`,
+      });
     case 'EACCES':
-      return new OndeckError('invalid-argument', { name: '--port', reason: `this user may not listen on ${host}:${port} (ports below 1024 need privileges); pick a port from 1024 up` });
+      return new OndeckError('invalid-argument', {
+        name: '--port',
+        reason: `this user may not listen on ${host}:${port} (ports below 1024 need privileges); pick a port from 1024 up`,
+      });
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
       return new OndeckError('invalid-argument', { name: '--host', reason: `${host} is not an address of this machine` });

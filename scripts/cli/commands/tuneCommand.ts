@@ -34,8 +34,7 @@ export function registerTuneCommand(program: Command): void {
       rounds: parseNumberOption('rounds', flags.rounds, { min: 1, integer: true }),
       onTrial: flags.quiet
         ? undefined
-        : (trial, bestSoFar) =>
-            process.stderr.write(`tune: NDCG@100 ${trial.ndcgAt100.toFixed(4)} ${JSON.stringify(trial.hyper)}${trial === bestSoFar ? '  ← best' : ''}\n`),
+        : (trial, bestSoFar) => process.stderr.write(`tune: NDCG@100 ${trial.ndcgAt100.toFixed(4)} ${JSON.stringify(trial.hyper)}${trial === bestSoFar ? '  ← best' : ''}\n`),
     });
     await mkdir(dirname(flags.out), { recursive: true });
     await writeFile(flags.out, JSON.stringify({ hyper: best.hyper, epochs: run.epochs, validationNdcgAt100: best.ndcgAt100, trials }, null, 2) + '\n');

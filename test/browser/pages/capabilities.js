@@ -4,28 +4,95 @@
 // A module with one function whose body is `v128.const 0; drop` (opcode 0xfd 0x0c + 16 immediate
 // bytes): it validates only where WebAssembly SIMD is supported.
 const simdModuleBytes = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
-  0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type section: one type, () -> ()
-  0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
-  0x0a, 0x17, 0x01, 0x15, 0x00, // code section: one body of 21 bytes, no locals
-  0xfd, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // v128.const 0
-  0x1a, 0x0b, // drop, end
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // "\0asm", version 1
+  0x01,
+  0x04,
+  0x01,
+  0x60,
+  0x00,
+  0x00, // type section: one type, () -> ()
+  0x03,
+  0x02,
+  0x01,
+  0x00, // function section: one function of type 0
+  0x0a,
+  0x17,
+  0x01,
+  0x15,
+  0x00, // code section: one body of 21 bytes, no locals
+  0xfd,
+  0x0c,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0, // v128.const 0
+  0x1a,
+  0x0b // drop, end
 ]);
 // The same module with `i32.const 0; drop`: a control that must validate everywhere, so a false
 // SIMD answer means "no SIMD", not "hand-written bytes are wrong".
 const baselineModuleBytes = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
-  0x03, 0x02, 0x01, 0x00,
-  0x0a, 0x07, 0x01, 0x05, 0x00,
-  0x41, 0x00, // i32.const 0
-  0x1a, 0x0b,
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
+  0x01,
+  0x04,
+  0x01,
+  0x60,
+  0x00,
+  0x00,
+  0x03,
+  0x02,
+  0x01,
+  0x00,
+  0x0a,
+  0x07,
+  0x01,
+  0x05,
+  0x00,
+  0x41,
+  0x00, // i32.const 0
+  0x1a,
+  0x0b
 ]);
 
 function withTimeout(promise, milliseconds, what) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(what + ' timed out after ' + milliseconds + ' ms')), milliseconds);
-    promise.then((value) => { clearTimeout(timer); resolve(value); }, (error) => { clearTimeout(timer); reject(error); });
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      }
+    );
   });
 }
 
@@ -60,11 +127,18 @@ async function indexedDbRoundTrip() {
 }
 
 function workerRoundTrip(worker, message) {
-  return withTimeout(new Promise((resolve, reject) => {
-    worker.onmessage = (event) => resolve(event.data);
-    worker.onerror = (event) => reject(new Error('worker error: ' + (event.message || 'unknown')));
-    worker.postMessage(message);
-  }), 10000, 'worker round trip').then((value) => { worker.terminate(); return value; });
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.onerror = (event) => reject(new Error('worker error: ' + (event.message || 'unknown')));
+      worker.postMessage(message);
+    }),
+    10000,
+    'worker round trip'
+  ).then((value) => {
+    worker.terminate();
+    return value;
+  });
 }
 
 async function sha256Hex(text) {
@@ -102,7 +176,7 @@ window.runScenario = async function () {
     sha256OfAbc: hasSubtleCrypto ? await sha256Hex('abc') : null,
     decompressionStream: typeof DecompressionStream === 'function',
     sharedArrayBuffer: typeof SharedArrayBuffer === 'function',
-    crossOriginIsolated: typeof crossOriginIsolated === 'boolean' ? crossOriginIsolated : null,
+    crossOriginIsolated: typeof crossOriginIsolated === 'boolean' ? crossOriginIsolated : null
   };
 };
 window.scenarioReady = true;

@@ -6,6 +6,6 @@ self.onmessage = function (event) {
     indexedDb: typeof indexedDB,
     webAssembly: typeof WebAssembly,
     // Chromium 69+ lets dedicated workers start workers; WPE 2.38 does not.
-    nestedWorker: typeof Worker,
+    nestedWorker: typeof Worker
   });
 };

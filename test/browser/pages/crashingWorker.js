@@ -4,5 +4,8 @@
 importScripts('/dist/ondeck-worker.js');
 var channel = new BroadcastChannel('ondeck-crash-test');
 channel.onmessage = function (event) {
-  if (event.data === 'crash') setTimeout(function () { throw new Error('simulated engine crash'); }, 0);
+  if (event.data === 'crash')
+    setTimeout(function () {
+      throw new Error('simulated engine crash');
+    }, 0);
 };

@@ -6,7 +6,14 @@
   var events = [];
 
   function codeOf(promise) {
-    return promise.then(function () { return 'resolved'; }, function (error) { return error && error.code ? error.code : 'no-code:' + String(error); });
+    return promise.then(
+      function () {
+        return 'resolved';
+      },
+      function (error) {
+        return error && error.code ? error.code : 'no-code:' + String(error);
+      }
+    );
   }
 
   /** createRecommender options from a step's arguments. */
@@ -17,7 +24,7 @@
       modelUrl: args.modelUrl,
       backend: args.backend,
       threads: args.threads,
-      databaseName: args.databaseName || 'ondeck-test',
+      databaseName: args.databaseName || 'ondeck-test'
     };
   }
 
@@ -25,7 +32,9 @@
     start: async function (args) {
       recommender = Ondeck.createRecommender(optionsOf(args));
       ['ready', 'update', 'error'].forEach(function (name) {
-        recommender.on(name, function (payload) { events.push({ event: name, code: payload && payload.code }); });
+        recommender.on(name, function (payload) {
+          events.push({ event: name, code: payload && payload.code });
+        });
       });
       var started = Date.now();
       var status = await recommender.ready;
@@ -36,14 +45,30 @@
       for (var i = 0; i < args.events.length; i++) results.push(await recommender.track(args.events[i]));
       return results;
     },
-    recommend: function (args) { return recommender.recommend(args.request); },
-    rows: function (args) { return recommender.rows(args.request); },
-    similar: function (args) { return recommender.similar(args.itemId, args.options); },
-    status: function () { return recommender.status(); },
-    createProfile: function (args) { return recommender.profiles.create(args.profile); },
-    switchProfile: function (args) { return recommender.profiles.switch(args.id); },
-    listProfiles: function () { return recommender.profiles.list(); },
-    forget: function () { return recommender.forget(); },
+    recommend: function (args) {
+      return recommender.recommend(args.request);
+    },
+    rows: function (args) {
+      return recommender.rows(args.request);
+    },
+    similar: function (args) {
+      return recommender.similar(args.itemId, args.options);
+    },
+    status: function () {
+      return recommender.status();
+    },
+    createProfile: function (args) {
+      return recommender.profiles.create(args.profile);
+    },
+    switchProfile: function (args) {
+      return recommender.profiles.switch(args.id);
+    },
+    listProfiles: function () {
+      return recommender.profiles.list();
+    },
+    forget: function () {
+      return recommender.forget();
+    },
     errors: async function () {
       return {
         malformedType: await codeOf(recommender.track({ type: 'binge', itemId: 'b0-i0' })),
@@ -55,7 +80,9 @@
         genresNotArray: await codeOf(recommender.recommend({ filter: { genres: 'Drama' } })),
         nullRequest: await codeOf(recommender.recommend(null)),
         rowsNotArray: await codeOf(recommender.rows({ rows: -1 })),
-        isOndeckError: await recommender.recommend({ count: 0 }).catch(function (error) { return error instanceof Ondeck.OndeckError; }),
+        isOndeckError: await recommender.recommend({ count: 0 }).catch(function (error) {
+          return error instanceof Ondeck.OndeckError;
+        })
       };
     },
     /**
@@ -65,14 +92,22 @@
      */
     trackExtraValue: async function () {
       var errorEvents = [];
-      var unsubscribe = recommender.on('error', function (error) { errorEvents.push(error.code); });
-      var result = await recommender.track({ type: 'play', itemId: 'b0-i0', value: 1 }).catch(function (error) { return { code: error && error.code }; });
-      await new Promise(function (resolve) { setTimeout(resolve, 500); });
+      var unsubscribe = recommender.on('error', function (error) {
+        errorEvents.push(error.code);
+      });
+      var result = await recommender.track({ type: 'play', itemId: 'b0-i0', value: 1 }).catch(function (error) {
+        return { code: error && error.code };
+      });
+      await new Promise(function (resolve) {
+        setTimeout(resolve, 500);
+      });
       unsubscribe();
       var status = await recommender.status();
       return { result: result, errorEvents: errorEvents, historyLength: status.historyLength };
     },
-    events: function () { return events; },
+    events: function () {
+      return events;
+    },
     /** What the page offers threaded wasm: isolation and logical cores. */
     threading: function () {
       return { crossOriginIsolated: self.crossOriginIsolated === true, hardwareConcurrency: navigator.hardwareConcurrency || 0 };
@@ -82,8 +117,13 @@
       return new Promise(function (resolve) {
         var source = 'postMessage(typeof Worker === "function")';
         var worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
-        worker.onmessage = function (event) { resolve(event.data === true); worker.terminate(); };
-        worker.onerror = function () { resolve(false); };
+        worker.onmessage = function (event) {
+          resolve(event.data === true);
+          worker.terminate();
+        };
+        worker.onerror = function () {
+          resolve(false);
+        };
       });
     },
     startError: async function (args) {
@@ -99,20 +139,34 @@
      */
     refused: async function (args) {
       var saved = {};
-      (args.removeFromPage || []).forEach(function (name) { saved[name] = self[name]; delete self[name]; });
+      (args.removeFromPage || []).forEach(function (name) {
+        saved[name] = self[name];
+        delete self[name];
+      });
       var refusing;
       try {
         refusing = Ondeck.createRecommender(optionsOf(args));
       } finally {
-        Object.keys(saved).forEach(function (name) { self[name] = saved[name]; });
+        Object.keys(saved).forEach(function (name) {
+          self[name] = saved[name];
+        });
       }
       var errorEvents = [];
-      refusing.on('error', function (error) { errorEvents.push(error.code); });
+      refusing.on('error', function (error) {
+        errorEvents.push(error.code);
+      });
       var outcome = await refusing.ready.then(
-        function () { return { code: 'resolved' }; },
-        function (error) { return { code: error.code, message: error.message, isOndeckError: error instanceof Ondeck.OndeckError, missing: error.details && error.details.missing }; });
+        function () {
+          return { code: 'resolved' };
+        },
+        function (error) {
+          return { code: error.code, message: error.message, isOndeckError: error instanceof Ondeck.OndeckError, missing: error.details && error.details.missing };
+        }
+      );
       var recommendCode = await codeOf(refusing.recommend({ count: 3 }));
-      await new Promise(function (resolve) { setTimeout(resolve, 1000); });
+      await new Promise(function (resolve) {
+        setTimeout(resolve, 1000);
+      });
       await refusing.dispose();
       outcome.recommendCode = recommendCode;
       outcome.errorEvents = errorEvents;
@@ -121,7 +175,10 @@
     crash: async function () {
       var crashed = new Promise(function (resolve) {
         var unsubscribe = recommender.on('error', function (error) {
-          if (error.code === 'worker-crashed') { unsubscribe(); resolve(error.code); }
+          if (error.code === 'worker-crashed') {
+            unsubscribe();
+            resolve(error.code);
+          }
         });
       });
       new BroadcastChannel('ondeck-crash-test').postMessage('crash');
@@ -133,7 +190,7 @@
     dispose: async function () {
       await recommender.dispose();
       return codeOf(recommender.recommend());
-    },
+    }
   };
 
   window.runScenario = function (args) {

@@ -21,7 +21,7 @@
         scope: setup.registration ? setup.registration.scope : null,
         activeScript: setup.registration && setup.registration.active ? setup.registration.active.scriptURL : null,
         controllerScript: controllerScript(),
-        hasServiceWorkerApi: Boolean(navigator.serviceWorker),
+        hasServiceWorkerApi: Boolean(navigator.serviceWorker)
       };
     },
     // Every Cache Storage cache with the path (and query) of each stored request.
@@ -30,7 +30,10 @@
       var names = await caches.keys();
       for (var i = 0; i < names.length; i++) {
         var requests = await (await caches.open(names[i])).keys();
-        result[names[i]] = requests.map(function (request) { var url = new URL(request.url); return url.pathname + url.search; });
+        result[names[i]] = requests.map(function (request) {
+          var url = new URL(request.url);
+          return url.pathname + url.search;
+        });
       }
       return result;
     },
@@ -40,10 +43,12 @@
         modelUrl: args.modelUrl,
         databaseName: args.databaseName || 'ondeck-offline-test',
         backend: args.backend,
-        threads: args.threads,
+        threads: args.threads
       });
       ['ready', 'update', 'error'].forEach(function (name) {
-        recommender.on(name, function (payload) { events.push({ event: name, code: payload && payload.code }); });
+        recommender.on(name, function (payload) {
+          events.push({ event: name, code: payload && payload.code });
+        });
       });
       var status = await recommender.ready;
       return { status: status, controllerScript: controllerScript() };
@@ -53,9 +58,15 @@
       for (var i = 0; i < args.events.length; i++) results.push(await recommender.track(args.events[i]));
       return results;
     },
-    recommend: function (args) { return recommender.recommend(args.request); },
-    status: function () { return recommender.status(); },
-    events: function () { return events; },
+    recommend: function (args) {
+      return recommender.recommend(args.request);
+    },
+    status: function () {
+      return recommender.status();
+    },
+    events: function () {
+      return events;
+    }
   };
 
   window.runScenario = function (args) {

@@ -29,7 +29,9 @@
       });
       recommender = Ondeck.createRecommender(options);
       ['ready', 'update', 'error'].forEach(function (name) {
-        recommender.on(name, function (payload) { events.push({ event: name, code: payload && payload.code, message: payload && payload.message }); });
+        recommender.on(name, function (payload) {
+          events.push({ event: name, code: payload && payload.code, message: payload && payload.message });
+        });
       });
       try {
         return { status: await recommender.ready, controllerScript: controllerScript() };
@@ -42,13 +44,27 @@
       for (var i = 0; i < args.events.length; i++) results.push(await recommender.track(args.events[i]));
       return results;
     },
-    recommend: function (args) { return recommender.recommend(args.request); },
-    rows: function (args) { return recommender.rows(args.request); },
-    similar: function (args) { return recommender.similar(args.itemId, args.options); },
-    createProfile: function (args) { return recommender.profiles.create(args.profile); },
-    switchProfile: function (args) { return recommender.profiles.switch(args.id); },
-    listProfiles: function () { return recommender.profiles.list(); },
-    status: function () { return recommender.status(); },
+    recommend: function (args) {
+      return recommender.recommend(args.request);
+    },
+    rows: function (args) {
+      return recommender.rows(args.request);
+    },
+    similar: function (args) {
+      return recommender.similar(args.itemId, args.options);
+    },
+    createProfile: function (args) {
+      return recommender.profiles.create(args.profile);
+    },
+    switchProfile: function (args) {
+      return recommender.profiles.switch(args.id);
+    },
+    listProfiles: function () {
+      return recommender.profiles.list();
+    },
+    status: function () {
+      return recommender.status();
+    },
     sync: async function () {
       try {
         return { result: await recommender.sync() };
@@ -56,13 +72,17 @@
         return failure(error);
       }
     },
-    events: function () { return events; },
+    events: function () {
+      return events;
+    },
     dispose: async function () {
       await recommender.dispose();
       return 'disposed';
     },
     /** What privacyProbe.js saw in this page. */
-    probe: function () { return window.privacyProbe.report(); },
+    probe: function () {
+      return window.privacyProbe.report();
+    },
     /**
      * Does on purpose what the SDK must never do, to prove the detectors notice it: sends `leak`
      * to the app's own origin (a beacon with it as body, a GET with it in the query), and the
@@ -70,18 +90,32 @@
      */
     canary: async function (args) {
       navigator.sendBeacon('/privacy/canary-beacon', args.leak);
-      await fetch('/privacy/canary?viewer=' + encodeURIComponent(args.leak)).catch(function () { return null; });
+      await fetch('/privacy/canary?viewer=' + encodeURIComponent(args.leak)).catch(function () {
+        return null;
+      });
       var base = args.otherOrigin + '/canary/' + args.token;
       var beacon = navigator.sendBeacon ? navigator.sendBeacon(base + '/beacon', 'beacon ' + args.token) : 'no sendBeacon';
-      var fetched = await fetch(base + '/fetch', { mode: 'no-cors' }).then(function () { return 'sent'; }, function (error) { return 'failed: ' + error; });
+      var fetched = await fetch(base + '/fetch', { mode: 'no-cors' }).then(
+        function () {
+          return 'sent';
+        },
+        function (error) {
+          return 'failed: ' + error;
+        }
+      );
       var fromWorker = await new Promise(function (resolve) {
         var worker = new Worker('/pages/privacyCanaryWorker.js');
-        worker.onmessage = function (event) { resolve(event.data); worker.terminate(); };
-        worker.onerror = function (event) { resolve('worker error: ' + event.message); };
+        worker.onmessage = function (event) {
+          resolve(event.data);
+          worker.terminate();
+        };
+        worker.onerror = function (event) {
+          resolve('worker error: ' + event.message);
+        };
         worker.postMessage(base + '/worker');
       });
       return { beacon: beacon, fetched: fetched, fromWorker: fromWorker, probe: window.privacyProbe.report() };
-    },
+    }
   };
 
   window.runScenario = function (args) {

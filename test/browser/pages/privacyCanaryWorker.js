@@ -3,6 +3,11 @@
 // worker script, ES2017 at most.
 self.onmessage = function (event) {
   fetch(event.data, { mode: 'no-cors' }).then(
-    function () { self.postMessage('sent'); },
-    function (error) { self.postMessage('failed: ' + error); });
+    function () {
+      self.postMessage('sent');
+    },
+    function (error) {
+      self.postMessage('failed: ' + error);
+    }
+  );
 };

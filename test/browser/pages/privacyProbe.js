@@ -57,9 +57,11 @@
     report: function () {
       return {
         attempts: attempts.slice(),
-        resources: performance.getEntriesByType('resource').map(function (entry) { return entry.name; }),
-        userAgent: navigator.userAgent,
+        resources: performance.getEntriesByType('resource').map(function (entry) {
+          return entry.name;
+        }),
+        userAgent: navigator.userAgent
       };
-    },
+    }
   };
 })();

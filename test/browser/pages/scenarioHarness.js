@@ -6,11 +6,15 @@
   'use strict';
   window.scenarioErrors = [];
   window.scenarioReady = false;
-  window.addEventListener('error', function (event) {
-    var where = event.filename ? ' (' + event.filename + ':' + event.lineno + ':' + event.colno + ')' : '';
-    var target = event.target && event.target !== window && event.target.src ? ' loading ' + event.target.src : '';
-    window.scenarioErrors.push('error: ' + (event.message || 'resource failed' + target) + where);
-  }, true);
+  window.addEventListener(
+    'error',
+    function (event) {
+      var where = event.filename ? ' (' + event.filename + ':' + event.lineno + ':' + event.colno + ')' : '';
+      var target = event.target && event.target !== window && event.target.src ? ' loading ' + event.target.src : '';
+      window.scenarioErrors.push('error: ' + (event.message || 'resource failed' + target) + where);
+    },
+    true
+  );
   window.addEventListener('unhandledrejection', function (event) {
     var reason = event.reason;
     window.scenarioErrors.push('unhandled rejection: ' + (reason && reason.stack ? reason.stack : String(reason)));

@@ -7,14 +7,20 @@
 
   function requestToPromise(request) {
     return new Promise(function (resolve, reject) {
-      request.onsuccess = function () { resolve(request.result); };
-      request.onerror = function () { reject(request.error); };
+      request.onsuccess = function () {
+        resolve(request.result);
+      };
+      request.onerror = function () {
+        reject(request.error);
+      };
     });
   }
 
   function openDatabase() {
     var opening = indexedDB.open(databaseName, 1);
-    opening.onupgradeneeded = function () { opening.result.createObjectStore('values'); };
+    opening.onupgradeneeded = function () {
+      opening.result.createObjectStore('values');
+    };
     return requestToPromise(opening);
   }
 
@@ -26,8 +32,12 @@
         writing.objectStore('values').put(args.value, args.key);
         await new Promise(function (resolve, reject) {
           writing.oncomplete = resolve;
-          writing.onerror = function () { reject(writing.error); };
-          writing.onabort = function () { reject(writing.error || new Error('transaction aborted')); };
+          writing.onerror = function () {
+            reject(writing.error);
+          };
+          writing.onabort = function () {
+            reject(writing.error || new Error('transaction aborted'));
+          };
         });
         return true;
       }

@@ -21,14 +21,22 @@
         publicKey: args.publicKey,
         syncIntervalMs: args.syncIntervalMs,
         syncRetryMs: args.syncRetryMs,
-        databaseName: args.databaseName,
+        databaseName: args.databaseName
       });
       ['ready', 'update', 'error', 'progress'].forEach(function (name) {
         recommender.on(name, function (payload) {
           var entry = { event: name, at: Date.now() };
-          if (name === 'error') { entry.code = payload.code; entry.message = payload.message; }
+          if (name === 'error') {
+            entry.code = payload.code;
+            entry.message = payload.message;
+          }
           if (name === 'update' || name === 'ready') entry.version = payload.modelVersion;
-          if (name === 'progress') { entry.phase = payload.phase; entry.received = payload.receivedBytes; entry.total = payload.totalBytes; entry.path = payload.path; }
+          if (name === 'progress') {
+            entry.phase = payload.phase;
+            entry.received = payload.receivedBytes;
+            entry.total = payload.totalBytes;
+            entry.path = payload.path;
+          }
           events.push(entry);
         });
       });
@@ -49,10 +57,14 @@
       }
     },
     syncInBackground: function () {
-      background = recommender.sync().then(function (result) { return { result: result }; }, failure);
+      background = recommender.sync().then(function (result) {
+        return { result: result };
+      }, failure);
       return 'started';
     },
-    awaitBackground: function () { return background; },
+    awaitBackground: function () {
+      return background;
+    },
     recommend: async function (args) {
       var started = performance.now();
       var items = await recommender.recommend(args.request);
@@ -63,19 +75,25 @@
       for (var i = 0; i < args.events.length; i++) results.push(await recommender.track(args.events[i]));
       return results;
     },
-    status: function () { return recommender.status(); },
+    status: function () {
+      return recommender.status();
+    },
     timedRecommend: async function (args) {
       // Timed in the page, so the driver's round trip is not part of it.
       var started = performance.now();
       var items = await recommender.recommend(args.request);
       return { milliseconds: performance.now() - started, count: items.length };
     },
-    events: function () { return events; },
+    events: function () {
+      return events;
+    },
     waitForEvent: function (args) {
       return new Promise(function (resolve) {
         var deadline = Date.now() + (args.timeoutMs || 20000);
         (function check() {
-          var found = events.filter(function (entry) { return entry.event === args.event && (!args.phase || entry.phase === args.phase); });
+          var found = events.filter(function (entry) {
+            return entry.event === args.event && (!args.phase || entry.phase === args.phase);
+          });
           if (found.length > 0 || Date.now() > deadline) resolve(found.length > 0 ? found[found.length - 1] : null);
           else setTimeout(check, 20);
         })();
@@ -86,7 +104,9 @@
     fillStorage: function () {
       return new Promise(function (resolve) {
         var open = indexedDB.open('ondeck-filler', 1);
-        open.onupgradeneeded = function () { open.result.createObjectStore('filler'); };
+        open.onupgradeneeded = function () {
+          open.result.createObjectStore('filler');
+        };
         open.onsuccess = function () {
           var database = open.result;
           var size = 262144;
@@ -98,9 +118,16 @@
             var bytes = new Uint8Array(size);
             for (var offset = 0; offset < size; offset += 65536) crypto.getRandomValues(bytes.subarray(offset, Math.min(size, offset + 65536)));
             transaction.objectStore('filler').put(bytes.buffer, key++);
-            transaction.oncomplete = function () { written += size; next(); };
+            transaction.oncomplete = function () {
+              written += size;
+              next();
+            };
             transaction.onabort = function () {
-              if (size <= 1024) { database.close(); resolve({ written: written, lastError: transaction.error && transaction.error.name }); return; }
+              if (size <= 1024) {
+                database.close();
+                resolve({ written: written, lastError: transaction.error && transaction.error.name });
+                return;
+              }
               size = size / 2;
               next();
             };
@@ -112,31 +139,48 @@
       // What the engine's IndexedDB holds: each stored version and the base a journaled one derives from.
       return new Promise(function (resolve, reject) {
         var open = indexedDB.open(args.databaseName);
-        open.onerror = function () { reject(open.error); };
+        open.onerror = function () {
+          reject(open.error);
+        };
         open.onsuccess = function () {
           var db = open.result;
           var request = db.transaction('models', 'readonly').objectStore('models').getAll();
           request.onsuccess = function () {
             db.close();
-            resolve(request.result.map(function (meta) {
-              return { version: meta.version, baseVersion: meta.baseVersion === undefined ? null : meta.baseVersion, files: meta.files.map(function (file) { return file.name; }) };
-            }));
+            resolve(
+              request.result.map(function (meta) {
+                return {
+                  version: meta.version,
+                  baseVersion: meta.baseVersion === undefined ? null : meta.baseVersion,
+                  files: meta.files.map(function (file) {
+                    return file.name;
+                  })
+                };
+              })
+            );
           };
-          request.onerror = function () { db.close(); reject(request.error); };
+          request.onerror = function () {
+            db.close();
+            reject(request.error);
+          };
         };
       });
     },
     freeStorage: function () {
       return new Promise(function (resolve) {
         var request = indexedDB.deleteDatabase('ondeck-filler');
-        request.onsuccess = function () { resolve('deleted'); };
-        request.onerror = function () { resolve('error'); };
+        request.onsuccess = function () {
+          resolve('deleted');
+        };
+        request.onerror = function () {
+          resolve('error');
+        };
       });
     },
     dispose: async function () {
       await recommender.dispose();
       return 'disposed';
-    },
+    }
   };
 
   window.runScenario = function (args) {

@@ -5,11 +5,20 @@
   var primitives = window.ondeckSyncPrimitives;
 
   function outcome(promise) {
-    return promise.then(function (value) { return value; }, function (error) { return 'error:' + (error && error.code ? error.code : String(error)); });
+    return promise.then(
+      function (value) {
+        return value;
+      },
+      function (error) {
+        return 'error:' + (error && error.code ? error.code : String(error));
+      }
+    );
   }
 
   window.runScenario = async function (args) {
-    var decode = function (text) { return primitives.decodeBase64(text, 'input'); };
+    var decode = function (text) {
+      return primitives.decodeBase64(text, 'input');
+    };
     var message = decode(args.message);
     var signature = decode(args.signature);
     var publicKey = decode(args.publicKey);
@@ -32,19 +41,19 @@
         auto: await outcome(primitives.verifyEd25519(message, signature, publicKey, 'auto')),
         js: js,
         badAuto: await outcome(primitives.verifyEd25519(message, badSignature, publicKey, 'auto')),
-        badJs: await outcome(primitives.verifyEd25519(message, badSignature, publicKey, 'js')),
+        badJs: await outcome(primitives.verifyEd25519(message, badSignature, publicKey, 'js'))
       },
       jsVerifyMilliseconds: jsMilliseconds,
       gunzip: {
         auto: sameBytes(await primitives.decompressBlob(gzip, 'gzip', expected.length, 'blob', 'auto')),
         js: sameBytes(await primitives.decompressBlob(gzip, 'gzip', expected.length, 'blob', 'js')),
-        corruptJs: await outcome(primitives.decompressBlob(corrupt, 'gzip', expected.length, 'blob', 'js')),
+        corruptJs: await outcome(primitives.decompressBlob(corrupt, 'gzip', expected.length, 'blob', 'js'))
       },
       engine: {
         decompressionStream: typeof DecompressionStream,
         bigInt: typeof BigInt,
-        subtle: typeof crypto !== 'undefined' && crypto.subtle ? 'yes' : 'no',
-      },
+        subtle: typeof crypto !== 'undefined' && crypto.subtle ? 'yes' : 'no'
+      }
     };
   };
   window.scenarioReady = true;

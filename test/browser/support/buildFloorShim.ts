@@ -413,7 +413,15 @@ export function listApisAddedAfter(floorChromium: number, options: ListApisOptio
       const version = above(child, childPath, floor);
       if (version !== undefined) {
         const decided = isNestedClass ? 'static' : placementFromSpecUrl(child.__compat?.spec_url);
-        add({ bcdPath: childPath, kind: decided ?? 'prototype', owner, name: key, scope: 'all', chromium: version, placement: isNestedClass ? 'tree' : decided ? 'spec_url' : 'default' });
+        add({
+          bcdPath: childPath,
+          kind: decided ?? 'prototype',
+          owner,
+          name: key,
+          scope: 'all',
+          chromium: version,
+          placement: isNestedClass ? 'tree' : decided ? 'spec_url' : 'default',
+        });
       }
       if (isNestedClass) {
         checkBuiltinBinding(child, key, childPath, owner, floor);

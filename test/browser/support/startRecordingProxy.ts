@@ -69,18 +69,15 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     incoming.on('end', () => {
       const body = Buffer.concat(chunks);
       requests.push({ method: incoming.method ?? '', url: incoming.url ?? '', headers: headerPairs(incoming), body: new Uint8Array(body), at: Date.now() });
-      const forwarded = httpRequest(
-        { agent, host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
-        (answer) => {
-          const headers = { ...answer.headers };
-          for (const [name, value] of Object.entries(responseHeaders)) headers[name.toLowerCase()] = value;
-          outgoing.writeHead(answer.statusCode ?? 502, headers);
-          answer.pipe(outgoing);
-          // A target that breaks off mid-body must break the page's response off too.
-          answer.on('aborted', () => outgoing.destroy());
-          answer.on('error', () => outgoing.destroy());
-        },
-      );
+      const forwarded = httpRequest({ agent, host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers }, (answer) => {
+        const headers = { ...answer.headers };
+        for (const [name, value] of Object.entries(responseHeaders)) headers[name.toLowerCase()] = value;
+        outgoing.writeHead(answer.statusCode ?? 502, headers);
+        answer.pipe(outgoing);
+        // A target that breaks off mid-body must break the page's response off too.
+        answer.on('aborted', () => outgoing.destroy());
+        answer.on('error', () => outgoing.destroy());
+      });
       forwarded.on('error', () => outgoing.destroy());
       forwarded.end(body);
     });

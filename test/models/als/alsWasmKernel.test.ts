@@ -75,7 +75,11 @@ describe('WebAssembly ALS kernel', () => {
     const matrix = randomMatrix(50, 300, 25, 3);
     const hyper = { ...DEFAULT_ALS_HYPERPARAMETERS, factors: dims };
     const state = createAlsSharedState(matrix, transposeMatrix(matrix), {
-      hyper, solver: 'cg', cgSteps: 40, threads: 1, wasmModule: await compileAlsKernel(),
+      hyper,
+      solver: 'cg',
+      cgSteps: 40,
+      threads: 1,
+      wasmModule: await compileAlsKernel(),
     });
     const random = new SeededRandom(9);
     for (let i = 0; i < state.itemFactors.length; i++) state.itemFactors[i] = random.nextGaussian() * 0.3;
@@ -96,7 +100,11 @@ describe('WebAssembly ALS kernel', () => {
     const matrix = randomMatrix(users, 10, 1, 5);
     const hyper = { ...DEFAULT_ALS_HYPERPARAMETERS, factors: dims };
     const state = createAlsSharedState(matrix, transposeMatrix(matrix), {
-      hyper, solver: 'cg', cgSteps: 3, threads: 1, wasmModule: await compileAlsKernel(),
+      hyper,
+      solver: 'cg',
+      cgSteps: 3,
+      threads: 1,
+      wasmModule: await compileAlsKernel(),
     });
     const random = new SeededRandom(11);
     for (let i = 0; i < state.userFactors.length; i++) state.userFactors[i] = random.nextGaussian();

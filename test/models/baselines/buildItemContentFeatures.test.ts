@@ -57,7 +57,13 @@ describe('buildItemContentFeatures', () => {
   });
 
   it('keeps a genre and a tag with the same spelling apart', () => {
-    const features = buildItemContentFeatures(['x', 'y'], catalog([['x', ['Comedy'], ['comedy']], ['y', ['Comedy'], ['comedy']]]));
+    const features = buildItemContentFeatures(
+      ['x', 'y'],
+      catalog([
+        ['x', ['Comedy'], ['comedy']],
+        ['y', ['Comedy'], ['comedy']],
+      ]),
+    );
     expect(features.vocabulary).toEqual(['genre:Comedy', 'tag:comedy']);
   });
 

@@ -12,12 +12,7 @@ describe('trainContentBased', () => {
   it('scores the cosine between the history profile and each item (hand-computed)', () => {
     // i0 {Comedy, Romance}, i1 {Comedy}, i2 {Horror}, i3 {Romance, Horror}, i4 no metadata.
     // Every genre has df 2 of N = 4, so all idf are equal: i0 = (C, R)/√2, i1 = C, i2 = H, i3 = (R, H)/√2.
-    const items = new Map([
-      metadata('i0', ['Comedy', 'Romance']),
-      metadata('i1', ['Comedy']),
-      metadata('i2', ['Horror']),
-      metadata('i3', ['Romance', 'Horror']),
-    ]);
+    const items = new Map([metadata('i0', ['Comedy', 'Romance']), metadata('i1', ['Comedy']), metadata('i2', ['Horror']), metadata('i3', ['Romance', 'Horror'])]);
     const model = trainContentBased(matrixOf(5, [[0]]), { items, seed: 1 });
     const scores = new Float32Array(5);
     // Profile = i1 = C: cos with i0 = 1/√2, i1 = 1, others 0.

@@ -50,9 +50,7 @@ function referenceEaseScores(train: InteractionMatrix, lambda: number, history: 
     }
   }
   const p = referenceInverse(gram);
-  return Array.from({ length: items }, (_, j) =>
-    history.reduce((sum, i) => sum + (i === j ? 0 : -p[i][j] / p[j][j]), 0),
-  );
+  return Array.from({ length: items }, (_, j) => history.reduce((sum, i) => sum + (i === j ? 0 : -p[i][j] / p[j][j]), 0));
 }
 
 function randomMatrix(users: number, items: number, density: number, seed: number): InteractionMatrix {
@@ -64,13 +62,20 @@ function randomMatrix(users: number, items: number, density: number, seed: numbe
   });
   // Every item gets at least one user, so all items are active.
   for (let i = 0; i < items; i++) if (!rows.some((row) => row.includes(i))) rows[i % users].push(i);
-  return matrixOf(items, rows.map((row) => [...row].sort((a, b) => a - b)));
+  return matrixOf(
+    items,
+    rows.map((row) => [...row].sort((a, b) => a - b)),
+  );
 }
 
 describe('trainEase', () => {
   it('matches the textbook closed form on random data, with both solvers', () => {
     // More users than items (the item solver's home) and fewer (the Woodbury user solver's).
-    for (const [users, items, seed] of [[40, 12, 1], [9, 45, 2], [70, 70, 3]]) {
+    for (const [users, items, seed] of [
+      [40, 12, 1],
+      [9, 45, 2],
+      [70, 70, 3],
+    ]) {
       const train = randomMatrix(users, items, 0.3, seed);
       const lambda = 3;
       const history = [0, 5, 7];
@@ -84,7 +89,19 @@ describe('trainEase', () => {
   });
 
   it('uses interaction weights as X in weighted mode', () => {
-    const train = matrixOf(4, [[0, 1, 2], [1, 3], [0, 3]], [[2, 1, 3], [4, 1], [1, 2]]);
+    const train = matrixOf(
+      4,
+      [
+        [0, 1, 2],
+        [1, 3],
+        [0, 3],
+      ],
+      [
+        [2, 1, 3],
+        [4, 1],
+        [1, 2],
+      ],
+    );
     const expected = referenceEaseScores(train, 2, [1], false);
     for (const solver of ['items', 'users'] as const) {
       const scores = new Float32Array(4);
@@ -107,7 +124,11 @@ describe('trainEase', () => {
 
   it('gives items without training interactions −Infinity and ignores them in the history', () => {
     // i2 and i4 have no users.
-    const train = matrixOf(5, [[0, 1], [1, 3], [0, 3]]);
+    const train = matrixOf(5, [
+      [0, 1],
+      [1, 3],
+      [0, 3],
+    ]);
     const scores = new Float32Array(5);
     const model = trainEase(train, context, { regularization: 1 });
     model.scoreItems(historyOf([0, 2]), scores);

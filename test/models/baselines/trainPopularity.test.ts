@@ -5,7 +5,19 @@ import { historyOf, matrixOf } from '../../support/matrixOf';
 
 describe('trainPopularity', () => {
   // Users per item: i0 → 1, i1 → 3, i2 → 0, i3 → 3, i4 → 2 (weights do not count).
-  const train = matrixOf(5, [[0, 1, 3], [1, 3, 4], [1, 3, 4]], [[5, 5, 5], [1, 1, 1], [9, 1, 1]]);
+  const train = matrixOf(
+    5,
+    [
+      [0, 1, 3],
+      [1, 3, 4],
+      [1, 3, 4],
+    ],
+    [
+      [5, 5, 5],
+      [1, 1, 1],
+      [9, 1, 1],
+    ],
+  );
   const model = trainPopularity(train, { items: new Map(), seed: 1 });
 
   it('scores each item by its number of training users, whatever the history', () => {

@@ -125,20 +125,16 @@ describe('generateSyntheticDataset', () => {
     expect(b.truth.plantedClusterOfItem).toEqual(a.truth.plantedClusterOfItem);
   });
 
-  it.each([
-    [{ items: 0 }],
-    [{ users: 2.5 }],
-    [{ items: 5, clusters: 6 }],
-    [{ users: 10, totalEvents: 9 }],
-    [{ clusterAffinity: 1.5 }],
-    [{ eventsPerUser: Number.NaN }],
-  ])('rejects %o as invalid-argument', (options) => {
-    let error: unknown;
-    try {
-      generateSyntheticDataset(options);
-    } catch (e) {
-      error = e;
-    }
-    expect(isOndeckError(error, 'invalid-argument')).toBe(true);
-  });
+  it.each([[{ items: 0 }], [{ users: 2.5 }], [{ items: 5, clusters: 6 }], [{ users: 10, totalEvents: 9 }], [{ clusterAffinity: 1.5 }], [{ eventsPerUser: Number.NaN }]])(
+    'rejects %o as invalid-argument',
+    (options) => {
+      let error: unknown;
+      try {
+        generateSyntheticDataset(options);
+      } catch (e) {
+        error = e;
+      }
+      expect(isOndeckError(error, 'invalid-argument')).toBe(true);
+    },
+  );
 });

@@ -5,7 +5,15 @@ import { isOndeckError } from '../../../models/errors/OndeckError';
 describe('catalogCoverage', () => {
   it('counts distinct items over all lists', () => {
     // Items {0, 1, 2} of 10 appear somewhere → 0.3.
-    expect(catalogCoverage([[0, 1], [1, 2]], 10)).toBeCloseTo(0.3, 12);
+    expect(
+      catalogCoverage(
+        [
+          [0, 1],
+          [1, 2],
+        ],
+        10,
+      ),
+    ).toBeCloseTo(0.3, 12);
   });
 
   it('only counts the first K of each list', () => {
@@ -14,7 +22,16 @@ describe('catalogCoverage', () => {
   });
 
   it('is 1 when every item is recommended to someone, 0 without lists', () => {
-    expect(catalogCoverage([[0, 1], [2, 3], [3, 0]], 4)).toBe(1);
+    expect(
+      catalogCoverage(
+        [
+          [0, 1],
+          [2, 3],
+          [3, 0],
+        ],
+        4,
+      ),
+    ).toBe(1);
     expect(catalogCoverage([], 4)).toBe(0);
     expect(catalogCoverage([[0]], 0)).toBe(0);
   });

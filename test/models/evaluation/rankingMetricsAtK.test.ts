@@ -1,13 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import {
-  averagePrecisionAtK,
-  f1AtK,
-  hitsAtK,
-  ndcgAtK,
-  precisionAtK,
-  rankingMetricsAtK,
-  recallAtK,
-} from '../../../models/evaluation/rankingMetricsAtK';
+import { averagePrecisionAtK, f1AtK, hitsAtK, ndcgAtK, precisionAtK, rankingMetricsAtK, recallAtK } from '../../../models/evaluation/rankingMetricsAtK';
 import { isOndeckError } from '../../../models/errors/OndeckError';
 
 describe('rankingMetricsAtK', () => {

@@ -28,8 +28,24 @@ function polylines(svg: string): { x: number; y: number }[][] {
   );
 }
 
-const als = { name: 'ALS <k=64> & "friends"', points: [{ k: 20, recall: 0.62 }, { k: 5, recall: 0.31 }, { k: 10, recall: 0.45 }, { k: 50, recall: 0.74 }] };
-const popularity = { name: "pop'ularity", points: [{ k: 5, recall: 0.1 }, { k: 10, recall: 0.15 }, { k: 20, recall: 0.22 }, { k: 50, recall: 0.35 }] };
+const als = {
+  name: 'ALS <k=64> & "friends"',
+  points: [
+    { k: 20, recall: 0.62 },
+    { k: 5, recall: 0.31 },
+    { k: 10, recall: 0.45 },
+    { k: 50, recall: 0.74 },
+  ],
+};
+const popularity = {
+  name: "pop'ularity",
+  points: [
+    { k: 5, recall: 0.1 },
+    { k: 10, recall: 0.15 },
+    { k: 20, recall: 0.22 },
+    { k: 50, recall: 0.35 },
+  ],
+};
 
 describe('drawRecallChart', () => {
   const svg = drawRecallChart([als, popularity], { title: 'Recall on <held-out> users' });

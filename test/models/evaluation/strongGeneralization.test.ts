@@ -46,7 +46,7 @@ describe('splitHeldOutUsers', () => {
     expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
   });
 
-  it("trains each fold on exactly the users it does not hold out, including the small ones", () => {
+  it('trains each fold on exactly the users it does not hold out, including the small ones', () => {
     const small = new Set(Array.from({ length: userCount }, (_, u) => u).filter((u) => !eligible.includes(u)));
     for (const fold of folds) {
       const heldOut = new Set(fold.heldOut.map((user) => user.user));
@@ -115,10 +115,7 @@ describe('evaluateStrongGeneralization on planted blocks', () => {
   it('reports one row per model with the held-out user count', async () => {
     results = await evaluateStrongGeneralization(
       dataset,
-      [
-        { name: 'Popularity', train: (train) => trainPopularity(train) },
-        alsCandidate({ hyper: { factors: 8, regularization: 0.05 }, epochs: 6, threads: 1 }),
-      ],
+      [{ name: 'Popularity', train: (train) => trainPopularity(train) }, alsCandidate({ hyper: { factors: 8, regularization: 0.05 }, epochs: 6, threads: 1 })],
       { ...splitOptions, maxFolds: 2 },
     );
     expect(results.map((result) => result.name)).toEqual(['Popularity', 'iALS float', 'iALS int8 on-device']);
@@ -161,8 +158,8 @@ describe('evaluateStrongGeneralization on planted blocks', () => {
   });
 
   it('fails with empty-data when nobody has enough positives to hold out', async () => {
-    await expect(
-      evaluateStrongGeneralization(dataset, [{ name: 'Popularity', train: (train) => trainPopularity(train) }], { minPositives: 1000 }),
-    ).rejects.toMatchObject({ code: 'empty-data' });
+    await expect(evaluateStrongGeneralization(dataset, [{ name: 'Popularity', train: (train) => trainPopularity(train) }], { minPositives: 1000 })).rejects.toMatchObject({
+      code: 'empty-data',
+    });
   });
 });

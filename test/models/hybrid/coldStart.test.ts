@@ -109,9 +109,7 @@ describe('fitContentToFactorMapping', () => {
   it('refuses features without any term', () => {
     const itemIds = ['x', 'y'];
     const features = buildItemContentFeatures(itemIds, new Map());
-    expect(() => fitContentToFactorMapping(features, new Float32Array(4), 2, [0, 1])).toThrowError(
-      expect.objectContaining({ code: 'invalid-argument' }),
-    );
+    expect(() => fitContentToFactorMapping(features, new Float32Array(4), 2, [0, 1])).toThrowError(expect.objectContaining({ code: 'invalid-argument' }));
   });
 });
 

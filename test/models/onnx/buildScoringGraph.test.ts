@@ -81,9 +81,7 @@ describe('buildScoringGraph', () => {
   it('refuses inconsistent factors and unknown variants', () => {
     const broken = { ...factors, scales: new Float32Array(4) };
     expect(() => buildScoringGraph(broken)).toThrow(expect.objectContaining({ code: 'dimension-mismatch' }));
-    expect(() => buildScoringGraph({ ...factors, rows: 0, values: new Int8Array(0), scales: new Float32Array(0) })).toThrow(
-      expect.objectContaining({ code: 'invalid-argument' }),
-    );
+    expect(() => buildScoringGraph({ ...factors, rows: 0, values: new Int8Array(0), scales: new Float32Array(0) })).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
     expect(() => buildScoringGraph(factors, { variant: 'fp16' as never })).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
   });
 });

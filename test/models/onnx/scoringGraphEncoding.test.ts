@@ -12,7 +12,11 @@ import { DEFAULT_MIN_SDK_VERSION } from '../../../models/node/sync/publishModel'
 const { onnx } = onnxProto;
 const rows = 7;
 const dims = 5;
-const factors = quantizeRows(Float32Array.from({ length: rows * dims }, (_, i) => Math.sin(i * 1.7) * (1 + (i % 3))), rows, dims);
+const factors = quantizeRows(
+  Float32Array.from({ length: rows * dims }, (_, i) => Math.sin(i * 1.7) * (1 + (i % 3))),
+  rows,
+  dims,
+);
 
 describe('scoring graph encoding (hand-written protobuf)', () => {
   it('gives exactly the bytes onnx-proto (protobufjs) produced for the same graph', () => {
@@ -30,9 +34,16 @@ describe('scoring graph encoding (hand-written protobuf)', () => {
       const decoded = onnx.ModelProto.decode(bytes);
       expect(Buffer.compare(onnx.ModelProto.encode(decoded).finish(), bytes)).toBe(0);
       const topK = (decoded.graph?.node ?? []).find((node) => node.opType === 'TopK');
-      expect((topK?.attribute ?? []).map((attribute) => [attribute.name, Number(attribute.i)])).toEqual([['axis', -1], ['largest', 1], ['sorted', 1]]);
+      expect((topK?.attribute ?? []).map((attribute) => [attribute.name, Number(attribute.i)])).toEqual([
+        ['axis', -1],
+        ['largest', 1],
+        ['sorted', 1],
+      ]);
     }
-    expect(describeOnnxModel(buildScoringGraph(factors)).initializers.map((tensor) => tensor.dims)).toEqual([[rows, dims], [rows, 1]]);
+    expect(describeOnnxModel(buildScoringGraph(factors)).initializers.map((tensor) => tensor.dims)).toEqual([
+      [rows, dims],
+      [rows, 1],
+    ]);
   });
 
   it('writes varints and negative int64 as the protobuf spec does', () => {

@@ -71,7 +71,11 @@ function adversarialFactors(kind: number, rows: number, dims: number, random: Se
 }
 
 function gaussianFactors(rows: number, dims: number, random: SeededRandom): QuantizedFactors {
-  return quantizeRows(Float32Array.from({ length: rows * dims }, () => random.nextGaussian()), rows, dims);
+  return quantizeRows(
+    Float32Array.from({ length: rows * dims }, () => random.nextGaussian()),
+    rows,
+    dims,
+  );
 }
 
 /** Viewers that stress the integer rounding: ordinary, zero, one-hot, tiny, huge, mixed magnitudes. */

@@ -95,7 +95,8 @@ describe('canonicalizeModel', () => {
     let unchanged = 0;
     for (let row = 0; row < 1990; row++) {
       const before = rowOfA.get(b.ids[row])!;
-      const same = tablesA.scales[before] === tablesB.scales[row] && tablesA.values.subarray(before * 16, before * 16 + 16).every((value, d) => value === tablesB.values[row * 16 + d]);
+      const same =
+        tablesA.scales[before] === tablesB.scales[row] && tablesA.values.subarray(before * 16, before * 16 + 16).every((value, d) => value === tablesB.values[row * 16 + d]);
       if (!same) continue;
       unchanged++;
       expect(b.clusterOfItem[row]).toBe(a.clusterOfItem[before]);
@@ -163,11 +164,16 @@ describe('snapshot blob', () => {
 
   it('rejects truncated, padded and mislabelled archives with a typed error', () => {
     const blob = encodeSnapshotBlob(filesB);
-    const cases = [blob.subarray(0, blob.byteLength - 1), Uint8Array.from([...blob, 0]), new Uint8Array(4), (() => {
-      const copy = blob.slice();
-      copy[0] = 0x41;
-      return copy;
-    })()];
+    const cases = [
+      blob.subarray(0, blob.byteLength - 1),
+      Uint8Array.from([...blob, 0]),
+      new Uint8Array(4),
+      (() => {
+        const copy = blob.slice();
+        copy[0] = 0x41;
+        return copy;
+      })(),
+    ];
     for (const bytes of cases) expect(() => decodeSnapshotBlob(bytes)).toThrow(expect.objectContaining({ code: 'sync-delta-invalid' }));
     // A file name with a path in it.
     const hostile = encodeSnapshotBlob(new Map([['model.json', new Uint8Array(1)]]));

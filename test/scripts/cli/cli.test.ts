@@ -152,8 +152,24 @@ describe('ondeck synth → train → export → recommend', () => {
 describe('ondeck eval', () => {
   it('writes the comparison as JSON and the Recall@K chart as SVG', async () => {
     const result = await ondeckOk(
-      'eval', '--data', 'data', '--models', 'popularity,itemknn,ials', '--max-folds', '1',
-      '--epochs', '3', '--factors', '8', '--threads', '1', '--out', 'r.json', '--chart', 'c.svg', '--quiet',
+      'eval',
+      '--data',
+      'data',
+      '--models',
+      'popularity,itemknn,ials',
+      '--max-folds',
+      '1',
+      '--epochs',
+      '3',
+      '--factors',
+      '8',
+      '--threads',
+      '1',
+      '--out',
+      'r.json',
+      '--chart',
+      'c.svg',
+      '--quiet',
     );
     const names = ['Popularity', 'ItemKNN', 'iALS float', 'Hybrid (iALS + content)', 'iALS int8 on-device'];
     const report = JSON.parse(await readFile(join(workDir, 'r.json'), 'utf8')) as { results: { name: string; users: number; recallAt20: number; recallCurve: unknown[] }[] };
@@ -190,7 +206,10 @@ describe('ondeck import', () => {
     const manifest = JSON.parse(await readFile(join(workDir, 'imported', 'model.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest).toMatchObject({ dims: 4, itemCount: 20, training: { algorithm: 'imported' } });
 
-    await writeFile(join(workDir, 'import-histories.jsonl'), [JSON.stringify({ user: 'fan-a', items: ['a0', 'a1', 'a2'] }), JSON.stringify({ user: 'fan-b', items: ['b3'] })].join('\n') + '\n');
+    await writeFile(
+      join(workDir, 'import-histories.jsonl'),
+      [JSON.stringify({ user: 'fan-a', items: ['a0', 'a1', 'a2'] }), JSON.stringify({ user: 'fan-b', items: ['b3'] })].join('\n') + '\n',
+    );
     for (const backend of ['js', 'wasm']) {
       const result = await ondeckOk('recommend', '--model', 'imported', '--input', 'import-histories.jsonl', '--count', '5', '--backend', backend);
       const [fanA, fanB] = parseJsonl(result.stdout);
@@ -265,7 +284,10 @@ describe('ondeck never replaces what it did not write', () => {
 
     await writeFile(join(workDir, 'refused.npy'), npyBytes({ descr: '<f4', shape: [2, 2], stored: [1, 0, 0, 1] }));
     await writeFile(join(workDir, 'refused-ids.txt'), 'x\ny\n');
-    expectCleanFailure(await ondeck('import', '--factors', 'refused.npy', '--ids', 'refused-ids.txt', '--out', 'refused-ids.txt', '--clusters', '1', '--quiet'), 'invalid-argument');
+    expectCleanFailure(
+      await ondeck('import', '--factors', 'refused.npy', '--ids', 'refused-ids.txt', '--out', 'refused-ids.txt', '--clusters', '1', '--quiet'),
+      'invalid-argument',
+    );
     expectCleanFailure(await ondeck('import', '--factors', 'refused.npy', '--ids', 'refused-ids.txt', '--out', 'data', '--clusters', '1', '--quiet'), 'invalid-argument');
     expect(await readFile(join(workDir, 'refused-ids.txt'), 'utf8')).toBe('x\ny\n');
     expect(await snapshotOf(join(workDir, 'data'))).toEqual(data);

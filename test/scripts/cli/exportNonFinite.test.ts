@@ -30,7 +30,11 @@ afterAll(async () => {
 });
 
 describe('ondeck export of a checkpoint with a non-finite factor', () => {
-  for (const [name, value] of [['NaN', Number.NaN], ['Infinity', Number.POSITIVE_INFINITY], ['-Infinity', Number.NEGATIVE_INFINITY]] as const) {
+  for (const [name, value] of [
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['-Infinity', Number.NEGATIVE_INFINITY],
+  ] as const) {
     it(`refuses a ${name} factor with a typed error naming the row, writing nothing`, async () => {
       const checkpoint = `checkpoint-${name}`;
       await cp(join(workDir, 'checkpoint'), join(workDir, checkpoint), { recursive: true });

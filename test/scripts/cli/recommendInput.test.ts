@@ -102,7 +102,11 @@ describe('ondeck recommend with a line longer than the maximum', () => {
       writer.write('{"user": "u", "items": ["');
       while (written < total && !writer.destroyed) {
         written += piece.length;
-        if (!writer.write(piece)) await new Promise((resolve) => { writer.once('drain', resolve); writer.once('close', resolve); });
+        if (!writer.write(piece))
+          await new Promise((resolve) => {
+            writer.once('drain', resolve);
+            writer.once('close', resolve);
+          });
       }
       writer.destroy();
     })();

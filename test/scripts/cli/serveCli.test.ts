@@ -80,7 +80,11 @@ describe('ondeck serve: byte ranges (RFC 9110 §14)', () => {
 
   it('answers a suffix range and a one-byte range exactly', async () => {
     const tail = await http(server.url, 'manifest.json', { Range: 'bytes=-10' });
-    expect([tail.status, tail.headers['content-range'], tail.body.toString('utf8')]).toEqual([206, `bytes ${manifestBytes - 10}-${manifestBytes - 1}/${manifestBytes}`, manifestText.slice(-10)]);
+    expect([tail.status, tail.headers['content-range'], tail.body.toString('utf8')]).toEqual([
+      206,
+      `bytes ${manifestBytes - 10}-${manifestBytes - 1}/${manifestBytes}`,
+      manifestText.slice(-10),
+    ]);
     const first = await http(server.url, 'manifest.json', { Range: 'bytes=0-0' });
     expect([first.status, first.headers['content-range'], first.body.toString('utf8')]).toEqual([206, `bytes 0-0/${manifestBytes}`, '{']);
   });
@@ -119,7 +123,10 @@ describe('ondeck serve: failures', () => {
       expect(failed.status).toBe(500);
       expect(faulty.running(), faulty.output()).toBe(true);
       expect((await http(faulty.url, 'manifest.json')).status).toBe(200);
-      const logged = faulty.output().split('\n').filter((line) => line.includes('fails-to-read'));
+      const logged = faulty
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('fails-to-read'));
       expect(logged, faulty.output()).toHaveLength(1);
       expect(faulty.output()).not.toMatch(/^\s+at /m);
     } finally {

@@ -5,15 +5,7 @@ import { createJsInt8Backend } from '../../../models/scoring/createJsInt8Backend
 import { createWasmBackend } from '../../../worker/backends/createWasmBackend';
 import type { BackendName, ScoringBackend } from '../../../models/scoring/ScoringBackend';
 import { InProcessHelpers, waitUntil } from '../../support/inProcessHelper';
-import {
-  expectSameRanking,
-  plantedGroups,
-  randomFactors,
-  randomUser,
-  referenceScores,
-  referenceTopK,
-  scoreTolerance,
-} from '../../support/scoringFixtures';
+import { expectSameRanking, plantedGroups, randomFactors, randomUser, referenceScores, referenceTopK, scoreTolerance } from '../../support/scoringFixtures';
 
 // The threaded js backend's helpers run in-process (no Worker in Node); every channel is closed
 // after the suite. minRowsPerThread 1 splits even these small tables.

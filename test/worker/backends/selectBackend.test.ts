@@ -66,7 +66,13 @@ describe('measureTopK', () => {
     const backend = createJsInt8Backend();
     await backend.load(model);
     const queries: string[] = [];
-    const spy = { name: 'js' as const, load: backend.load.bind(backend), dispose: backend.dispose.bind(backend), scoreAll: backend.scoreAll.bind(backend), topK: (query: Float32Array, count: number) => (queries.push(Array.from(query).join()), backend.topK(query, count)) };
+    const spy = {
+      name: 'js' as const,
+      load: backend.load.bind(backend),
+      dispose: backend.dispose.bind(backend),
+      scoreAll: backend.scoreAll.bind(backend),
+      topK: (query: Float32Array, count: number) => (queries.push(Array.from(query).join()), backend.topK(query, count)),
+    };
     const ms = await measureTopK(spy, 8, { minimumMs: 5, minimumRuns: 5, maximumRuns: 40 });
     expect(ms).toBeGreaterThan(0);
     // Two warm-up calls plus at least five timed ones, never more than the cap.

@@ -25,7 +25,7 @@ beforeAll(async () => {
 });
 
 describe('RecommendationEngine', () => {
-  it('recommends unseen titles from the viewer\'s taste block', async () => {
+  it("recommends unseen titles from the viewer's taste block", async () => {
     const history = watched(['b2-i3', 'b2-i5', 'b2-i8', 'b2-i13']);
     const picks = await engine.recommend(viewerOf(history), { count: 10 }, undefined, now);
     expect(picks).toHaveLength(10);
@@ -37,7 +37,11 @@ describe('RecommendationEngine', () => {
 
   it('never recommends hidden or disliked titles, and excludes requested ids', async () => {
     const first = await engine.recommend(viewerOf(watched(['b1-i0', 'b1-i4', 'b1-i7'])), { count: 3 }, undefined, now);
-    const hidden = [...watched(['b1-i0', 'b1-i4', 'b1-i7']), { itemId: first[0].itemId, type: 'hide' as const, time: now }, { itemId: first[1].itemId, type: 'dislike' as const, time: now }];
+    const hidden = [
+      ...watched(['b1-i0', 'b1-i4', 'b1-i7']),
+      { itemId: first[0].itemId, type: 'hide' as const, time: now },
+      { itemId: first[1].itemId, type: 'dislike' as const, time: now },
+    ];
     const again = await engine.recommend(viewerOf(hidden), { count: 20, exclude: [first[2].itemId] }, undefined, now);
     const ids = again.map((p) => p.itemId);
     expect(ids).not.toContain(first[0].itemId);
@@ -140,7 +144,14 @@ describe('historyToInteractions', () => {
     expect(b).toBeCloseTo(2, 6);
     expect(c).toBeCloseTo((2 + 2) / 2, 5); // completed + like, one half-life old
     expect([...result.hidden]).toEqual([3]);
-    const replayed = historyToInteractions([{ itemId: 'd', type: 'hide', time: now - 10 }, { itemId: 'd', type: 'play', time: now }], index, now);
+    const replayed = historyToInteractions(
+      [
+        { itemId: 'd', type: 'hide', time: now - 10 },
+        { itemId: 'd', type: 'play', time: now },
+      ],
+      index,
+      now,
+    );
     expect(replayed.hidden.size).toBe(0);
     expect(Array.from(replayed.history.indices)).toEqual([3]);
   });

@@ -79,7 +79,9 @@ describe('engine arguments', () => {
 
   it('still accepts every argument it accepted, and leaves the rest of the checks as they were', async () => {
     expect(await engine.recommend()).toHaveLength(20);
-    expect(await engine.recommend({ count: 3, filter: { genres: ['Comedy'], excludeGenres: [], maxMaturityAge: 17, availableAt: Date.now() }, exclude: ['b0-i3'], explain: false })).toHaveLength(3);
+    expect(
+      await engine.recommend({ count: 3, filter: { genres: ['Comedy'], excludeGenres: [], maxMaturityAge: 17, availableAt: Date.now() }, exclude: ['b0-i3'], explain: false }),
+    ).toHaveLength(3);
     expect((await engine.rows({ rows: ['trending'], perRow: 2 })).map((row) => row.kind)).toEqual(['trending']);
     expect(await engine.similar('b0-i0', { count: 2 })).toHaveLength(2);
     expect(await engine.track({ type: 'play', itemId: 'b0-i4' })).toEqual({ accepted: true });
@@ -101,8 +103,12 @@ describe('SDK arguments (main thread)', () => {
     expect(() => createRecommender(bad(null))).toThrow(expect.objectContaining({ code: 'invalid-argument', details: expect.objectContaining({ name: 'options' }) }));
     // Node has no Worker: this recommender refuses to run, but its methods are all there.
     const recommender = createRecommender();
-    expect(() => recommender.on(bad<'error'>('bogus'), () => undefined)).toThrow(expect.objectContaining({ code: 'invalid-argument', details: expect.objectContaining({ name: 'event' }) }));
-    expect(() => recommender.on('error', bad<() => void>('not a function'))).toThrow(expect.objectContaining({ code: 'invalid-argument', details: expect.objectContaining({ name: 'listener' }) }));
+    expect(() => recommender.on(bad<'error'>('bogus'), () => undefined)).toThrow(
+      expect.objectContaining({ code: 'invalid-argument', details: expect.objectContaining({ name: 'event' }) }),
+    );
+    expect(() => recommender.on('error', bad<() => void>('not a function'))).toThrow(
+      expect.objectContaining({ code: 'invalid-argument', details: expect.objectContaining({ name: 'listener' }) }),
+    );
     await recommender.ready.catch(() => undefined);
     await recommender.dispose();
     vi.unstubAllGlobals();

@@ -184,11 +184,7 @@ describe.each(storageFactories)('EngineStorage contract: %s', (_name, createStor
     await store.appendHistory('kids', entry('k2', 13), 100);
     // Same time as m2: order comes from insertion, not from the time field.
     await store.appendHistory('main', entry('m3', 12), 100);
-    expect(await store.loadHistory('main')).toEqual([
-      entry('m1', 10),
-      { itemId: 'm2', type: 'progress', time: 12, progress: 0.5 },
-      entry('m3', 12),
-    ]);
+    expect(await store.loadHistory('main')).toEqual([entry('m1', 10), { itemId: 'm2', type: 'progress', time: 12, progress: 0.5 }, entry('m3', 12)]);
     expect(await store.loadHistory('kids')).toEqual([entry('k1', 11), entry('k2', 13)]);
   });
 

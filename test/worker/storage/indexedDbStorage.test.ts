@@ -98,7 +98,7 @@ describe('createIndexedDbStorage', () => {
     expect(state.chunkKeys).toEqual([[2, 'b.bin', 0]]);
   });
 
-  it('keeps a journaled version\'s base until the version is saved whole, then keeps only that', async () => {
+  it("keeps a journaled version's base until the version is saved whole, then keeps only that", async () => {
     const indexedDB = freshIndexedDb();
     const storage = await open(indexedDB);
     await storage.saveModel(testModel(1, { 'a.bin': 9 }));
@@ -225,10 +225,12 @@ describe('createIndexedDbStorage', () => {
 
   it('turns a value IndexedDB cannot clone into invalid-argument', async () => {
     const storage = await open(freshIndexedDb());
-    const error = await storage.setState('callback', () => 1).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await storage
+      .setState('callback', () => 1)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(isOndeckError(error, 'invalid-argument')).toBe(true);
   });
 

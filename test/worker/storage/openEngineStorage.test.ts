@@ -212,11 +212,7 @@ describe('openEngineStorage', () => {
       if (this.name !== 'profiles') throw new DOMException('disk went away', 'UnknownError');
       return originalPut.call(this, value, key);
     });
-    await Promise.all([
-      storage.appendHistory('main', entry('a', 1), 10),
-      storage.appendHistory('main', entry('b', 2), 10),
-      storage.setState('k', 1),
-    ]);
+    await Promise.all([storage.appendHistory('main', entry('a', 1), 10), storage.appendHistory('main', entry('b', 2), 10), storage.setState('k', 1)]);
     expect(errors.map((e) => e.code)).toEqual(['storage-failed']);
     expect(storage.kind).toBe('memory');
     expect((await storage.loadHistory('main')).map((e) => e.itemId).sort()).toEqual(['a', 'b']);

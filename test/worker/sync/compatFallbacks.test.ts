@@ -48,7 +48,11 @@ const errorOf = (run: () => unknown): OndeckError => {
   }
   throw new Error('did not throw');
 };
-const codeOf = async (promise: Promise<unknown>): Promise<string> => promise.then(() => 'resolved', (error: unknown) => (isOndeckError(error) ? error.code : `not an OndeckError: ${String(error)}`));
+const codeOf = async (promise: Promise<unknown>): Promise<string> =>
+  promise.then(
+    () => 'resolved',
+    (error: unknown) => (isOndeckError(error) ? error.code : `not an OndeckError: ${String(error)}`),
+  );
 
 afterEach(() => {
   vi.unstubAllGlobals();

@@ -35,7 +35,11 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-const codeOf = (promise: Promise<unknown>): Promise<string> => promise.then(() => 'resolved', (error: unknown) => (isOndeckError(error) ? error.code : String(error)));
+const codeOf = (promise: Promise<unknown>): Promise<string> =>
+  promise.then(
+    () => 'resolved',
+    (error: unknown) => (isOndeckError(error) ? error.code : String(error)),
+  );
 const requestsFor = (from: number) => server.requests.slice(from).filter((request) => request.path.includes('/blobs/'));
 
 describe.each([

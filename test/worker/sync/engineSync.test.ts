@@ -17,7 +17,11 @@ const now = Date.now();
 const manifestPath = '/sync/manifest.json';
 const serveManifest = (text: string): void => server.serveInstead(manifestPath, text);
 const errorCodes = (): string[] => events.filter((event): event is Extract<EngineEvent, { type: 'error' }> => event.type === 'error').map((event) => event.code);
-const codeOf = (promise: Promise<unknown>): Promise<string> => promise.then(() => 'resolved', (error: unknown) => (isOndeckError(error) ? error.code : String(error)));
+const codeOf = (promise: Promise<unknown>): Promise<string> =>
+  promise.then(
+    () => 'resolved',
+    (error: unknown) => (isOndeckError(error) ? error.code : String(error)),
+  );
 
 beforeAll(async () => {
   publication = await publishPlantedVersions();
@@ -55,7 +59,12 @@ describe('signed sync in the engine (Node)', () => {
     expect(events.some((event) => event.type === 'update' && event.status.modelVersion === 2)).toBe(true);
     const progress = events.filter((event): event is Extract<EngineEvent, { type: 'progress' }> => event.type === 'progress').map((event) => event.progress);
     expect(progress.map((p) => p.phase)).toEqual(expect.arrayContaining(['checking', 'downloading', 'applying']));
-    expect(progress.filter((p) => p.phase === 'downloading').pop()).toMatchObject({ receivedBytes: publication.v2.deltas[0].bytes, totalBytes: publication.v2.deltas[0].bytes, path: 'delta', version: 2 });
+    expect(progress.filter((p) => p.phase === 'downloading').pop()).toMatchObject({
+      receivedBytes: publication.v2.deltas[0].bytes,
+      totalBytes: publication.v2.deltas[0].bytes,
+      path: 'delta',
+      version: 2,
+    });
 
     const again = await engine.sync();
     expect(again.result).toBe('not-modified');
@@ -82,7 +91,7 @@ describe('signed sync in the engine (Node)', () => {
       expect(await codeOf(engine.sync())).toBe(code);
       expect(errorCodes().pop()).toBe(code);
     }
-    expect((await engine.status())).toMatchObject({ modelVersion: 2, historyLength: 3 });
+    expect(await engine.status()).toMatchObject({ modelVersion: 2, historyLength: 3 });
   });
 
   it('follows a signed rollback to v1 (snapshot), then returns to v2 through the delta', async () => {

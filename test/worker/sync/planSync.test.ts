@@ -44,7 +44,10 @@ describe('planSync', () => {
   });
 
   it('takes the snapshot when the chain costs as much, a link is missing, or nothing is served', () => {
-    expect(planSync(serving(2), manifest({ deltas: [delta(2, 3, 400), delta(3, 4, 300), delta(4, 5, 300)] }))).toMatchObject({ kind: 'snapshot', reason: expect.stringMatching(/not smaller/) });
+    expect(planSync(serving(2), manifest({ deltas: [delta(2, 3, 400), delta(3, 4, 300), delta(4, 5, 300)] }))).toMatchObject({
+      kind: 'snapshot',
+      reason: expect.stringMatching(/not smaller/),
+    });
     expect(planSync(serving(1), manifest())).toMatchObject({ kind: 'snapshot', reason: expect.stringMatching(/no delta chain from version 1/) });
     expect(planSync(serving(3), manifest({ deltas: [delta(2, 3, 100), delta(4, 5, 100)] }))).toMatchObject({ kind: 'snapshot' });
     expect(planSync(undefined, manifest())).toMatchObject({ kind: 'snapshot', reason: 'no model on the device' });
@@ -64,7 +67,9 @@ describe('planSync', () => {
     expect(refusal(() => planSync(serving(5, { lineageId: 'other' }), manifest()))).toMatch(/^sync-refused: .*of another lineage/);
     expect(planSync(serving(7), manifest({ rollback: true, rollbackFrom: 7 }))).toMatchObject({ kind: 'snapshot', reason: 'signed rollback' });
     // A replayed old rollback (from 7) cannot pull back a device that moved on to 8.
-    expect(refusal(() => planSync(serving(8), manifest({ rollback: true, rollbackFrom: 7 })))).toMatch(/^sync-refused: .*a rollback from version 7 does not apply to the serving 8/);
+    expect(refusal(() => planSync(serving(8), manifest({ rollback: true, rollbackFrom: 7 })))).toMatch(
+      /^sync-refused: .*a rollback from version 7 does not apply to the serving 8/,
+    );
   });
 
   it('refuses a manifest that needs a newer SDK and blobs above the device limit', () => {

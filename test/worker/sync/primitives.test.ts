@@ -10,7 +10,11 @@ import { compareSemver, ONDECK_SDK_VERSION } from '../../../worker/sync/sdkVersi
 import { verifyEd25519 } from '../../../worker/sync/verifyEd25519';
 import { testSigningKey } from '../../support/signingKey';
 
-const codeOf = async (promise: Promise<unknown>): Promise<string> => promise.then(() => 'resolved', (error: unknown) => (isOndeckError(error) ? error.code : `not an OndeckError: ${String(error)}`));
+const codeOf = async (promise: Promise<unknown>): Promise<string> =>
+  promise.then(
+    () => 'resolved',
+    (error: unknown) => (isOndeckError(error) ? error.code : `not an OndeckError: ${String(error)}`),
+  );
 
 describe('decodeBase64', () => {
   it('decodes what Node encodes, with and without padding, for every length mod 3', () => {

@@ -14,13 +14,16 @@ function score(model: { userFactors: Float32Array; itemFactors: Float32Array; di
 }
 
 describe('trainAls', () => {
-  it('recovers planted taste blocks: every user\'s top 10 unseen items come from their own block', async () => {
+  it("recovers planted taste blocks: every user's top 10 unseen items come from their own block", async () => {
     // λ large enough that viewers with only 5–6 titles do not overfit to noise.
     const model = await trainAls(planted.matrix, { hyper: { factors: 8, regularization: 0.05 }, epochs: 10, seed: 1 });
     const { userIds, itemIds, indptr, indices } = planted.matrix;
     for (let u = 0; u < userIds.length; u++) {
       const seen = new Set(indices.subarray(indptr[u], indptr[u + 1]));
-      const ranked = itemIds.map((_, i) => i).filter((i) => !seen.has(i)).sort((a, b) => score(model, u, b) - score(model, u, a));
+      const ranked = itemIds
+        .map((_, i) => i)
+        .filter((i) => !seen.has(i))
+        .sort((a, b) => score(model, u, b) - score(model, u, a));
       const blocks = ranked.slice(0, 10).map((i) => planted.blockOfItem(itemIds[i]));
       expect(blocks).toEqual(new Array(10).fill(planted.blockOfUser(userIds[u])));
     }
@@ -52,9 +55,10 @@ describe('trainAls', () => {
     const iterative = await trainAls(planted.matrix, { hyper: { factors: 8 }, epochs: 25, solver: 'cg', cgSteps: 8, seed: 2 });
     // Compare predictions (the factors themselves are only defined up to a rotation).
     let maxDifference = 0;
-    for (let u = 0; u < 30; u++) for (let i = 0; i < planted.matrix.itemIds.length; i++) {
-      maxDifference = Math.max(maxDifference, Math.abs(score(exact, u, i) - score(iterative, u, i)));
-    }
+    for (let u = 0; u < 30; u++)
+      for (let i = 0; i < planted.matrix.itemIds.length; i++) {
+        maxDifference = Math.max(maxDifference, Math.abs(score(exact, u, i) - score(iterative, u, i)));
+      }
     expect(maxDifference).toBeLessThan(0.02);
   });
 
@@ -63,8 +67,12 @@ describe('trainAls', () => {
     const warm = await trainAls(planted.matrix, { hyper: { factors: 8 }, epochs: 2, seed: 99, warmStart: first });
     const cold = await trainAls(planted.matrix, { hyper: { factors: 8 }, epochs: 15, seed: 99 });
     const distance = (a: Float32Array, b: Float32Array): number => {
-      let sum = 0, norm = 0;
-      for (let i = 0; i < a.length; i++) { sum += (a[i] - b[i]) ** 2; norm += a[i] ** 2; }
+      let sum = 0,
+        norm = 0;
+      for (let i = 0; i < a.length; i++) {
+        sum += (a[i] - b[i]) ** 2;
+        norm += a[i] ** 2;
+      }
       return Math.sqrt(sum / norm);
     };
     expect(distance(first.itemFactors, warm.itemFactors)).toBeLessThan(0.1);

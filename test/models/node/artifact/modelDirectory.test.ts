@@ -275,8 +275,6 @@ describe('encodeFactorsFile / decodeFactorsFile', () => {
   });
 
   it('refuses a Gramian of the wrong size', () => {
-    expect(() => encodeFactorsFile({ factors, gramian: new Float64Array(columns * columns + 1) })).toThrowError(
-      expect.objectContaining({ code: 'dimension-mismatch' }),
-    );
+    expect(() => encodeFactorsFile({ factors, gramian: new Float64Array(columns * columns + 1) })).toThrowError(expect.objectContaining({ code: 'dimension-mismatch' }));
   });
 });

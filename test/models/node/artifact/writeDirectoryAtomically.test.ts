@@ -37,7 +37,11 @@ function stagingOf(directory: string, role: 'tmp' | 'old', pid: number, token = 
   return stagingDirectoryPath(directory, role, token).replace(`-${process.pid}-${token}`, `-${pid}-${token}`);
 }
 
-const version = (n: number): Map<string, string> => new Map([['a.txt', `a${n}`], ['b.txt', `b${n}`]]);
+const version = (n: number): Map<string, string> =>
+  new Map([
+    ['a.txt', `a${n}`],
+    ['b.txt', `b${n}`],
+  ]);
 
 async function contentOf(directory: string): Promise<Record<string, string>> {
   const result: Record<string, string> = {};

@@ -16,13 +16,7 @@ async function failure(promise: Promise<unknown>): Promise<OndeckError> {
 describe('loadGenericCsv', () => {
   it('keeps ids of any form verbatim: leading zeros, UUIDs, huge numbers, quoted commas', async () => {
     const dir = await tempDirWith({
-      'events.csv': [
-        'User_ID,ITEMID',
-        '007,0042',
-        '3f2504e0-4f89-11d3-9a0c-0305e82c3301,12345678901234567890123',
-        '"smith, j",42',
-        '007,42',
-      ].join('\n'),
+      'events.csv': ['User_ID,ITEMID', '007,0042', '3f2504e0-4f89-11d3-9a0c-0305e82c3301,12345678901234567890123', '"smith, j",42', '007,42'].join('\n'),
     });
     const { interactions } = await loadGenericCsv(join(dir, 'events.csv'));
     expect(interactions.userIds).toEqual(['007', '3f2504e0-4f89-11d3-9a0c-0305e82c3301', 'smith, j']);

@@ -76,7 +76,11 @@ describe('loadLastfm', () => {
   });
 
   it('refuses a header that names a column twice or two aliases of one', async () => {
-    for (const [header, column] of [['userID\tartistID\tweight\tweight', 'weight'], ['userID\tartistID\tplays\tweight', 'weight'], ['userID\tuser\tartistID\tweight', 'user']] as const) {
+    for (const [header, column] of [
+      ['userID\tartistID\tweight\tweight', 'weight'],
+      ['userID\tartistID\tplays\tweight', 'weight'],
+      ['userID\tuser\tartistID\tweight', 'user'],
+    ] as const) {
       const dir = await tempDirWith({ 'user_artists.dat': `${header}\n2\t51\t3\t4\n` });
       const error = await loadLastfm(dir).catch((e: unknown) => e);
       expect(isOndeckError(error, 'malformed-input'), header).toBe(true);

@@ -120,7 +120,11 @@ describe('loadMovieLens: ml-latest / ml-20m / ml-25m csv layout', () => {
   });
 
   it('refuses a ratings header that names a column twice or two aliases of one, instead of reading half of it', async () => {
-    for (const [header, column] of [['userId,movieId,rating,rating', 'rating'], ['userId,user,movieId,rating', 'user'], ['userId,movieId,itemId,rating', 'itemId']] as const) {
+    for (const [header, column] of [
+      ['userId,movieId,rating,rating', 'rating'],
+      ['userId,user,movieId,rating', 'user'],
+      ['userId,movieId,itemId,rating', 'itemId'],
+    ] as const) {
       const dir = await tempDirWith({ 'ratings.csv': `${header}\n1,1,5,0\n` });
       const error = await failure(loadMovieLens(dir));
       expect(error.code, header).toBe('malformed-input');

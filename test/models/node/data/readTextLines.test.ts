@@ -89,7 +89,10 @@ describe('readTextLines line length bound', () => {
   it('refuses a line longer than maxLineBytes with malformed-input naming the line, wherever it is', async () => {
     const long = 'x'.repeat(5000);
     const dir = await tempDirWith({ 'middle.txt': `a\nb\n${long}\nc\n`, 'last.txt': `a\n${long}`, 'fits.txt': `a\r\n${'y'.repeat(1024)}\r\nc` });
-    for (const [name, line] of [['middle.txt', 3], ['last.txt', 2]] as const) {
+    for (const [name, line] of [
+      ['middle.txt', 3],
+      ['last.txt', 2],
+    ] as const) {
       for (const chunkSize of [7, 1000, 1 << 20]) {
         const error = await collect(join(dir, name), { maxLineBytes: 1024, chunkSize }).then(
           () => undefined,

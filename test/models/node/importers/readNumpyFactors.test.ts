@@ -80,12 +80,37 @@ describe('readNumpyFactors', () => {
   });
 
   it.each([
-    ['bad magic', (): Uint8Array => { const bytes = npyBytes({ descr: '<f4', shape: [3, 2], stored: rowMajor }); bytes[1] = 0x58; return bytes; }, /missing the \\x93NUMPY magic/],
+    [
+      'bad magic',
+      (): Uint8Array => {
+        const bytes = npyBytes({ descr: '<f4', shape: [3, 2], stored: rowMajor });
+        bytes[1] = 0x58;
+        return bytes;
+      },
+      /missing the \\x93NUMPY magic/,
+    ],
     ['unsupported dtype <i8', (): Uint8Array => npyBytes({ descr: '<i8', shape: [3, 2], stored: [1, 2, 3, 4, 5, 6] }), /unsupported dtype "<i8"/],
     ['a 1-D array', (): Uint8Array => npyBytes({ descr: '<f4', shape: [6], stored: rowMajor }), /expected a 2-D array .*got shape \(6\)/],
-    ['truncated data', (): Uint8Array => { const bytes = npyBytes({ descr: '<f4', shape: [3, 2], stored: rowMajor }); return bytes.subarray(0, bytes.length - 4); }, /truncated data: .*needs 24 bytes, file has 20/],
-    ['a header that is code, not a literal', (): Uint8Array => npyBytes({ descr: '<f4', shape: [3, 2], stored: rowMajor, headerLiteral: "{'descr': __import__('os').system('true'), 'fortran_order': False, 'shape': (3, 2)}" }), /unreadable \.npy header/],
-    ['a structured dtype', (): Uint8Array => npyBytes({ descr: '<f4', shape: [3, 2], stored: rowMajor, headerLiteral: "{'descr': [('a', '<f4'), ('b', '<f4')], 'fortran_order': False, 'shape': (3, 2), }" }), /unsupported dtype/],
+    [
+      'truncated data',
+      (): Uint8Array => {
+        const bytes = npyBytes({ descr: '<f4', shape: [3, 2], stored: rowMajor });
+        return bytes.subarray(0, bytes.length - 4);
+      },
+      /truncated data: .*needs 24 bytes, file has 20/,
+    ],
+    [
+      'a header that is code, not a literal',
+      (): Uint8Array =>
+        npyBytes({ descr: '<f4', shape: [3, 2], stored: rowMajor, headerLiteral: "{'descr': __import__('os').system('true'), 'fortran_order': False, 'shape': (3, 2)}" }),
+      /unreadable \.npy header/,
+    ],
+    [
+      'a structured dtype',
+      (): Uint8Array =>
+        npyBytes({ descr: '<f4', shape: [3, 2], stored: rowMajor, headerLiteral: "{'descr': [('a', '<f4'), ('b', '<f4')], 'fortran_order': False, 'shape': (3, 2), }" }),
+      /unsupported dtype/,
+    ],
   ])('rejects %s with import-failed naming the file', async (_case, makeBytes, reason) => {
     await withTempDir(async (dir) => {
       await writeFile(join(dir, 'broken.npy'), makeBytes());

@@ -70,20 +70,28 @@ describe('readSparkItemFactors', () => {
   it('reads a single .parquet file and stringifies int64 and string ids verbatim', async () => {
     await withTempDir(async (dir) => {
       const longIds = join(dir, 'long.parquet');
-      await writeSparkPart(longIds, [
-        { id: 9007199254740993n, features: [1, 2, 3] },
-        { id: -4n, features: [4, 5, 6] },
-      ], { idType: 'INT64' });
+      await writeSparkPart(
+        longIds,
+        [
+          { id: 9007199254740993n, features: [1, 2, 3] },
+          { id: -4n, features: [4, 5, 6] },
+        ],
+        { idType: 'INT64' },
+      );
       const fromLong = await readSparkItemFactors(longIds, sparkPartThread);
       // 2^53 + 1 is not a safe double: the bigint must be stringified, not converted to a number.
       expect(fromLong.itemIds).toEqual(['9007199254740993', '-4']);
       expect(Array.from(fromLong.factors)).toEqual([1, 2, 3, 4, 5, 6]);
 
       const stringIds = join(dir, 'strings.parquet');
-      await writeSparkPart(stringIds, [
-        { id: 'tt0111161', features: [0.25] },
-        { id: ' spaced <&> ', features: [-0.75] },
-      ], { idType: 'STRING' });
+      await writeSparkPart(
+        stringIds,
+        [
+          { id: 'tt0111161', features: [0.25] },
+          { id: ' spaced <&> ', features: [-0.75] },
+        ],
+        { idType: 'STRING' },
+      );
       const fromStrings = await readSparkItemFactors(stringIds, sparkPartThread);
       expect(fromStrings.itemIds).toEqual(['tt0111161', ' spaced <&> ']);
       expect(fromStrings.dims).toBe(1);

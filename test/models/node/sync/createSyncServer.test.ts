@@ -45,7 +45,13 @@ afterAll(async () => {
 
 describe('createSyncServer', () => {
   it('answers one byte range exactly (RFC 9110 §14.1.2), and serves several ranges or another unit as the whole file', async () => {
-    for (const [range, start, end] of [['bytes=0-9', 0, 9], ['bytes=0-0', 0, 0], ['bytes=-100', 900, 999], ['bytes=990-5000', 990, 999], ['BYTES = 5-6', 5, 6]] as const) {
+    for (const [range, start, end] of [
+      ['bytes=0-9', 0, 9],
+      ['bytes=0-0', 0, 0],
+      ['bytes=-100', 900, 999],
+      ['bytes=990-5000', 990, 999],
+      ['BYTES = 5-6', 5, 6],
+    ] as const) {
       const response = await call(blobPath, 'GET', { Range: range });
       expect([range, response.status, response.headers['content-range']]).toEqual([range, 206, `bytes ${start}-${end}/1000`]);
       expect(response.body.equals(blob.subarray(start, end + 1))).toBe(true);
@@ -84,7 +90,12 @@ describe('createSyncServer', () => {
     const failingBase = `http://127.0.0.1:${(failing.address() as AddressInfo).port}/`;
     try {
       const failed = await call(blobPath, 'GET', {}, failingBase);
-      expect([failed.status, failed.headers['cache-control'], failed.headers['content-encoding'], failed.headers['access-control-allow-origin']]).toEqual([500, 'no-store', undefined, '*']);
+      expect([failed.status, failed.headers['cache-control'], failed.headers['content-encoding'], failed.headers['access-control-allow-origin']]).toEqual([
+        500,
+        'no-store',
+        undefined,
+        '*',
+      ]);
       expect(failures).toEqual([`/${blobPath}: injected`]);
       expect((await call(blobPath, 'GET', { Range: 'bytes=0-9' }, failingBase)).status).toBe(206);
     } finally {

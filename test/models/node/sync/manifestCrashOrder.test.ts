@@ -54,7 +54,7 @@ async function servedManifest(directory: string, codings: readonly ('br' | 'gzip
   return bytes.toString('utf8');
 }
 
-const versionOf = (text: string): string => (/"sig-(\d+)"/.exec(text)?.[1] ?? text);
+const versionOf = (text: string): string => /"sig-(\d+)"/.exec(text)?.[1] ?? text;
 
 describe('writeSignedManifest killed at every step', () => {
   it('plain, gzip and brotli clients always get the same version, the old one or the new one', async () => {

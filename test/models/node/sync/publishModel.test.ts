@@ -66,7 +66,10 @@ describe('publishModel', () => {
     const manifest = await currentManifest(cdn);
     expect(manifest).toEqual(third.manifest);
     expect(manifest).toMatchObject({ version: 3, parentVersion: 2, lineageId: 'synthetic-lineage', itemCount: 2000 });
-    expect(manifest.deltas.map((delta) => [delta.fromVersion, delta.toVersion])).toEqual([[1, 2], [2, 3]]);
+    expect(manifest.deltas.map((delta) => [delta.fromVersion, delta.toVersion])).toEqual([
+      [1, 2],
+      [2, 3],
+    ]);
     expect(manifest.snapshot.path).toMatch(/^blobs\/[0-9a-f]{64}\.snapshot$/);
 
     // A device on version 1 applies both deltas and ends with exactly the files of C's snapshot.
@@ -100,7 +103,10 @@ describe('publishModel', () => {
     await publishModel({ modelDirectory: modelDirectories[0], outDirectory: cdn, privateKeyPem: keys.privateKeyPem });
     const otherLineage = await writeModel('other-lineage', packageSyntheticVersion({ ...versions[1], lineageId: 'cold-retrain' }));
     const otherDims = await writeModel('other-dims', packageSyntheticVersion(syntheticModelVersion({ items: 2000, dims: 8, seed: 3 })));
-    const otherCatalog = await writeModel('other-catalog', packageSyntheticVersion({ ...syntheticModelVersion({ items: 2000, dims: 16, seed: 3 }), itemIds: versions[0].itemIds.map((id) => `x${id}`) }));
+    const otherCatalog = await writeModel(
+      'other-catalog',
+      packageSyntheticVersion({ ...syntheticModelVersion({ items: 2000, dims: 16, seed: 3 }), itemIds: versions[0].itemIds.map((id) => `x${id}`) }),
+    );
     for (const modelDirectory of [otherLineage, otherDims, otherCatalog]) {
       await expect(publishModel({ modelDirectory, outDirectory: cdn, privateKeyPem: keys.privateKeyPem })).rejects.toMatchObject({ code: 'sync-lineage-mismatch' });
     }
@@ -135,7 +141,10 @@ describe('publishModel', () => {
     const next = await publishModel({ modelDirectory: modelDirectories[2], outDirectory: cdn, privateKeyPem: keys.privateKeyPem });
     expect(next.manifest).toMatchObject({ version: 4, parentVersion: 2 });
     expect(next.manifest.rollback).toBeUndefined();
-    expect(next.manifest.deltas.map((delta) => [delta.fromVersion, delta.toVersion])).toEqual([[1, 2], [2, 4]]);
+    expect(next.manifest.deltas.map((delta) => [delta.fromVersion, delta.toVersion])).toEqual([
+      [1, 2],
+      [2, 4],
+    ]);
   });
 
   it('prunes blobs no recent manifest uses', async () => {

@@ -147,7 +147,9 @@ describe('withPublicationLock', () => {
     await expect(withPublicationLock(cdn, 'publish', () => Promise.reject(failure))).rejects.toBe(failure);
     expect(await readFile(join(cdn, 'keep.txt'), 'utf8')).toBe('kept');
     // A publish failing inside the lock (not a model directory) releases it as well.
-    await expect(publishModel({ modelDirectory: join(workDir, 'missing'), outDirectory: cdn, privateKeyPem: keys.privateKeyPem })).rejects.toMatchObject({ code: 'model-not-found' });
+    await expect(publishModel({ modelDirectory: join(workDir, 'missing'), outDirectory: cdn, privateKeyPem: keys.privateKeyPem })).rejects.toMatchObject({
+      code: 'model-not-found',
+    });
     expect(await lockExists(cdn)).toBe(false);
     expect(await withPublicationLock(cdn, 'publish', async () => 'ran')).toBe('ran');
   });

@@ -24,11 +24,7 @@ function queriesFor(factors: QuantizedFactors, topRows: readonly number[]): Quer
   const boundaries = [...partitionRows(rows, 2), ...partitionRows(rows, 3)].flatMap(({ start, end }) => [start, start, end - 1]);
   const boundaryExclusions = Int32Array.from(new Set([...boundaries, ...topRows.slice(0, 5)].concat(boundaries.slice(0, 3)))).sort();
   const [, secondHalf] = partitionRows(rows, 2);
-  const exclusionSets = [
-    undefined,
-    boundaryExclusions,
-    Int32Array.from({ length: secondHalf.end - secondHalf.start }, (_, i) => secondHalf.start + i),
-  ];
+  const exclusionSets = [undefined, boundaryExclusions, Int32Array.from({ length: secondHalf.end - secondHalf.start }, (_, i) => secondHalf.start + i)];
   const users = [randomUser(dims, 101), randomUser(dims, 102), new Float32Array(dims)];
   const queries: Query[] = [];
   for (const user of users) {

@@ -33,7 +33,10 @@ function helperEnd() {
     async settle(): Promise<void> {
       port1.postMessage({ type: 'sentinel' });
       await waitUntil(() => arrived.some((message) => message.type === 'sentinel'), 'the sentinel');
-      arrived.splice(arrived.findIndex((message) => message.type === 'sentinel'), 1);
+      arrived.splice(
+        arrived.findIndex((message) => message.type === 'sentinel'),
+        1,
+      );
     },
   };
 }

@@ -194,7 +194,7 @@ describe('a helper started by the page (startScreeningHelperIfAsked + a handed-o
     for (const port of channels) port.close();
   });
 
-  it('serves load and topK on the port it is handed, then stops on the port\'s stop', async () => {
+  it("serves load and topK on the port it is handed, then stops on the port's stop", async () => {
     const realm = pageStartedRealm();
     expect(startScreeningHelperIfAsked(realm)).toBe(true);
     const { port1, port2 } = new MessageChannel();
