@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { OndeckError } from '../../errors/OndeckError';
-import { acceptsContentCoding } from '../../sync/node/acceptsContentCoding';
-import { byteRange, type ByteRangeAnswer } from '../../sync/node/byteRange';
+import { acceptsContentCoding } from './acceptsContentCoding';
+import { byteRange, type ByteRangeAnswer } from './byteRange';
 import { openPublishedFile, type PublishedFile } from './openPublishedFile';
 
 /** Cache-Control of content-addressed blobs: they never change, so caches keep them a year. */

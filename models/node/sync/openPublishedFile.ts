@@ -1,7 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { isPrivateKeyFileName } from '../../sync/node/signingKeyFiles';
+import { isPrivateKeyFileName } from './signingKeyFiles';
 
 /** A file of a publish directory, opened to answer one request. */
 export interface PublishedFile {

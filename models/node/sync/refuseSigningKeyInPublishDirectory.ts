@@ -1,7 +1,7 @@
 import { readdir, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 import { OndeckError } from '../../errors/OndeckError';
-import { isPrivateKeyFileName } from '../../sync/node/signingKeyFiles';
+import { isPrivateKeyFileName } from './signingKeyFiles';
 
 /**
  * Refuses to publish (or roll back) into a directory that holds the signing key. Everything in a

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { OndeckError } from '../../../models/errors/OndeckError';
 import { generateSigningKeyPair } from '../../../models/node/sync/manifestSigning';
 import { pathExists } from '../../../models/node/sync/pathExists';
-import { SIGNING_KEY_FILES } from '../../../models/sync/node/signingKeyFiles';
+import { SIGNING_KEY_FILES } from '../../../models/node/sync/signingKeyFiles';
 
 interface KeygenFlags {
   out: string;
