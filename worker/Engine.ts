@@ -40,10 +40,11 @@ import { createSyncController, type SyncController } from './sync/createSyncCont
 import type { DeltaUpdate } from './sync/ModelSync';
 import { applyDelta } from '../models/sync/applyDelta';
 import { parseManifest } from '../models/artifact/parseManifest';
+import { STATE_KEYS } from './storage/OndeckDatabaseSchema';
 
 const DEFAULT_PROFILE: Profile = Object.freeze({ id: 'default', name: 'Default', createdAt: 0 });
-const STATE_CURRENT_PROFILE = 'currentProfile';
-const STATE_LAST_SYNC = 'lastSync';
+const STATE_CURRENT_PROFILE = STATE_KEYS.currentProfile;
+const STATE_LAST_SYNC = STATE_KEYS.lastModelUpdate;
 /** How long after a model switch its derived indexes are built (unless a query needs them first). */
 const PREPARE_AFTER_SWITCH_MS = 50;
 /** How long after a model switch the background backend upgrade (ORT session build) starts. */

@@ -38,6 +38,24 @@ export interface StoredModelMeta {
   readonly baseVersion?: number;
 }
 
+/**
+ * Every key of the `state` store, in one place: what the device keeps besides models, profiles
+ * and history. The strings are stored on viewers' devices, so they never change (a renamed key
+ * would silently lose its value on upgrade).
+ */
+export const STATE_KEYS = Object.freeze({
+  /** The model version in use; written only in the transaction that stores that model. */
+  currentModelVersion: 'ondeck:currentModelVersion',
+  /** Id of the profile in use (string). */
+  currentProfile: 'currentProfile',
+  /** ISO time of the last model update (string), `status().lastSync`. */
+  lastModelUpdate: 'lastSync',
+  /** Epoch ms of the last sync check that succeeded (number): the schedule counts from it. */
+  lastSuccessfulSync: 'syncLastSuccess',
+  /** Signed sync's own record (`SyncState`: versions seen, resumable downloads). */
+  syncState: 'sync',
+});
+
 /** Value of the `history` store: one entry plus the profile it belongs to. */
 export type StoredHistoryEntry = HistoryEntry & { readonly profileId: string };
 

@@ -1,13 +1,14 @@
 import { OndeckError } from '../../models/errors/OndeckError';
 import type { HistoryEntry, Profile } from '../../models/contract/types';
 import type { StoredModel, StoredModelDelta } from './EngineStorage';
+import { STATE_KEYS } from './OndeckDatabaseSchema';
 
 /**
  * State key under which the IndexedDB storage keeps the "current model version" pointer (in the
  * same store as other state, so the pointer and the model commit in one transaction). Reserved in
  * every storage so both implementations accept the same keys.
  */
-export const CURRENT_MODEL_STATE_KEY = 'ondeck:currentModelVersion';
+export const CURRENT_MODEL_STATE_KEY = STATE_KEYS.currentModelVersion;
 
 /**
  * Throws `invalid-argument` unless `id` is a non-empty string.

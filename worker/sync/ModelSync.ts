@@ -14,9 +14,10 @@ import { fetchManifest } from './fetchManifest';
 import { openSignedManifest } from './openSignedManifest';
 import { planSync, type ServingVersion } from './planSync';
 import type { Ed25519Implementation } from './verifyEd25519';
+import { STATE_KEYS } from '../storage/OndeckDatabaseSchema';
 
 /** State key under which sync keeps its bookkeeping. */
-export const SYNC_STATE_KEY = 'sync';
+export const SYNC_STATE_KEY = STATE_KEYS.syncState;
 
 /** What sync persists between attempts (in the engine storage's `state` store). */
 interface SyncState {

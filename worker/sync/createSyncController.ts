@@ -9,9 +9,10 @@ import { globalSchedulerEnvironment } from './globalSchedulerEnvironment';
 import { ModelSync, type ModelSyncOptions } from './ModelSync';
 import type { ServingVersion } from './planSync';
 import { SyncScheduler, type SchedulerEnvironment } from './SyncScheduler';
+import { STATE_KEYS } from '../storage/OndeckDatabaseSchema';
 
 /** State key of the time of the last successful sync attempt (ms since the epoch). */
-const LAST_SUCCESS_KEY = 'syncLastSuccess';
+const LAST_SUCCESS_KEY = STATE_KEYS.lastSuccessfulSync;
 
 /** Progress events are sent at most this often while downloading (phase changes always go out). */
 const PROGRESS_INTERVAL_MS = 250;
