@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { recoverInterruptedWrite } from './recoverInterruptedWrite';
 import { writeDirectoryAtomically } from './writeDirectoryAtomically';
 import { OndeckError } from '../../errors/OndeckError';
-import { validateCatalogColumns } from '../../artifact/CatalogColumns';
-import { decodeFactorsFile, encodeFactorsFile } from '../../artifact/factorsFile';
+import { encodeFactorsFile } from '../../artifact/factorsFile';
 import { MODEL_FILES, type ModelFileEntry, type ModelManifest } from '../../artifact/ModelManifest';
+import { decodeFactorsAndCatalog } from '../../artifact/decodeFactorsAndCatalog';
 import { parseManifest } from '../../artifact/parseManifest';
 import type { OndeckModel } from '../../artifact/OndeckModel';
 
@@ -78,21 +78,11 @@ export async function readModelDirectory(directory: string): Promise<OndeckModel
     }
     return bytes;
   };
-  const { factors, gramian } = decodeFactorsFile(await load(MODEL_FILES.factors));
-  if (factors.dims !== manifest.dims || factors.rows !== manifest.itemCount) {
-    throw new OndeckError('model-corrupt', {
-      file: MODEL_FILES.factors,
-      reason: `table is ${factors.rows} × ${factors.dims}, model.json says ${manifest.itemCount} × ${manifest.dims}`,
-    });
-  }
-  let catalogValue: unknown;
-  try {
-    catalogValue = JSON.parse(new TextDecoder().decode(await load(MODEL_FILES.catalog)));
-  } catch (error) {
-    if (error instanceof OndeckError) throw error;
-    throw new OndeckError('model-corrupt', { file: MODEL_FILES.catalog, reason: 'not valid JSON' });
-  }
-  const catalog = validateCatalogColumns(catalogValue, manifest.itemCount, manifest.dims);
+  // Both files are checked against model.json first (missing, size, SHA-256), then decoded by
+  // the one decoder the device and the sync code use.
+  const factorsBytes = await load(MODEL_FILES.factors);
+  const catalogBytes = await load(MODEL_FILES.catalog);
+  const { factors, gramian, catalog } = decodeFactorsAndCatalog(manifest, factorsBytes, catalogBytes);
   const scoringGraph = await load(MODEL_FILES.scoringGraph);
   return { manifest, factors, gramian, catalog, scoringGraph };
 }
