@@ -1,6 +1,6 @@
 import type { QuantizedFactors } from '../quantize';
 import { OndeckError } from '../errors/OndeckError';
-import { checkQuantizedFactors } from '../scoring/checkScoringQuery';
+import { checkQuantizedFactors } from '../scoring/checkQuantizedFactors';
 import { ProtobufWriter } from './ProtobufWriter';
 import { scoringGraphNames } from './scoringGraphNames';
 

@@ -1,6 +1,8 @@
 import { OndeckError } from '../errors/OndeckError';
 import type { QuantizedFactors } from '../quantize';
-import { checkQuantizedFactors, checkScoringQuery, notLoadedError } from './checkScoringQuery';
+import { checkQuantizedFactors } from './checkQuantizedFactors';
+import { checkScoringQuery } from './checkScoringQuery';
+import { notLoadedError } from './notLoadedError';
 import { createScreenedTopK, type ScreenedTopK } from './createScreenedTopK';
 import { mergePartResults, type PartResult } from './parallel/mergePartResults';
 import { partitionRows, splitExclusions, type RowRange } from './parallel/partitionRows';

@@ -6,7 +6,9 @@ import { loadOrtFromPackage } from './loadOrtFromPackage';
 import { OndeckError, isOndeckError } from '../../models/errors/OndeckError';
 import type { ScoringGraphVariant } from '../../models/onnx/buildScoringGraph';
 import { scoringGraphNames } from '../../models/onnx/scoringGraphNames';
-import { checkQuantizedFactors, checkScoringQuery, notLoadedError } from '../../models/scoring/checkScoringQuery';
+import { checkQuantizedFactors } from '../../models/scoring/checkQuantizedFactors';
+import { checkScoringQuery } from '../../models/scoring/checkScoringQuery';
+import { notLoadedError } from '../../models/scoring/notLoadedError';
 import type { BackendModel, ScoringBackend, TopKResult } from '../../models/scoring/ScoringBackend';
 import { sortedContains } from '../../models/scoring/sortedContains';
 
