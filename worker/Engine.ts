@@ -3,7 +3,6 @@ import { OndeckError, isOndeckError } from '../models/errors/OndeckError';
 import { MODEL_FILES, type ModelManifest } from '../models/artifact/ModelManifest';
 import type {
   EngineProbes,
-  HistoryEntry,
   Profile,
   Recommendation,
   RecommenderStatus,
@@ -25,7 +24,6 @@ import { probeEngine } from './backends/probeEngine';
 import { DeferredHelperPort } from './backends/parallel/DeferredHelperPort';
 import type { ScreeningHelperPort } from '../models/scoring/parallel/screeningHelperMessages';
 import { RecommendationEngine } from './engine/RecommendationEngine';
-import { historyToInteractions, type InterpretedHistory } from './engine/historyToInteractions';
 import { decodeModelFiles } from './model/decodeModelFiles';
 import { verifyAppliedTables } from './model/verifyAppliedTables';
 import { verifyModelFile } from './model/verifyModelFiles';
@@ -33,8 +31,8 @@ import { buildScoringGraph } from '../models/onnx/buildScoringGraph';
 import { fetchModelFiles, fetchModelManifest } from './model/fetchModelFiles';
 import type { EngineStorage, StoredModel } from './storage/EngineStorage';
 import { openEngineStorage } from './storage/openEngineStorage';
-import { validateStoredHistory } from './storage/validateStoredHistory';
-import { checkModelUrl, checkNewProfile, checkProfileIdArgument, checkTrackEvent } from './engine/checkEngineArguments';
+import { checkModelUrl } from './engine/checkEngineArguments';
+import { ViewerProfiles } from './engine/ViewerProfiles';
 import { RECOMMENDER_DEFAULTS } from '../models/contract/RecommenderOptions';
 import { createSyncController, type SyncController } from './sync/createSyncController';
 import type { DeltaUpdate } from './sync/ModelSync';
@@ -42,8 +40,6 @@ import { applyDelta } from '../models/sync/applyDelta';
 import { parseManifest } from '../models/artifact/parseManifest';
 import { STATE_KEYS } from './storage/OndeckDatabaseSchema';
 
-const DEFAULT_PROFILE: Profile = Object.freeze({ id: 'default', name: 'Default', createdAt: 0 });
-const STATE_CURRENT_PROFILE = STATE_KEYS.currentProfile;
 const STATE_LAST_SYNC = STATE_KEYS.lastModelUpdate;
 /** How long after a model switch its derived indexes are built (unless a query needs them first). */
 const PREPARE_AFTER_SWITCH_MS = 50;
@@ -67,12 +63,8 @@ export class Engine implements EngineApi {
   private jsThreads: ResolvedJsThreads = { threads: 1, reason: '1 thread (not started)' };
   private emit: (event: EngineEvent) => void = () => undefined;
   private serving?: { model: ServedModel; engine: RecommendationEngine; selection: BackendSelection };
-  private profile: Profile = DEFAULT_PROFILE;
-  private history: HistoryEntry[] = [];
-  private interpreted?: InterpretedHistory;
-  private unknownItemsTracked = 0;
-  /** Stored records of the current profile's history left out when it was loaded (see `activate`). */
-  private invalidHistoryRecordsSkipped = 0;
+  /** The viewers: profiles, the current one and its history (open once storage is). */
+  private viewers?: ViewerProfiles;
   private lastSync?: string;
   private lastError?: string;
   /** What this engine offers (see `status().engineProbes`), read once, when first asked for. */
@@ -98,7 +90,12 @@ export class Engine implements EngineApi {
     this.options = options;
     this.emit = onEvent;
     this.storage = await openEngineStorage({ databaseName: options.databaseName, onError: (error) => this.reportError(error) });
-    await this.restoreProfile(options.profileId);
+    this.viewers = new ViewerProfiles({
+      storage: this.storage,
+      historyLimit: options.historyLimit ?? RECOMMENDER_DEFAULTS.historyLimit,
+      onError: (error) => this.reportError(error),
+    });
+    await this.viewers.restore(options.profileId);
     this.lastSync = await this.storage.getState<string>(STATE_LAST_SYNC);
 
     const stored = await this.storage.loadCurrentModel().catch((error: unknown) => {
@@ -161,67 +158,58 @@ export class Engine implements EngineApi {
 
   async track(event: TrackEvent): Promise<{ accepted: boolean }> {
     const { engine } = this.requireServing();
-    const entry = checkTrackEvent(event);
-    if (engine.indexOfItem(entry.itemId) === undefined) {
-      // An app must not crash on a title the model does not know yet (newer catalog, typo).
-      this.unknownItemsTracked++;
-      return { accepted: false };
-    }
-    await this.requireStorage().appendHistory(this.profile.id, entry, this.historyLimit());
-    this.history.push(entry);
-    if (this.history.length > this.historyLimit()) this.history.splice(0, this.history.length - this.historyLimit());
-    this.interpreted = undefined;
-    return { accepted: true };
+    return this.requireViewers().track(event, (itemId) => engine.indexOfItem(itemId));
   }
 
   async recommend(request: RecommendRequest = {}): Promise<Recommendation[]> {
     const { engine } = this.requireServing();
-    return engine.recommend(this.viewer(), request, this.profile.maturityLimit);
+    const viewers = this.requireViewers();
+    return engine.recommend(
+      viewers.viewer((itemId) => engine.indexOfItem(itemId)),
+      request,
+      viewers.current.maturityLimit,
+    );
   }
 
   async similar(itemId: string, options: { count?: number; filter?: RecommendFilter } = {}): Promise<Recommendation[]> {
     const { engine } = this.requireServing();
-    return engine.similar(itemId, options, this.viewer(), this.profile.maturityLimit);
+    const viewers = this.requireViewers();
+    return engine.similar(
+      itemId,
+      options,
+      viewers.viewer((id) => engine.indexOfItem(id)),
+      viewers.current.maturityLimit,
+    );
   }
 
   async rows(request: RowsRequest = {}): Promise<Row[]> {
     const { engine } = this.requireServing();
-    return engine.rows(this.viewer(), request, this.profile.maturityLimit);
+    const viewers = this.requireViewers();
+    return engine.rows(
+      viewers.viewer((itemId) => engine.indexOfItem(itemId)),
+      request,
+      viewers.current.maturityLimit,
+    );
   }
 
   async listProfiles(): Promise<Profile[]> {
-    return this.requireStorage().listProfiles();
+    return this.requireViewers().list();
   }
 
   async createProfile(input: { name: string; maturityLimit?: number; id?: string }): Promise<Profile> {
-    const { name, maturityLimit, id: requestedId } = checkNewProfile(input);
-    const id = requestedId ?? `p-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
-    const profile: Profile = { id, name, createdAt: Date.now(), ...(maturityLimit !== undefined ? { maturityLimit } : {}) };
-    await this.requireStorage().putProfile(profile);
-    return profile;
+    return this.requireViewers().create(input);
   }
 
   async switchProfile(id: string): Promise<Profile> {
-    checkProfileIdArgument(id);
-    const profile = (await this.requireStorage().listProfiles()).find((candidate) => candidate.id === id);
-    if (!profile) throw new OndeckError('unknown-profile', { id });
-    await this.activate(profile);
-    return profile;
+    return this.requireViewers().switchTo(id);
   }
 
   async deleteProfile(id: string): Promise<void> {
-    checkProfileIdArgument(id);
-    const storage = this.requireStorage();
-    if (!(await storage.listProfiles()).some((profile) => profile.id === id)) throw new OndeckError('unknown-profile', { id });
-    await storage.deleteProfile(id);
-    if (id === DEFAULT_PROFILE.id) await storage.putProfile(DEFAULT_PROFILE);
-    if (id === this.profile.id) await this.activate(DEFAULT_PROFILE);
+    return this.requireViewers().delete(id);
   }
 
   async forget(): Promise<void> {
-    await this.requireStorage().clearHistory(this.profile.id);
-    this.history = [];
-    this.interpreted = undefined;
+    return this.requireViewers().forget();
   }
 
   async status(): Promise<RecommenderStatus> {
@@ -236,10 +224,10 @@ export class Engine implements EngineApi {
       itemCount: serving?.model.manifest.itemCount ?? 0,
       dims: serving?.model.manifest.dims ?? 0,
       storage: this.storage?.kind ?? 'memory',
-      profileId: this.profile.id,
-      historyLength: this.history.length,
-      unknownItemsTracked: this.unknownItemsTracked,
-      invalidHistoryRecordsSkipped: this.invalidHistoryRecordsSkipped,
+      profileId: this.viewers?.current.id ?? 'default',
+      historyLength: this.viewers?.historyLength ?? 0,
+      unknownItemsTracked: this.viewers?.unknownItemsTracked ?? 0,
+      invalidHistoryRecordsSkipped: this.viewers?.invalidHistoryRecordsSkipped ?? 0,
       ...(this.lastSync ? { lastSync: this.lastSync } : {}),
       ...(this.lastError ? { lastError: this.lastError } : {}),
       ...(this.syncController ? { sync: this.syncController.status() } : {}),
@@ -403,7 +391,7 @@ export class Engine implements EngineApi {
       engine,
       selection: preference === 'auto' ? { ...selection, reason: 'js: answering while onnxruntime-web starts (upgrade to wasm pending)' } : selection,
     };
-    this.interpreted = undefined;
+    this.viewers?.modelChanged();
     // Released in the background: an ORT dispose waits behind any session ORT is still creating,
     // and the new version must not wait for that.
     if (previous && previous.selection.backend !== selection.backend) void previous.selection.backend.dispose().catch(() => undefined);
@@ -466,46 +454,16 @@ export class Engine implements EngineApi {
     (deferred ?? new DeferredHelperPort(true)).attach(port);
   }
 
-  private async restoreProfile(requested?: string): Promise<void> {
-    const storage = this.requireStorage();
-    let profiles = await storage.listProfiles();
-    if (!profiles.some((profile) => profile.id === DEFAULT_PROFILE.id)) {
-      await storage.putProfile(DEFAULT_PROFILE);
-      profiles = await storage.listProfiles();
-    }
-    const wanted = requested ?? (await storage.getState<string>(STATE_CURRENT_PROFILE)) ?? DEFAULT_PROFILE.id;
-    const profile = profiles.find((candidate) => candidate.id === wanted);
-    if (requested && !profile) throw new OndeckError('unknown-profile', { id: requested });
-    await this.activate(profile ?? DEFAULT_PROFILE);
-  }
-
-  private async activate(profile: Profile): Promise<void> {
-    const storage = this.requireStorage();
-    // Records come back as stored; one damaged record must not make every query of this profile
-    // fail (its NaN would poison the fold-in) on this and every later start: skip it, say so.
-    const { entries, invalid, firstProblem } = validateStoredHistory(await storage.loadHistory(profile.id));
-    if (invalid > 0) this.reportError(new OndeckError('history-record-invalid', { profileId: profile.id, count: invalid, reason: firstProblem }));
-    this.history = entries;
-    this.invalidHistoryRecordsSkipped = invalid;
-    this.profile = profile;
-    this.interpreted = undefined;
-    await storage.setState(STATE_CURRENT_PROFILE, profile.id);
-  }
-
-  private viewer(): InterpretedHistory {
-    const { engine } = this.requireServing();
-    this.interpreted ??= historyToInteractions(this.history, (id) => engine.indexOfItem(id), Date.now());
-    return this.interpreted;
-  }
-
-  private historyLimit(): number {
-    return this.options.historyLimit ?? 500;
-  }
-
   private requireServing(): NonNullable<Engine['serving']> {
     if (this.disposed) throw new OndeckError('disposed');
     if (!this.serving) throw new OndeckError('not-ready');
     return this.serving;
+  }
+
+  private requireViewers(): ViewerProfiles {
+    if (this.disposed) throw new OndeckError('disposed');
+    if (!this.viewers) throw new OndeckError('not-ready', { reason: 'storage is not open' });
+    return this.viewers;
   }
 
   private requireStorage(): EngineStorage {
