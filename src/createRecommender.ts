@@ -70,6 +70,24 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
   let remote: Remote<EngineApi> | undefined;
   let started: Promise<RecommenderStatus>;
   let crashed: Promise<never>;
+  /**
+   * The reject functions of the calls waiting on the current worker: a crash rejects them all.
+   * Racing each call against `crashed` instead would leave one reaction per call on a promise that
+   * stays pending while the worker lives, and with it every result ever returned (WebKit).
+   */
+  let waiting = new Set<(error: unknown) => void>();
+  /** Set once the current worker crashed (or never ran): calls made then fail with it at once. */
+  let stopped: { error: unknown } | undefined;
+  /** Rejects the calls waiting on the worker that `settled` belongs to, once it crashes. */
+  const watchCrash = (settled: Promise<never>): void => {
+    const calls = (waiting = new Set());
+    stopped = undefined;
+    settled.catch((error: unknown) => {
+      if (crashed === settled) stopped = { error };
+      calls.forEach((reject) => reject(error));
+      calls.clear();
+    });
+  };
   let disposed = false;
   /** Set once the page or the worker found a missing capability: final, no restart helps. */
   let unsupported: OndeckError | undefined;
@@ -117,7 +135,11 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
 
   const start = (): Promise<RecommenderStatus> => {
     const missingOnPage = findMissingCapabilities(PAGE_CAPABILITIES);
-    if (missingOnPage.length > 0) return (crashed = refuse(missingOnPage, 'page'));
+    if (missingOnPage.length > 0) {
+      crashed = refuse(missingOnPage, 'page');
+      watchCrash(crashed);
+      return crashed;
+    }
     worker = new Worker(workerUrl);
     remote = wrap<EngineApi>(worker);
     crashed = new Promise<never>((_, reject) => {
@@ -138,6 +160,7 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
       });
     });
     crashed.catch(() => undefined);
+    watchCrash(crashed);
     return Promise.race([remote.init(init, onEngineEvent), crashed]);
   };
   const restart = (): void => {
@@ -160,7 +183,24 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
   const call = async <T>(task: (engine: Remote<EngineApi>) => Promise<T>): Promise<T> => {
     if (disposed) throw new OndeckError('disposed');
     await started;
-    return Promise.race([task(remote!), crashed]);
+    if (stopped) throw stopped.error;
+    const calls = waiting;
+    return new Promise<T>((resolve, reject) => {
+      calls.add(reject);
+      const done = (): void => {
+        calls.delete(reject);
+      };
+      task(remote!).then(
+        (value) => {
+          done();
+          resolve(value);
+        },
+        (error: unknown) => {
+          done();
+          reject(error);
+        },
+      );
+    });
   };
 
   const recommender: Recommender = {
