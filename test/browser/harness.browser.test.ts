@@ -1,3 +1,5 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listLivingProcesses } from '../../scripts/browser/listLivingProcesses';
@@ -148,5 +150,36 @@ describe.each([5, 6] as const)('Qt WebEngine %s lifecycle', { timeout: 60_000 },
     }
     expect(listLivingProcesses(qt.processGroupId)).toEqual([]);
     await expect(qt.evaluate('1')).rejects.toThrow('connection is closed');
+  });
+});
+
+describe.each([5, 6] as const)('Qt WebEngine %s navigation that never loads', { timeout: 60_000 }, (major) => {
+  it('gives the navigation one more try, then fails saying where the page was stuck', async () => {
+    // A page whose image never answers: its load event cannot fire.
+    const pageRequests: string[] = [];
+    const held: ServerResponse[] = [];
+    const server = createServer((request, response) => {
+      if (request.url === '/stuck.html') {
+        pageRequests.push(request.url);
+        response.setHeader('content-type', 'text/html');
+        response.end('<!doctype html><title>stuck</title><img src="/never">');
+      } else {
+        held.push(response);
+      }
+    });
+    await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/stuck.html`;
+    const qt = await launchQtWebEngine(major, { commandTimeoutMilliseconds: 8_000, loadCheckMilliseconds: 2_000 });
+    try {
+      await expect(qt.goto(url)).rejects.toThrow(`no load event within 8000 ms (${url}, readyState interactive)`);
+      expect(pageRequests).toHaveLength(2);
+      // A page that does load still does, on the same session.
+      await qt.goto('about:blank');
+      expect(await qt.evaluate<string>('document.readyState')).toBe('complete');
+    } finally {
+      await qt.close();
+      for (const response of held) response.destroy();
+      server.close();
+    }
   });
 });
