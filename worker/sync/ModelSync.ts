@@ -13,6 +13,7 @@ import { downloadBlob } from './downloadBlob';
 import { fetchManifest } from './fetchManifest';
 import { openSignedManifest } from './openSignedManifest';
 import { planSync, type ServingVersion } from './planSync';
+import type { DeltaUpdate, SyncInstaller } from './SyncInstaller';
 import type { Ed25519Implementation } from './verifyEd25519';
 import { STATE_KEYS } from '../storage/OndeckDatabaseSchema';
 
@@ -36,36 +37,11 @@ export interface ModelSyncOptions {
   readonly fetch: typeof fetch;
   readonly storage: Pick<EngineStorage, 'getState' | 'setState'>;
   readonly cache: DownloadCache;
-  /** The version the engine serves right now. */
-  readonly serving: () => ServingVersion | undefined;
-  /**
-   * Verifies every file against `manifest`, stores the version atomically and makes it the one
-   * served; on any failure leaves the serving version as it was and throws.
-   */
-  readonly install: (manifest: ModelManifest, files: Map<string, Uint8Array>) => Promise<void>;
-  /**
-   * The decoded tables of the version served right now (a delta chain applies to them), or
-   * `undefined` when they are not available (no model, or one stored without its model.json bytes).
-   */
-  readonly servingTables: () => ModelTables | undefined;
-  /**
-   * Like `install` for a version rebuilt from deltas: verifies the rebuilt tables against their
-   * model.json, journals the version as `baseVersion` plus `deltas` (decompressed) and swaps it in.
-   */
-  readonly installDelta: (update: DeltaUpdate) => Promise<void>;
+  /** The engine side: what it serves, and how a new version is installed. */
+  readonly installer: SyncInstaller;
   readonly onProgress?: (progress: SyncProgress) => void;
   /** Forced implementations, for tests on engines that have the native ones. */
   readonly implementations?: { readonly signature?: Ed25519Implementation; readonly gunzip?: GunzipImplementation };
-}
-
-/** A version rebuilt from the serving one and a chain of deltas, for `installDelta`. */
-export interface DeltaUpdate {
-  /** The new version's tables, from {@link applyDeltaToTables}. */
-  readonly tables: ModelTables;
-  /** `modelVersion` of the version the chain applied to. */
-  readonly baseVersion: number;
-  /** The chain's delta blobs, decompressed, in order. */
-  readonly deltas: readonly Uint8Array[];
 }
 
 /**
@@ -80,7 +56,7 @@ export interface DeltaUpdate {
  *
  * @example
  * ```ts
- * const sync = new ModelSync({ syncUrl, publicKey, fetch, storage, cache, serving, install });
+ * const sync = new ModelSync({ syncUrl, publicKey, fetch, storage, cache, installer: engineLifecycle });
  * const outcome = await sync.runOnce(); // { result: 'updated', version: 7, path: 'delta', … }
  * ```
  */
@@ -89,7 +65,7 @@ export class ModelSync {
 
   async runOnce(): Promise<SyncResult> {
     const { options } = this;
-    const serving = options.serving();
+    const serving = options.installer.servingVersion();
     const state = (await options.storage.getState<SyncState>(SYNC_STATE_KEY).catch(() => undefined)) ?? {};
     // The stored ETag stands for "that manifest was dealt with while serving this version": valid
     // only while the device still serves it (storage may have fallen back, or been restored).
@@ -117,7 +93,7 @@ export class ModelSync {
       try {
         const update = await this.applyDeltaChain(manifest, plan.chain, plan.bytes, counters);
         checkAnnounced(manifest, update.tables.manifest);
-        await options.installDelta(update);
+        await options.installer.installDelta(update);
         await this.finish(response.etag);
         return { result: 'updated', version: manifest.version, path: 'delta', ...counters, signatureCheck: verifier };
       } catch (error) {
@@ -143,8 +119,8 @@ export class ModelSync {
   ): Promise<DeltaUpdate> {
     // The chain applies to the tables in memory: the serving version was verified when it was
     // loaded, and reading it back from storage would cost a full decode.
-    const base = this.options.servingTables();
-    const serving = this.options.serving();
+    const base = this.options.installer.servingTables();
+    const serving = this.options.installer.servingVersion();
     if (!base || !serving || base.manifest.lineageId !== serving.lineageId || base.manifest.modelVersion !== serving.version) {
       throw new OndeckError('sync-delta-invalid', { blob: 'delta', reason: 'the serving version has no decoded tables with model.json bytes to apply a delta to' });
     }
@@ -188,11 +164,11 @@ export class ModelSync {
     if (!modelJson) throw new OndeckError('model-corrupt', { file: MODEL_FILES.manifest, reason: 'missing from the synced model' });
     const model = parseManifest(new TextDecoder().decode(modelJson));
     checkAnnounced(manifest, model);
-    await this.options.install(model, files);
+    await this.options.installer.install(model, files);
   }
 
   private async finish(etag: string | undefined): Promise<void> {
-    await this.remember(etag, this.options.serving());
+    await this.remember(etag, this.options.installer.servingVersion());
     // Applied: the downloaded blobs are in the model store now. Not awaited: it is clean-up, and
     // the update is complete without it (leftovers are discarded by the next attempt).
     void this.options.cache.discardExcept([]).catch(() => undefined);

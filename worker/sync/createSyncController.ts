@@ -6,8 +6,8 @@ import { createMemoryDownloadCache } from './createMemoryDownloadCache';
 import { decodeBase64 } from './decodeBase64';
 import type { DownloadCache } from './DownloadCache';
 import { globalSchedulerEnvironment } from './globalSchedulerEnvironment';
-import { ModelSync, type ModelSyncOptions } from './ModelSync';
-import type { ServingVersion } from './planSync';
+import { ModelSync } from './ModelSync';
+import type { SyncInstaller } from './SyncInstaller';
 import { SyncScheduler, type SchedulerEnvironment } from './SyncScheduler';
 import { STATE_KEYS } from '../storage/OndeckDatabaseSchema';
 
@@ -28,10 +28,8 @@ export interface SyncControllerOptions {
   readonly storage: EngineStorage;
   /** Name of the engine's IndexedDB database; partial downloads live in `<name>-downloads`. */
   readonly databaseName: string;
-  readonly serving: () => ServingVersion | undefined;
-  readonly install: ModelSyncOptions['install'];
-  readonly servingTables: ModelSyncOptions['servingTables'];
-  readonly installDelta: ModelSyncOptions['installDelta'];
+  /** The engine side: what it serves, and how a new version is installed. */
+  readonly installer: SyncInstaller;
   readonly onProgress: (progress: SyncProgress) => void;
   /** Told about every failed attempt, automatic or forced. */
   readonly onError: (error: unknown) => void;
@@ -60,7 +58,7 @@ export interface SyncController {
  *
  * @example
  * ```ts
- * const controller = await createSyncController({ syncUrl, publicKey, intervalMs, retryMs, storage, databaseName, serving, install, onProgress, onError });
+ * const controller = await createSyncController({ syncUrl, publicKey, intervalMs, retryMs, storage, databaseName, installer, onProgress, onError });
  * await controller.start();
  * ```
  */
@@ -82,10 +80,7 @@ export async function createSyncController(options: SyncControllerOptions): Prom
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     storage: options.storage,
     cache,
-    serving: options.serving,
-    install: options.install,
-    servingTables: options.servingTables,
-    installDelta: options.installDelta,
+    installer: options.installer,
     onProgress(progress) {
       const now = environment.now();
       const done = progress.totalBytes > 0 && progress.receivedBytes === progress.totalBytes;
