@@ -3,6 +3,7 @@ import { keyIdOf } from '../../models/sync/keyIdOf';
 import { parseSignedManifest, parseSyncManifest } from '../../models/sync/parseSyncManifest';
 import type { SyncManifest } from '../../models/sync/SyncManifest';
 import { decodeBase64 } from './decodeBase64';
+import { unknownSigningKeyError } from '../../models/sync/unknownSigningKeyError';
 import { verifyEd25519, type Ed25519Implementation, type Ed25519Verifier } from './verifyEd25519';
 
 /** A manifest whose signature verified. */
@@ -35,7 +36,7 @@ export async function openSignedManifest(bytes: Uint8Array, publicKey: Uint8Arra
   }
   const envelope = parseSignedManifest(text);
   const keyId = keyIdOf(publicKey);
-  if (envelope.keyId !== keyId) throw new OndeckError('signature-invalid', { reason: `signed by key ${envelope.keyId}, this device trusts ${keyId}` });
+  if (envelope.keyId !== keyId) throw unknownSigningKeyError(envelope.keyId, [keyId]);
   const payload = decodeBase64(envelope.payload, 'payload');
   const verifier = await verifyEd25519(payload, decodeBase64(envelope.signature, 'signature'), publicKey, implementation);
   let payloadText: string;

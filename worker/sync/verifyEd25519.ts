@@ -49,10 +49,10 @@ export async function verifyEd25519(message: Uint8Array, signature: Uint8Array, 
       .importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify'])
       .then((key) => subtle.verify({ name: 'Ed25519' }, key, signature, message))
       .catch(() => undefined);
-    if (valid === false) throw new OndeckError('signature-invalid', { reason: 'Ed25519 verification failed' });
+    if (valid === false) throw new OndeckError('signature-invalid', { reason: 'the Ed25519 signature does not match the payload' });
     if (valid === true) return 'webcrypto';
   }
-  if (!loadCompat().verifyEd25519(message, signature, publicKey)) throw new OndeckError('signature-invalid', { reason: 'Ed25519 verification failed' });
+  if (!loadCompat().verifyEd25519(message, signature, publicKey)) throw new OndeckError('signature-invalid', { reason: 'the Ed25519 signature does not match the payload' });
   return 'tweetnacl';
 }
 

@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, t
 import { OndeckError } from '../../errors/OndeckError';
 import { keyIdOf } from '../../sync/keyIdOf';
 import { parseSignedManifest, parseSyncManifest } from '../../sync/parseSyncManifest';
+import { unknownSigningKeyError } from '../../sync/unknownSigningKeyError';
 import type { SignedManifest, SyncManifest } from '../../sync/SyncManifest';
 
 /** An Ed25519 key pair as `ondeck keygen` writes it. */
@@ -69,7 +70,7 @@ export function signManifest(manifest: SyncManifest, privateKeyPem: string): Sig
 export function verifySignedManifest(text: string, publicKeyBase64: string): SyncManifest {
   const envelope = parseSignedManifest(text);
   const raw = Buffer.from(publicKeyBase64, 'base64');
-  if (envelope.keyId !== keyIdOf(raw)) throw new OndeckError('signature-invalid', { reason: `signed with key ${envelope.keyId}, expected ${keyIdOf(raw)}` });
+  if (envelope.keyId !== keyIdOf(raw)) throw unknownSigningKeyError(envelope.keyId, [keyIdOf(raw)]);
   const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
   const payload = Buffer.from(envelope.payload, 'base64');
   if (!verify(null, payload, publicKey, Buffer.from(envelope.signature, 'base64'))) {

@@ -3,6 +3,7 @@ import { isOndeckError } from '../../../models/errors/OndeckError';
 import { generateSigningKeyPair, signManifest, verifySignedManifest } from '../../../models/node/sync/manifestSigning';
 import { parseSignedManifest, parseSyncManifest } from '../../../models/sync/parseSyncManifest';
 import type { SyncManifest } from '../../../models/sync/SyncManifest';
+import { openSignedManifest } from '../../../worker/sync/openSignedManifest';
 
 const hash = (digit: string): string => digit.repeat(64);
 const valid: SyncManifest = {
@@ -121,5 +122,29 @@ describe('manifest signing', () => {
     for (const broken of [{ ...envelope, signature: 'abc' }, { ...envelope, keyId: 'XYZ' }, { payload: envelope.payload }, 'nope']) {
       expect(() => parseSignedManifest(typeof broken === 'string' ? broken : JSON.stringify(broken))).toThrow(expect.objectContaining({ code: 'sync-manifest-invalid' }));
     }
+  });
+
+  it('words a refusal the same on the device and in the cloud: a foreign key names both key ids, a bad signature says so', async () => {
+    const envelope = signManifest(valid, keys.privateKeyPem);
+    const other = generateSigningKeyPair();
+    const deviceMessage = async (text: string, publicKeyBase64: string): Promise<string> =>
+      openSignedManifest(new TextEncoder().encode(text), new Uint8Array(Buffer.from(publicKeyBase64, 'base64'))).then(
+        () => 'accepted',
+        (error: Error) => error.message,
+      );
+    const cloudMessage = (text: string, publicKeyBase64: string): string => {
+      try {
+        verifySignedManifest(text, publicKeyBase64);
+        return 'accepted';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    const foreign = cloudMessage(JSON.stringify(envelope), other.publicKeyBase64);
+    expect(foreign).toContain(`signed by key ${keys.keyId}; the trusted key is ${other.keyId}`);
+    expect(await deviceMessage(JSON.stringify(envelope), other.publicKeyBase64)).toBe(foreign);
+    const tampered = JSON.stringify({ ...envelope, payload: Buffer.from(JSON.stringify({ ...valid, version: 4 })).toString('base64') });
+    expect(cloudMessage(tampered, keys.publicKeyBase64)).toContain('the Ed25519 signature does not match the payload');
+    expect(await deviceMessage(tampered, keys.publicKeyBase64)).toBe(cloudMessage(tampered, keys.publicKeyBase64));
   });
 });
