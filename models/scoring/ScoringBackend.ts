@@ -3,6 +3,13 @@ import type { QuantizedFactors } from '../quantize';
 /** The scoring backends, in the order the device prefers them when they can run. */
 export type BackendName = 'wasm' | 'webgpu' | 'js';
 
+/**
+ * Backends built but not yet among the device's choices: the WebAssembly int8 kernels
+ * (`createWasmInt8Backend`, issue 16) until the engine selects them and their name joins
+ * {@link BackendName}, the public one.
+ */
+export type UnlistedBackendName = 'wasm-int8';
+
 /** What a backend keeps resident: the quantised item table and, optionally, its ONNX graph. */
 export interface BackendModel {
   /** The int8 item table. Backends keep a reference, not a copy: do not mutate it after `load()`. */

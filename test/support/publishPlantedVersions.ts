@@ -108,12 +108,20 @@ function ondeck(args: string[]): Promise<void> {
   });
 }
 
-/** v2 of the planted model: rows 5, 45 and 85 pulled 40 % towards another title of their block. */
-function moveRows(model: OndeckModel, blockOf: (itemId: string) => number): OndeckModel {
+/**
+ * The next version of the planted model (same lineage, version + 1): `movedRows` (by default 5,
+ * 45 and 85, the v2 this publication ships) pulled 40 % towards another title of their block.
+ *
+ * @example
+ * ```ts
+ * const v3 = canonicalizeModel(v2, moveRows(v2, planted.blockOf, [10, 50, 90]));
+ * ```
+ */
+export function moveRows(model: OndeckModel, blockOf: (itemId: string) => number, movedRows: readonly number[] = [5, 45, 85]): OndeckModel {
   const { dims, rows } = model.factors;
   const factors = dequantizeRows(model.factors);
   const ids = model.catalog.ids;
-  for (const row of [5, 45, 85]) {
+  for (const row of movedRows) {
     const partner = ids.findIndex((id, index) => index !== row && blockOf(id) === blockOf(ids[row]) && index > row);
     for (let d = 0; d < dims; d++) factors[row * dims + d] = 0.6 * factors[row * dims + d] + 0.4 * factors[partner * dims + d];
   }
