@@ -22,6 +22,7 @@ const nodeBundles = [
   { entry: 'models/node/importers/sparkPartThread.ts', out: 'sparkPartThread.js' },
   { entry: 'scripts/bench/trainingSpeed.ts', out: 'bench/trainingSpeed.js' },
   { entry: 'scripts/bench/deviceBenchmark.ts', out: 'bench/deviceBenchmark.js' },
+  { entry: 'scripts/bench/int8KernelSpeed.ts', out: 'bench/int8KernelSpeed.js' },
   { entry: 'scripts/bench/syncBenchmark.ts', out: 'bench/syncBenchmark.js' },
   { entry: 'scripts/bench/soakBenchmark.ts', out: 'bench/soakBenchmark.js' },
   { entry: 'scripts/bench/runAllBenchmarks.ts', out: 'bench/runAllBenchmarks.js' },
