@@ -7,20 +7,22 @@ export interface InteractionBuildStats {
   readonly eventsAdded: number;
   /** Events that landed on a (user, item) pair already seen and were summed into it. */
   readonly duplicatesAggregated: number;
+  /** Events added with a time. The built matrix has `times` only when this equals `eventsAdded`. */
+  readonly eventsWithTime: number;
 }
 
 /**
- * Accumulates (user, item, weight) events of any size into an {@link InteractionMatrix}.
+ * Accumulates (user, item, weight[, time]) events of any size into an {@link InteractionMatrix}.
  *
  * Ids are interned as they arrive, events are kept in growable typed arrays (10M events cost
- * ~120 MB, not millions of objects), and {@link build} sorts them by user then item, summing
- * duplicate pairs.
+ * ~120 MB, not millions of objects; ~80 MB more with times), and {@link build} sorts them by user
+ * then item, summing duplicate pairs and keeping the latest time of each.
  *
  * @example
  * ```ts
  * const builder = new InteractionBuilder();
- * builder.add('alice', 'm1', 1);
- * builder.add('alice', 'm1', 2); // summed: weight 3
+ * builder.add('alice', 'm1', 1, 1_700_000_000);
+ * builder.add('alice', 'm1', 2, 1_700_000_900); // summed: weight 3, time 1_700_000_900
  * const matrix = builder.build();
  * ```
  */
@@ -32,6 +34,9 @@ export class InteractionBuilder {
   private users = new Int32Array(1024);
   private items = new Int32Array(1024);
   private weights = new Float32Array(1024);
+  /** Allocated at the first timed event; NaN marks an event without a time. */
+  private times: Float64Array | undefined;
+  private timed = 0;
   private size = 0;
   private duplicates = 0;
 
@@ -43,12 +48,25 @@ export class InteractionBuilder {
     for (const id of knownItemIds) this.internItem(id);
   }
 
-  /** Adds one event. `weight` must be finite and > 0 (callers filter and count bad rows). */
-  add(userId: string, itemId: string, weight = 1): void {
+  /**
+   * Adds one event. `weight` must be finite and > 0, `time` (epoch seconds) finite when given
+   * (callers filter and count bad rows).
+   */
+  add(userId: string, itemId: string, weight = 1, time?: number): void {
     if (!(weight > 0) || !Number.isFinite(weight)) {
       throw new OndeckError('invalid-argument', { name: 'weight', value: weight, reason: `weight must be a finite number > 0, got ${weight}` });
     }
+    if (time !== undefined && !Number.isFinite(time)) {
+      throw new OndeckError('invalid-argument', { name: 'time', value: time, reason: `time must be a finite number of epoch seconds, got ${time}` });
+    }
     if (this.size === this.users.length) this.grow();
+    if (time !== undefined) {
+      if (this.times === undefined) this.times = new Float64Array(this.users.length).fill(Number.NaN, 0, this.size);
+      this.times[this.size] = time;
+      this.timed++;
+    } else if (this.times !== undefined) {
+      this.times[this.size] = Number.NaN;
+    }
     let user = this.userIndex.get(userId);
     if (user === undefined) {
       user = this.userIds.length;
@@ -79,11 +97,16 @@ export class InteractionBuilder {
 
   /** Counters for the load report. Meaningful after {@link build}. */
   get stats(): InteractionBuildStats {
-    return { eventsAdded: this.size, duplicatesAggregated: this.duplicates };
+    return { eventsAdded: this.size, duplicatesAggregated: this.duplicates, eventsWithTime: this.timed };
   }
 
-  /** Sorts, aggregates duplicates and returns the CSR matrix. */
+  /**
+   * Sorts, aggregates duplicates and returns the CSR matrix, with `times` (the latest time of
+   * each entry) only when every event had one: a partly timed matrix would order some titles by
+   * time and others by nothing.
+   */
   build(): InteractionMatrix {
+    const eventTimes = this.size > 0 && this.timed === this.size ? this.times : undefined;
     const rows = this.userIds.length;
     const rowStart = new Int32Array(rows + 1);
     for (let e = 0; e < this.size; e++) rowStart[this.users[e] + 1]++;
@@ -92,14 +115,17 @@ export class InteractionBuilder {
     const cursor = rowStart.slice(0, rows);
     const byUserItems = new Int32Array(this.size);
     const byUserWeights = new Float32Array(this.size);
+    const byUserTimes = eventTimes === undefined ? undefined : new Float64Array(this.size);
     for (let e = 0; e < this.size; e++) {
       const slot = cursor[this.users[e]]++;
       byUserItems[slot] = this.items[e];
       byUserWeights[slot] = this.weights[e];
+      if (byUserTimes !== undefined) byUserTimes[slot] = eventTimes![e];
     }
     const indptr = new Int32Array(rows + 1);
     const indices = new Int32Array(this.size);
     const weights = new Float32Array(this.size);
+    const times = byUserTimes === undefined ? undefined : new Float64Array(this.size);
     let out = 0;
     let order = new Int32Array(64);
     this.duplicates = 0;
@@ -116,23 +142,26 @@ export class InteractionBuilder {
         const item = byUserItems[e];
         if (item === previous) {
           weights[out - 1] += byUserWeights[e];
+          if (times !== undefined && byUserTimes![e] > times[out - 1]) times[out - 1] = byUserTimes![e];
           this.duplicates++;
         } else {
           indices[out] = item;
           weights[out] = byUserWeights[e];
+          if (times !== undefined) times[out] = byUserTimes![e];
           out++;
           previous = item;
         }
       }
       indptr[r + 1] = out;
     }
-    return {
+    const matrix: InteractionMatrix = {
       userIds: this.userIds.slice(),
       itemIds: this.itemIds.slice(),
       indptr,
       indices: indices.slice(0, out),
       weights: weights.slice(0, out),
     };
+    return times === undefined ? matrix : { ...matrix, times: times.slice(0, out) };
   }
 
   private grow(): void {
@@ -143,6 +172,11 @@ export class InteractionBuilder {
     items.set(this.items);
     const weights = new Float32Array(capacity);
     weights.set(this.weights);
+    if (this.times !== undefined) {
+      const times = new Float64Array(capacity);
+      times.set(this.times);
+      this.times = times;
+    }
     this.users = users;
     this.items = items;
     this.weights = weights;

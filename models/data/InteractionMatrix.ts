@@ -16,6 +16,12 @@ export interface InteractionMatrix {
   readonly indices: Int32Array;
   /** Aggregated positive weight of each entry (a play count, 1 for a positive rating, …). */
   readonly weights: Float32Array;
+  /**
+   * When each entry last happened, in epoch seconds (the latest of the events summed into it),
+   * aligned with `indices`. Present only when every event of the input had a time (MovieLens
+   * ratings, a CSV `timestamp` column, `ondeck synth`); the temporal evaluation protocols need it.
+   */
+  readonly times?: Float64Array;
 }
 
 /** Number of users (rows) in `matrix`. */
@@ -44,19 +50,24 @@ export function transposeMatrix(matrix: InteractionMatrix): InteractionMatrix {
   const cursor = indptr.slice(0, columns);
   const indices = new Int32Array(entries);
   const weights = new Float32Array(entries);
+  const sourceTimes = matrix.times;
+  const times = sourceTimes === undefined ? undefined : new Float64Array(entries);
   // Walking rows in order keeps each output row sorted by user without a second sort.
   for (let r = 0; r < rows; r++) {
     for (let e = matrix.indptr[r]; e < matrix.indptr[r + 1]; e++) {
       const slot = cursor[matrix.indices[e]]++;
       indices[slot] = r;
       weights[slot] = matrix.weights[e];
+      if (times !== undefined) times[slot] = sourceTimes![e];
     }
   }
-  return { userIds: matrix.itemIds, itemIds: matrix.userIds, indptr, indices, weights };
+  const transposed: InteractionMatrix = { userIds: matrix.itemIds, itemIds: matrix.userIds, indptr, indices, weights };
+  return times === undefined ? transposed : { ...transposed, times };
 }
 
 /**
- * A new matrix holding only the given users (rows), in the given order, over the same items.
+ * A new matrix holding only the given users (rows), in the given order, over the same items
+ * (with their times, when the matrix has them).
  */
 export function selectUsers(matrix: InteractionMatrix, users: ArrayLike<number>): InteractionMatrix {
   let entries = 0;
@@ -64,6 +75,7 @@ export function selectUsers(matrix: InteractionMatrix, users: ArrayLike<number>)
   const indptr = new Int32Array(users.length + 1);
   const indices = new Int32Array(entries);
   const weights = new Float32Array(entries);
+  const times = matrix.times === undefined ? undefined : new Float64Array(entries);
   const userIds: string[] = new Array(users.length);
   let at = 0;
   for (let i = 0; i < users.length; i++) {
@@ -72,11 +84,13 @@ export function selectUsers(matrix: InteractionMatrix, users: ArrayLike<number>)
     const end = matrix.indptr[u + 1];
     indices.set(matrix.indices.subarray(start, end), at);
     weights.set(matrix.weights.subarray(start, end), at);
+    times?.set(matrix.times!.subarray(start, end), at);
     at += end - start;
     indptr[i + 1] = at;
     userIds[i] = matrix.userIds[u];
   }
-  return { userIds, itemIds: matrix.itemIds, indptr, indices, weights };
+  const selected: InteractionMatrix = { userIds, itemIds: matrix.itemIds, indptr, indices, weights };
+  return times === undefined ? selected : { ...selected, times };
 }
 
 /** Per-item count of users who interacted with it (the item's popularity). */

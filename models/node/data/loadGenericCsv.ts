@@ -8,6 +8,8 @@ import { loadItemsCsv } from './loadItemsCsv';
 import { LoadReportBuilder } from '../../data/LoadReportBuilder';
 import { parseCsvLine } from '../../data/parseCsvLine';
 import { parseNumberField } from '../../data/parseNumberField';
+import { parseTimestamp } from '../../data/parseTimestamp';
+import { TIME_COLUMN_ALIASES } from '../../data/timeColumnAliases';
 import { readTextLines } from './readTextLines';
 import { refuseDuplicateColumns } from '../../data/refuseDuplicateColumns';
 import { resolveMinRating } from '../../data/resolveMinRating';
@@ -24,8 +26,9 @@ const ITEM_ALIASES = ['item', 'itemid'];
 
 /**
  * Reads interactions from a CSV whose header names its columns: `user` and `item` (also
- * `user_id`/`userId`, `item_id`/`itemId`, any case) required; `rating`, `weight`, `timestamp`
- * optional. A tab-separated file (header holding tabs and no commas) is read the same way.
+ * `user_id`/`userId`, `item_id`/`itemId`, any case) required; `rating`, `weight` and a time
+ * (`timestamp`, `time` or `ts`) optional. A tab-separated file (header holding tabs and no commas)
+ * is read the same way.
  *
  * - With a `rating` column, a rating ≥ `minRating` is a positive of weight 1 and a lower one is
  *   dropped (counted in `belowThreshold`); `weight` is then ignored.
@@ -33,6 +36,9 @@ const ITEM_ALIASES = ['item', 'itemid'];
  *   that is not a number > 0 skips the line with a warning.
  * - Ids are kept as strings exactly as written (`"007"` stays `"007"`), minus surrounding spaces.
  * - Repeated (user, item) pairs are summed.
+ * - With a time column, each line's time (epoch seconds, or an ISO 8601 date: see
+ *   `parseTimestamp`) must be readable, else the line is skipped with a warning; the matrix then
+ *   carries `times`, the latest time of each (user, item) entry.
  *
  * @throws OndeckError `file-not-found`; `malformed-input` naming the file and the missing
  *   column when `user` or `item` is absent or the header names a column twice (or, under
@@ -73,10 +79,15 @@ export async function loadGenericCsv(file: string, options: GenericCsvOptions = 
       const user = fields[columns.user].trim();
       const item = fields[columns.item].trim();
       if (user === '' || item === '') return report.skip(file, lineNumber, user === '' ? 'empty user id' : 'empty item id');
+      let time: number | undefined;
+      if (columns.time !== -1) {
+        time = parseTimestamp(fields[columns.time]);
+        if (time === undefined) return report.skip(file, lineNumber, `time "${fields[columns.time]}" is not a number of epoch seconds or an ISO 8601 date`);
+      }
       if (columns.rating !== -1) {
         const rating = parseNumberField(fields[columns.rating]);
         if (rating === undefined) return report.skip(file, lineNumber, `rating "${fields[columns.rating]}" is not a number`);
-        if (rating >= minRating) builder.add(user, item, 1);
+        if (rating >= minRating) builder.add(user, item, 1, time);
         else report.dropBelowThreshold();
         return;
       }
@@ -88,7 +99,7 @@ export async function loadGenericCsv(file: string, options: GenericCsvOptions = 
         }
         weight = parsed;
       }
-      builder.add(user, item, weight);
+      builder.add(user, item, weight, time);
     },
     { strict: options.strict, onInvalidLine: (line) => report.skipInvalidEncoding(file, line) },
   );
@@ -103,6 +114,7 @@ interface EventColumns {
   readonly item: number;
   readonly rating: number;
   readonly weight: number;
+  readonly time: number;
 }
 
 function eventColumnsOf(header: readonly string[], file: string, line: number): EventColumns {
@@ -123,5 +135,12 @@ function eventColumnsOf(header: readonly string[], file: string, line: number): 
       });
     }
   }
-  return { count: header.length, user, item, rating: findOnlyColumn(header, ['rating'], 'rating', where), weight: findOnlyColumn(header, ['weight'], 'weight', where) };
+  return {
+    count: header.length,
+    user,
+    item,
+    rating: findOnlyColumn(header, ['rating'], 'rating', where),
+    weight: findOnlyColumn(header, ['weight'], 'weight', where),
+    time: findOnlyColumn(header, TIME_COLUMN_ALIASES, 'time', where),
+  };
 }

@@ -6,6 +6,8 @@ import { loadItemsCsv } from './loadItemsCsv';
 import { LoadReportBuilder } from '../../data/LoadReportBuilder';
 import { readTextLines } from './readTextLines';
 import { resolveMinRating } from '../../data/resolveMinRating';
+import { parseTimestamp } from '../../data/parseTimestamp';
+import { TIME_COLUMN_ALIASES } from '../../data/timeColumnAliases';
 
 /** Options of {@link loadJsonl}. */
 export interface JsonlOptions extends LoadOptions {
@@ -16,13 +18,16 @@ export interface JsonlOptions extends LoadOptions {
 /**
  * Reads interactions from JSON Lines (`.jsonl` / `.ndjson`): one object per line,
  * `{"user": "...", "item": "...", "weight"?: n, "rating"?: n, "timestamp"?: n | string}`
- * (`user_id`/`userId` and `item_id`/`itemId` are accepted too).
+ * (`user_id`/`userId`, `item_id`/`itemId` and `time`/`ts` are accepted too).
  *
  * - Ids may be strings or numbers and are always kept as strings: `"007"` stays `"007"`. A
  *   numeric id beyond 2^53 has already lost digits in JSON parsing, so it is rejected with a
  *   warning asking for a string.
  * - `rating` (number or numeric string) present → thresholded at `minRating` like MovieLens;
  *   otherwise `weight` (default 1) must be a number > 0.
+ * - A time (epoch seconds, or an ISO 8601 date string: see `parseTimestamp`) that cannot be
+ *   read skips the line with a warning. The matrix carries `times` only when every kept line had
+ *   one; when only some did, the times are dropped with a warning (fatal under `strict`).
  * - Blank lines are ignored; a line that is not a JSON object is skipped with a warning naming
  *   file and line, or throws `malformed-input` under `strict`.
  *
@@ -41,6 +46,14 @@ export async function loadJsonl(file: string, options: JsonlOptions = {}): Promi
   const items: Map<string, ItemMetadata> = options.itemsFile ? await loadItemsCsv(options.itemsFile, { report }) : new Map();
   const builder = new InteractionBuilder(items.keys());
   report.addFile(file);
+  // The first kept line with a time and the first without: both set means a partly timed file.
+  let firstTimedLine: number | undefined;
+  let firstUntimedLine: number | undefined;
+  const add = (user: string, item: string, weight: number, time: number | undefined, lineNumber: number): void => {
+    if (time === undefined) firstUntimedLine ??= lineNumber;
+    else firstTimedLine ??= lineNumber;
+    builder.add(user, item, weight, time);
+  };
 
   await readTextLines(
     file,
@@ -61,10 +74,15 @@ export async function loadJsonl(file: string, options: JsonlOptions = {}): Promi
       if (typeof user !== 'string') return report.skip(file, lineNumber, `user: ${user.problem}`);
       const item = idOf(fields.item ?? fields.item_id ?? fields.itemId);
       if (typeof item !== 'string') return report.skip(file, lineNumber, `item: ${item.problem}`);
+      const timeField = TIME_COLUMN_ALIASES.map((name) => fields[name]).find((value) => value !== undefined && value !== null);
+      const time = timeField === undefined ? undefined : parseTimestamp(timeField);
+      if (timeField !== undefined && time === undefined) {
+        return report.skip(file, lineNumber, `time ${JSON.stringify(timeField)} is not a number of epoch seconds or an ISO 8601 date`);
+      }
       if (fields.rating !== undefined && fields.rating !== null) {
         const rating = numberOf(fields.rating);
         if (rating === undefined) return report.skip(file, lineNumber, `rating ${JSON.stringify(fields.rating)} is not a number`);
-        if (rating >= minRating) builder.add(user, item, 1);
+        if (rating >= minRating) add(user, item, 1, time, lineNumber);
         else report.dropBelowThreshold();
         return;
       }
@@ -74,10 +92,19 @@ export async function loadJsonl(file: string, options: JsonlOptions = {}): Promi
         if (parsed === undefined || parsed <= 0) return report.skip(file, lineNumber, `weight ${JSON.stringify(fields.weight)} is not a number > 0`);
         weight = parsed;
       }
-      builder.add(user, item, weight);
+      add(user, item, weight, time, lineNumber);
     },
     { strict: options.strict, onInvalidLine: (line) => report.skipInvalidEncoding(file, line) },
   );
+  if (firstTimedLine !== undefined && firstUntimedLine !== undefined) {
+    // Said once, at the later of the two lines: the temporal evaluation would refuse this data
+    // set as untimed, and without this warning nothing would say why.
+    report.warn(
+      file,
+      Math.max(firstTimedLine, firstUntimedLine),
+      `some lines have a time and others do not (first with: line ${firstTimedLine}, first without: line ${firstUntimedLine}); the times are not used`,
+    );
+  }
   return assembleDataset({ builder, items, report, path: file });
 }
 

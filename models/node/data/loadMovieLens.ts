@@ -11,6 +11,8 @@ import type { ItemMetadata } from '../../data/ItemMetadata';
 import { LoadReportBuilder } from '../../data/LoadReportBuilder';
 import { parseCsvLine } from '../../data/parseCsvLine';
 import { parseNumberField } from '../../data/parseNumberField';
+import { parseTimestamp } from '../../data/parseTimestamp';
+import { TIME_COLUMN_ALIASES } from '../../data/timeColumnAliases';
 import { readTextLines } from './readTextLines';
 import { resolveMinRating } from '../../data/resolveMinRating';
 import { yearFromTitle } from '../../data/yearFromTitle';
@@ -68,12 +70,14 @@ const LAYOUTS: Record<MovieLensLayout, LayoutFiles> = {
  *
  * - Ratings become implicit positives: rating ≥ `minRating` (default 4) → weight 1; lower ones
  *   are dropped and counted in `belowThreshold`.
+ * - Every layout stores the rating's time (epoch seconds) as its fourth field: the matrix carries
+ *   them as `times`. A ratings.csv whose header names no time column gives a matrix without times.
  * - Movies: title as given (trimmed), genres split on `|` (`(no genres listed)` and ml-100k's
  *   `unknown` → none), year from the title's trailing `(1995)` (ml-100k: else the release date).
  *   Every movie of the movies file becomes a column, rated or not. Movie files that are not valid
  *   UTF-8 line by line are read as latin-1 (ml-1m and ml-100k ship latin-1 titles).
  * - Tags (`tags.csv` / `tags.dat`): lower-cased, trimmed, de-duplicated per movie.
- * - A malformed line (wrong field count, non-numeric rating, empty id) is skipped with a warning
+ * - A malformed line (wrong field count, non-numeric rating or time, empty id) is skipped with a warning
  *   naming file and line and counted in `skippedLines`; under `strict` it throws
  *   `malformed-input` with `{ file, line, reason }`.
  *
@@ -125,7 +129,12 @@ export async function loadMovieLens(dir: string, options: LoadOptions = {}): Pro
       if (user === '' || item === '') return report.skip(ratingsFile, lineNumber, user === '' ? 'empty user id' : 'empty movie id');
       const rating = parseNumberField(fields[columns.rating]);
       if (rating === undefined) return report.skip(ratingsFile, lineNumber, `rating "${fields[columns.rating]}" is not a number`);
-      if (rating >= minRating) builder.add(user, item, 1);
+      let time: number | undefined;
+      if (columns.time !== -1) {
+        time = parseTimestamp(fields[columns.time]);
+        if (time === undefined) return report.skip(ratingsFile, lineNumber, `timestamp "${fields[columns.time]}" is not a number of epoch seconds`);
+      }
+      if (rating >= minRating) builder.add(user, item, 1, time);
       else report.dropBelowThreshold();
     },
     { strict: options.strict, onInvalidLine: (line) => report.skipInvalidEncoding(ratingsFile, line) },
@@ -160,6 +169,8 @@ interface RatingColumns {
   readonly user: number;
   readonly item: number;
   readonly rating: number;
+  /** -1 when a ratings.csv header names no time column. */
+  readonly time: number;
   readonly count: number;
   readonly header: boolean;
 }
@@ -177,10 +188,11 @@ function ratingColumnsOf(fields: string[] | null, layout: MovieLensLayout, where
       refuseDuplicateColumns(fields, where.file, where.line);
       findOnlyColumn(fields, USER_ALIASES, 'user', where);
       findOnlyColumn(fields, MOVIE_ALIASES, 'movie', where);
-      return { user, item, rating, count: fields.length, header: true };
+      const time = findOnlyColumn(fields, TIME_COLUMN_ALIASES, 'time', where);
+      return { user, item, rating, time, count: fields.length, header: true };
     }
   }
-  return { user: 0, item: 1, rating: 2, count: 4, header: false };
+  return { user: 0, item: 1, rating: 2, time: 3, count: 4, header: false };
 }
 
 async function readMovies(file: string, separator: string, quoting: boolean, report: LoadReportBuilder): Promise<Map<string, ItemMetadata>> {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadGenericCsv } from '../../../../models/node/data/loadGenericCsv';
 import { isOndeckError, type OndeckError } from '../../../../models/errors/OndeckError';
 import { bytes, tempDirWith } from '../../../support/tempFiles';
+import { timesByItem } from '../../../support/timesByItem';
 
 async function failure(promise: Promise<unknown>): Promise<OndeckError> {
   const error = await promise.then(
@@ -135,5 +136,45 @@ describe('loadGenericCsv header with a repeated column', () => {
     expect(error.code).toBe('malformed-input');
     expect(error.details).toMatchObject({ line: 1, column: 'userid' });
     expect(error.message).toContain('"user" and "userid" both name the user column');
+  });
+});
+
+describe('loadGenericCsv times', () => {
+  it('keeps the time column as entry times, the latest of summed events, under any alias', async () => {
+    for (const name of ['timestamp', 'Time', 'ts']) {
+      const dir = await tempDirWith({ 'events.csv': `user,item,weight,${name}\na,x,1,100\na,y,2,2024-05-01T10:00:00Z\na,x,1,50\nb,x,1,300\n` });
+      const { interactions, report } = await loadGenericCsv(join(dir, 'events.csv'));
+      expect(report.skippedLines, name).toBe(0);
+      expect(timesByItem(interactions, 'a'), name).toEqual({ x: 100, y: 1714557600 });
+      expect(timesByItem(interactions, 'b'), name).toEqual({ x: 300 });
+    }
+  });
+
+  it('has no times without a time column', async () => {
+    const dir = await tempDirWith({ 'events.csv': 'user,item,weight\na,x,1\n' });
+    expect((await loadGenericCsv(join(dir, 'events.csv'))).interactions.times).toBeUndefined();
+  });
+
+  it('skips and counts a line whose time is not a time, or fails on it under strict', async () => {
+    const file = 'events.csv';
+    const dir = await tempDirWith({ [file]: 'user,item,rating,timestamp\na,x,5,100\na,y,5,soon\na,z,5,\nb,x,1,NaN\nb,y,5,200\n' });
+    const { interactions, report } = await loadGenericCsv(join(dir, file));
+    // Lines 3–5 are bad, the below-threshold line 5 included: a malformed line is malformed whatever its rating.
+    expect(report.skippedLines).toBe(3);
+    expect(report.belowThreshold).toBe(0);
+    expect(report.warnings.map((w) => w.line)).toEqual([3, 4, 5]);
+    expect(report.warnings[0].reason).toContain('"soon"');
+    expect(timesByItem(interactions, 'a')).toEqual({ x: 100 });
+    expect(timesByItem(interactions, 'b')).toEqual({ y: 200 });
+    const error = await failure(loadGenericCsv(join(dir, file), { strict: true }));
+    expect(error.code).toBe('malformed-input');
+    expect(error.details).toMatchObject({ line: 3 });
+  });
+
+  it('refuses two time columns (`timestamp,ts`)', async () => {
+    const dir = await tempDirWith({ 'events.csv': 'user,item,timestamp,ts\na,x,1,2\n' });
+    const error = await failure(loadGenericCsv(join(dir, 'events.csv')));
+    expect(error.code).toBe('malformed-input');
+    expect(error.message).toContain('both name the time column');
   });
 });

@@ -47,6 +47,8 @@ describe('loadLastfm', () => {
     expect(Array.from(interactions.indptr)).toEqual([0, 2, 3, 4]);
     expect(Array.from(interactions.indices)).toEqual([0, 1, 1, 3]);
     expect(Array.from(interactions.weights)).toEqual([13883, 11690, 230, 7]);
+    // Play counts carry no time: a temporal evaluation must refuse this data, not invent an order.
+    expect(interactions.times).toBeUndefined();
     expect(report.duplicatesAggregated).toBe(1);
     expect(report.skippedLines).toBe(4);
     const file = join(dir, 'user_artists.dat');

@@ -4,6 +4,7 @@ import { loadMovieLens, MOVIELENS_100K_GENRES } from '../../../../models/node/da
 import { isOndeckError, type OndeckError } from '../../../../models/errors/OndeckError';
 import type { Dataset } from '../../../../models/data/Dataset';
 import { bytes, latin1, tempDirWith } from '../../../support/tempFiles';
+import { timesByItem } from '../../../support/timesByItem';
 
 /** Entries of a row as { itemId: weight }. */
 function row(dataset: Dataset, userId: string): Record<string, number> {
@@ -212,5 +213,43 @@ describe('loadMovieLens: ml-100k layout', () => {
     const dataset = await loadMovieLens(dir);
     expect(dataset.report.warnings).toEqual([{ file: join(dir, 'u.item'), line: 1, reason: 'expected 24 fields (5 + 19 genre flags), found 7' }]);
     expect(dataset.items.get('1')).toEqual({ id: '1', title: '1', genres: [] });
+  });
+});
+
+describe('loadMovieLens times', () => {
+  it('keeps the rating times of ratings.csv, the latest where ratings were summed', async () => {
+    const dir = await tempDirWith({ 'movies.csv': MOVIES_CSV, 'ratings.csv': RATINGS_CSV });
+    const { interactions } = await loadMovieLens(dir);
+    expect(timesByItem(interactions, '1')).toEqual({ '1': 964982703, '11': 964982224 });
+    // Lines 5 and 6 rate movie 1 twice: the later time is kept.
+    expect(timesByItem(interactions, '2')).toEqual({ '1': 1445714995, '999': 1445715001 });
+  });
+
+  it('skips and counts a rating whose timestamp is not a number, or fails on it under strict', async () => {
+    const dir = await tempDirWith({ 'ratings.csv': 'userId,movieId,rating,timestamp\n1,1,5,100\n1,2,5,\n1,3,5,12:30\n1,4,2,x\n2,1,4,200\n' });
+    const { interactions, report } = await loadMovieLens(dir);
+    expect(report.skippedLines).toBe(3);
+    expect(report.warnings.map((w) => w.line)).toEqual([3, 4, 5]);
+    expect(report.warnings[1].reason).toContain('"12:30"');
+    expect(timesByItem(interactions, '1')).toEqual({ '1': 100 });
+    const error = await failure(loadMovieLens(dir, { strict: true }));
+    expect(error.code).toBe('malformed-input');
+    expect(error.details).toMatchObject({ line: 3 });
+  });
+
+  it('reads the fourth field of ratings.dat and u.data as the time', async () => {
+    const dat = await tempDirWith({ 'ratings.dat': '1::1193::5::978300760\n1::661::4::978302109\n' });
+    expect(timesByItem((await loadMovieLens(dat)).interactions, '1')).toEqual({ '1193': 978300760, '661': 978302109 });
+    const u100k = await tempDirWith({ 'u.data': '1\t1\t5\t874965758\n1\t2\t5\tlater\n' });
+    const { interactions, report } = await loadMovieLens(u100k);
+    expect(timesByItem(interactions, '1')).toEqual({ '1': 874965758 });
+    expect(report.skippedLines).toBe(1);
+  });
+
+  it('has no times when the ratings.csv header names no time column', async () => {
+    const dir = await tempDirWith({ 'ratings.csv': 'userId,movieId,rating\n1,1,5\n' });
+    const { interactions } = await loadMovieLens(dir);
+    expect(interactions.indices).toHaveLength(1);
+    expect(interactions.times).toBeUndefined();
   });
 });
