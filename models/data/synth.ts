@@ -4,6 +4,7 @@ import type { Dataset } from './Dataset';
 import type { InteractionMatrix } from './InteractionMatrix';
 import type { ItemMetadata } from './ItemMetadata';
 import { fillAliasTable } from './fillAliasTable';
+import { plantTasteDrift } from './plantTasteDrift';
 import { CLUSTER_ANCHOR_GENRES, syntheticItem } from './syntheticCatalog';
 
 /** Options of {@link generateSyntheticDataset}. */
@@ -47,6 +48,13 @@ export interface SyntheticOptions {
    * @defaultValue 0.8
    */
   readonly popularityExponent?: number;
+  /**
+   * How strongly a viewer's taste drifts over time, in [0, 1]: at 0 the times of a viewer's
+   * titles are uniform over their active period; above it a viewer with several clusters watches
+   * them one after another (see `plantTasteDrift`). Times never change which titles are watched.
+   * @defaultValue 0.8
+   */
+  readonly drift?: number;
 }
 
 /** Defaults of {@link SyntheticOptions}. */
@@ -58,6 +66,7 @@ export const SYNTHETIC_DEFAULTS = Object.freeze({
   clusters: 12,
   clusterAffinity: 0.8,
   popularityExponent: 0.8,
+  drift: 0.8,
 });
 
 /** The structure a synthetic dataset was generated from, for tests that check it is recovered. */
@@ -74,6 +83,11 @@ export interface SyntheticTruth {
   readonly itemPopularity: Float64Array;
   /** Events drawn per user before duplicates were summed; adds up to the total event count. */
   readonly eventsOfUser: Int32Array;
+  /**
+   * Each user's clusters in the order their taste drifts through them, earliest first, aligned
+   * with `userClusterStart` (see `plantTasteDrift`).
+   */
+  readonly driftClusterOrder: Int32Array;
 }
 
 /** A generated {@link Dataset} plus the planted truth behind it. */
@@ -89,6 +103,9 @@ export interface SyntheticDataset extends Dataset {
  * - Users `u1…uM`: 1–3 taste clusters each; `round(clusterAffinity × n)` of a user's n events are
  *   drawn from their clusters by popularity, the rest from the whole catalog by popularity.
  *   Event weights are play-like counts 1–3; repeats of an item are summed.
+ * - Times (`interactions.times`, epoch seconds in 2024–2026) with taste drift: a viewer of several
+ *   clusters watches them one after another, so their latest titles lean to another taste than
+ *   their first (`drift`, see `plantTasteDrift`).
  *
  * Built straight into CSR typed arrays (no per-event objects) with O(1) alias-table draws, so 10M
  * events over 1M items take seconds and about as much memory as the matrix itself. The catalog depends only on `seed`,
@@ -111,9 +128,11 @@ export function generateSyntheticDataset(options: SyntheticOptions = {}): Synthe
   const seed = options.seed ?? SYNTHETIC_DEFAULTS.seed;
   const affinity = options.clusterAffinity ?? SYNTHETIC_DEFAULTS.clusterAffinity;
   const exponent = options.popularityExponent ?? SYNTHETIC_DEFAULTS.popularityExponent;
+  const drift = options.drift ?? SYNTHETIC_DEFAULTS.drift;
   if (!Number.isInteger(seed)) throw new OndeckError('invalid-argument', { name: 'seed', value: seed, reason: `seed must be an integer, got ${seed}` });
   if (!(affinity >= 0 && affinity <= 1))
     throw new OndeckError('invalid-argument', { name: 'clusterAffinity', value: affinity, reason: `clusterAffinity must be in [0, 1], got ${affinity}` });
+  if (!(drift >= 0 && drift <= 1)) throw new OndeckError('invalid-argument', { name: 'drift', value: drift, reason: `drift must be in [0, 1], got ${drift}` });
   if (!(exponent >= 0 && Number.isFinite(exponent)))
     throw new OndeckError('invalid-argument', { name: 'popularityExponent', value: exponent, reason: `popularityExponent must be a finite number >= 0, got ${exponent}` });
   if (clusterCount > itemCount)
@@ -146,10 +165,11 @@ export function generateSyntheticDataset(options: SyntheticOptions = {}): Synthe
   const eventsOfUser = splitEvents(totalEvents, userCount, eventRandom);
   const { userClusterStart, userClusters, userClusterWeights } = assignUserClusters(userCount, clusterCount, eventRandom);
   const interactions = drawEvents({ eventsOfUser, userClusterStart, userClusters, userClusterWeights, sampler, affinity, itemIds, random: eventRandom });
+  const { times, driftClusterOrder } = plantTasteDrift(interactions.matrix, { plantedClusterOfItem, userClusterStart, userClusters }, drift, seed);
 
   const clusterGenres = Array.from({ length: clusterCount }, (_, c) => CLUSTER_ANCHOR_GENRES[c % CLUSTER_ANCHOR_GENRES.length]);
   return {
-    interactions: interactions.matrix,
+    interactions: { ...interactions.matrix, times },
     items,
     report: {
       format: 'synthetic',
@@ -160,7 +180,7 @@ export function generateSyntheticDataset(options: SyntheticOptions = {}): Synthe
       duplicatesAggregated: interactions.duplicates,
       warnings: [],
     },
-    truth: { clusterCount, plantedClusterOfItem, userClusterStart, userClusters, clusterGenres, itemPopularity, eventsOfUser },
+    truth: { clusterCount, plantedClusterOfItem, userClusterStart, userClusters, clusterGenres, itemPopularity, eventsOfUser, driftClusterOrder },
   };
 }
 

@@ -16,8 +16,8 @@ const WRITE_CHUNK_CHARS = 1 << 20;
 
 /**
  * Writes a dataset (synthetic or loaded) as a folder `loadDataset(dir)` reads back to the same
- * interactions and items: `events.csv` (`user,item,weight`, one line per aggregated entry, users
- * in row order) and `items.csv` (`id,title,genres,maturity_rating,year,available_from,
+ * interactions and items: `events.csv` (`user,item,weight`, plus `timestamp` in epoch seconds when
+ * the matrix has times; one line per aggregated entry, users in row order) and `items.csv` (`id,title,genres,maturity_rating,year,available_from,
  * available_until,tags`, items in column order so columns keep their indices).
  *
  * The files are written and fsync'ed in a temporary folder beside `dir`, which is then renamed
@@ -42,16 +42,16 @@ export async function writeSyntheticDataset(dataset: Dataset, dir: string): Prom
 }
 
 async function writeEvents(dataset: Dataset, file: string): Promise<void> {
-  const { userIds, itemIds, indptr, indices, weights } = dataset.interactions;
+  const { userIds, itemIds, indptr, indices, weights, times } = dataset.interactions;
   // Formatting each id once, not once per event, keeps 10M-line files fast.
   const itemFields = itemIds.map(formatCsvField);
   await writeLines(file, function* () {
-    yield 'user,item,weight\n';
+    yield times === undefined ? 'user,item,weight\n' : 'user,item,weight,timestamp\n';
     let chunk = '';
     for (let u = 0; u < userIds.length; u++) {
       const userField = formatCsvField(userIds[u]);
       for (let e = indptr[u]; e < indptr[u + 1]; e++) {
-        chunk += `${userField},${itemFields[indices[e]]},${weights[e]}\n`;
+        chunk += times === undefined ? `${userField},${itemFields[indices[e]]},${weights[e]}\n` : `${userField},${itemFields[indices[e]]},${weights[e]},${times[e]}\n`;
         if (chunk.length >= WRITE_CHUNK_CHARS) {
           yield chunk;
           chunk = '';

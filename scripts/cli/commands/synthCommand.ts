@@ -12,6 +12,7 @@ interface SynthFlags {
   events?: string;
   clusters?: string;
   seed?: string;
+  drift?: string;
   quiet?: boolean;
 }
 
@@ -19,7 +20,7 @@ interface SynthFlags {
 export function registerSynthCommand(program: Command): void {
   program
     .command('synth')
-    .description('generate a synthetic TV catalog and viewing events (events.csv + items.csv)')
+    .description('generate a synthetic TV catalog and timed viewing events whose taste drifts (events.csv + items.csv)')
     .requiredOption('--out <dir>', 'directory to write (replaced atomically)')
     .option('--items <n>', `catalog size (default ${SYNTHETIC_DEFAULTS.items})`)
     .option('--users <n>', `viewers (default ${SYNTHETIC_DEFAULTS.users})`)
@@ -27,6 +28,7 @@ export function registerSynthCommand(program: Command): void {
     .option('--events <n>', 'total events (overrides --events-per-user)')
     .option('--clusters <n>', `planted taste clusters (default ${SYNTHETIC_DEFAULTS.clusters})`)
     .option('--seed <n>', `seed (default ${SYNTHETIC_DEFAULTS.seed})`)
+    .option('--drift <x>', `taste drift over time, 0 (none) to 1 (a viewer's clusters one after another) (default ${SYNTHETIC_DEFAULTS.drift})`)
     .option('--quiet', 'no summary output')
     .action(async (flags: SynthFlags) => {
       // Checked again by the writer; first, so a wrong --out fails before a large catalog is generated.
@@ -39,6 +41,7 @@ export function registerSynthCommand(program: Command): void {
         totalEvents: parseNumberOption('events', flags.events, { min: 1, max: 1e9, integer: true }),
         clusters: parseNumberOption('clusters', flags.clusters, { min: 1, max: 1000, integer: true }),
         seed: parseNumberOption('seed', flags.seed, { integer: true }),
+        drift: parseNumberOption('drift', flags.drift, { min: 0, max: 1 }),
       });
       await writeSyntheticDataset(dataset, flags.out);
       if (!flags.quiet) {

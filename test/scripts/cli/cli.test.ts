@@ -59,7 +59,7 @@ afterAll(async () => {
 describe('ondeck synth → train → export → recommend', () => {
   it('writes the dataset, the checkpoint and a readable model', async () => {
     const events = await readFile(join(workDir, 'data', 'events.csv'), 'utf8');
-    expect(events.split('\n')[0]).toBe('user,item,weight');
+    expect(events.split('\n')[0]).toBe('user,item,weight,timestamp');
     const manifest = JSON.parse(await readFile(join(workDir, 'model', 'model.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest).toMatchObject({ format: 'ondeck-model', formatVersion: 1, modelVersion: 1, dims: 12, itemCount: 150 });
     expect(manifest.training).toMatchObject({ algorithm: 'ials', epochs: 5, users: 250 });

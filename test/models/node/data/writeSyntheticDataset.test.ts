@@ -25,7 +25,10 @@ describe('writeSyntheticDataset', () => {
     // Titles with commas and quotes were quoted, not split.
     const titles = [...dataset.items.values()].map((item) => item.title);
     expect(titles.some((title) => title.includes(',')) && titles.some((title) => title.includes('"'))).toBe(true);
-    expect((await readFile(join(dir, 'events.csv'), 'utf8')).split('\n')[0]).toBe('user,item,weight');
+    expect((await readFile(join(dir, 'events.csv'), 'utf8')).split('\n')[0]).toBe('user,item,weight,timestamp');
+    // The times survive the round trip (the toEqual above compares them too).
+    expect(loaded.interactions.times).toBeInstanceOf(Float64Array);
+    expect(loaded.interactions.times).toEqual(dataset.interactions.times);
   });
 
   it('round-trips ids and titles that need quoting, and fractional weights', async () => {
