@@ -26,6 +26,13 @@ export interface EaseOptions {
    */
   readonly weighting?: 'binary' | 'weighted';
   /**
+   * How a viewer's history enters the scores, x·B: `'binary'` (every history title counts 1) or
+   * `'weighted'` (the history's weights). Separate from `weighting` so a model fitted on 0/1 data
+   * can take a weighted input, e.g. recent titles weighted more (`easeCandidate`).
+   * @defaultValue the value of `weighting`
+   */
+  readonly queryWeighting?: 'binary' | 'weighted';
+  /**
    * How to compute P = (XᵀX + λI)⁻¹:
    * `'items'` inverts the n × n item Gram directly (n³/2 multiply-adds);
    * `'users'` uses the Woodbury identity P = (I − Xᵀ(XXᵀ + λI)⁻¹X) / λ, which inverts an
@@ -66,6 +73,7 @@ export function trainEase(train: InteractionMatrix, _context?: TrainContext, opt
   const regularization = options.regularization ?? easeDefaults.regularization;
   const maxItems = options.maxItems ?? easeDefaults.maxItems;
   const weighted = (options.weighting ?? easeDefaults.weighting) === 'weighted';
+  const weightedQuery = (options.queryWeighting ?? options.weighting ?? easeDefaults.weighting) === 'weighted';
   const solver = options.solver ?? easeDefaults.solver;
   if (!(regularization > 0) || !Number.isFinite(regularization)) {
     throw new OndeckError('invalid-argument', { name: 'regularization', value: regularization, reason: `EASE's λ must be a finite number > 0, got ${regularization}` });
@@ -113,7 +121,7 @@ export function trainEase(train: InteractionMatrix, _context?: TrainContext, opt
       for (let h = 0; h < history.indices.length; h++) {
         const row = activeOf[history.indices[h]];
         if (row < 0) continue;
-        const weight = weighted ? history.weights[h] : 1;
+        const weight = weightedQuery ? history.weights[h] : 1;
         const base = row * n;
         for (let j = 0; j < n; j++) accumulator[j] += weight * weights[base + j];
       }

@@ -10,6 +10,7 @@ export type OndeckErrorCode =
   | 'file-not-found'
   | 'malformed-input'
   | 'empty-data'
+  | 'missing-timestamps'
   | 'invalid-argument'
   | 'invalid-encoding'
   | 'model-not-found'
@@ -46,6 +47,9 @@ const messages: Record<OndeckErrorCode, (details: OndeckErrorDetails) => string>
   'file-not-found': (d) => `File or directory not found: ${String(d.path)}`,
   'malformed-input': (d) => `Malformed input${d.file ? ` in ${String(d.file)}` : ''}${d.line ? ` at line ${String(d.line)}` : ''}: ${String(d.reason ?? 'unreadable')}`,
   'empty-data': (d) => `No usable interactions${d.path ? ` in ${String(d.path)}` : ''}${d.reason ? ` (${String(d.reason)})` : ''}`,
+  'missing-timestamps': (d) =>
+    `${d.path ? String(d.path) : 'The data set'} has no timestamps, which ${d.needer ? String(d.needer) : `the ${String(d.protocol ?? 'requested')} protocol`} needs (it orders each viewer's titles by time); ` +
+    'use data with a time column (MovieLens ratings, a CSV timestamp/time/ts column, JSON Lines "timestamp" on every line, `ondeck synth`) or --protocol random',
   'invalid-argument': (d) => `Invalid ${String(d.name ?? 'argument')}: ${String(d.reason ?? d.value)}`,
   'invalid-encoding': (d) => `${String(d.file ?? 'Input')} is not valid UTF-8${d.line ? ` (line ${String(d.line)})` : ''}`,
   'model-not-found': (d) => `No ondeck model at ${String(d.path)}`,

@@ -4,6 +4,7 @@ import type { ScoringModel, TrainContext } from '../scoring/ScoringModel';
 import { OndeckError } from '../errors/OndeckError';
 import { rankingMetricsAtK } from './rankingMetricsAtK';
 import { splitHeldOutUsers, type SplitOptions } from './splitHeldOutUsers';
+import { minimumTitlesFor, protocolName, RANDOM_PROTOCOL } from './EvaluationProtocol';
 import { topKIndices } from '../scoring/topKIndices';
 
 /** A model to compare: how to fit it on a fold's training users. One fit may yield several rows. */
@@ -46,11 +47,17 @@ const DEFAULT_CURVE_KS = [1, 5, 10, 20, 50, 100];
 
 /**
  * Runs every candidate through the same strong-generalization folds and reports the ranking
- * metrics side by side. The fold-in items are excluded from each ranking.
+ * metrics side by side. The fold-in items are excluded from each ranking. `protocol` decides
+ * which of a held-out viewer's titles are folded in (random by default; by time for `temporal`
+ * and `short`, see `EvaluationProtocol`); `countSkippedUsers` tells how many viewers were too
+ * small to hold out.
  *
+ * @throws OndeckError `missing-timestamps` for a temporal protocol on data without times;
+ *   `empty-data` when no user has enough titles for the protocol.
  * @example
  * ```ts
  * const rows = await evaluateStrongGeneralization(dataset, [popularityCandidate, alsCandidate], { folds: 5 });
+ * const nextWatches = await evaluateStrongGeneralization(dataset, candidates, { protocol: { kind: 'temporal' } });
  * ```
  */
 export async function evaluateStrongGeneralization(dataset: Dataset, candidates: readonly EvaluationCandidate[], options: EvaluationOptions = {}): Promise<ModelEvaluation[]> {
@@ -58,7 +65,9 @@ export async function evaluateStrongGeneralization(dataset: Dataset, candidates:
   const itemCount = matrix.itemIds.length;
   const folds = splitHeldOutUsers(matrix, options).slice(0, options.maxFolds ?? Infinity);
   if (folds.every((fold) => fold.heldOut.length === 0)) {
-    throw new OndeckError('empty-data', { reason: `no user has at least ${options.minPositives ?? 5} positives to hold out` });
+    const protocol = options.protocol ?? RANDOM_PROTOCOL;
+    const needed = minimumTitlesFor(protocol, options.minPositives ?? 5);
+    throw new OndeckError('empty-data', { reason: `no user has at least ${needed} positives to hold out under the ${protocolName(protocol)} protocol` });
   }
   const curveKs = options.curveKs ?? DEFAULT_CURVE_KS;
   const depth = Math.max(100, ...curveKs);

@@ -9,7 +9,10 @@ import { trainPopularity } from '../../../models/baselines/trainPopularity';
 import { trainUserKnn } from '../../../models/baselines/trainUserKnn';
 import { trainItemKnn } from '../../../models/baselines/trainItemKnn';
 import { trainContentBased } from '../../../models/baselines/trainContentBased';
-import { trainEase } from '../../../models/baselines/trainEase';
+import { easeCandidate } from '../../../models/evaluation/easeCandidate';
+import { parseEvaluationProtocol } from '../../../models/evaluation/parseEvaluationProtocol';
+import { protocolName, type EvaluationProtocol } from '../../../models/evaluation/EvaluationProtocol';
+import { countSkippedUsers } from '../../../models/evaluation/countSkippedUsers';
 import { OndeckError, isOndeckError } from '../../../models/errors/OndeckError';
 import { evaluateColdStartItems, type ColdStartEvaluation } from '../../../models/node/evaluation/evaluateColdStartItems';
 import { addAlsOptions, resolveAlsHyperparameters, resolveRunOptions, type AlsFlagValues } from '../alsOptions';
@@ -23,8 +26,13 @@ interface EvalFlags extends AlsFlagValues, DataFlagValues {
   models?: string;
   out?: string;
   chart?: string;
+  protocol?: string;
+  halfLife?: string;
   quiet?: boolean;
 }
+
+/** Half-life, in titles, of the recency-weighted EASE row on the temporal protocol (issue 15). */
+const DEFAULT_RECENCY_HALF_LIFE = 20;
 
 /** Every model `ondeck eval` knows, by the name `--models` takes. */
 const MODEL_NAMES = ['popularity', 'userknn', 'itemknn', 'content', 'ease', 'ials'] as const;
@@ -34,6 +42,12 @@ export function registerEvalCommand(program: Command): void {
   const command = program
     .command('eval')
     .description('compare iALS (float, int8 on-device, hybrid) with the baselines on held-out users')
+    .option(
+      '--protocol <name>',
+      'how a held-out viewer is split: random (80% fold-in / 20% truth at random), temporal (first 80% in time folded in, last 20% truth) ' +
+        'or short-N (first N titles in time folded in, the rest truth); temporal and short-N need timestamps (default random)',
+    )
+    .option('--half-life <titles>', `recency half-life of the "EASE recency" row on --protocol temporal, in titles (default ${DEFAULT_RECENCY_HALF_LIFE})`)
     .option('--folds <k>', 'user folds (default 5)')
     .option('--max-folds <n>', 'evaluate only the first n folds (default: all)')
     .option('--models <list>', `comma-separated subset of ${MODEL_NAMES.join(',')} (default: all)`)
@@ -43,7 +57,13 @@ export function registerEvalCommand(program: Command): void {
   addDataOptions(command);
   addAlsOptions(command);
   command.action(async (flags: EvalFlags) => {
+    const protocol = parseEvaluationProtocol(flags.protocol ?? 'random');
+    const halfLife = parseNumberOption('half-life', flags.halfLife, { min: 1 }) ?? DEFAULT_RECENCY_HALF_LIFE;
     const dataset = await loadDatasetFromFlags(flags, flags.quiet);
+    // Refused before any training, naming the data set (the split would refuse it too, without the path).
+    if (protocol.kind !== 'random' && dataset.interactions.times === undefined) {
+      throw new OndeckError('missing-timestamps', { path: flags.data, protocol: protocolName(protocol) });
+    }
     const hyper = await resolveAlsHyperparameters(flags);
     const run = resolveRunOptions(flags, cpus().length);
     const wanted = new Set((flags.models ?? MODEL_NAMES.join(',')).split(',').map((name) => name.trim().toLowerCase()));
@@ -57,20 +77,23 @@ export function registerEvalCommand(program: Command): void {
       userknn: { name: 'UserKNN', train: (train) => trainUserKnn(train) },
       itemknn: { name: 'ItemKNN', train: (train) => trainItemKnn(train) },
       content: { name: 'ContentBased', train: (train, context) => trainContentBased(train, context) },
-      ease: { name: 'EASE', train: (train) => trainEase(train) },
+      ease: easeCandidate({ recencyHalfLife: protocol.kind === 'temporal' ? halfLife : undefined }),
       ials: alsCandidate({ hyper, epochs: run.epochs, threads: run.threads, includeHybrid: true }),
     };
     const candidates = MODEL_NAMES.filter((name) => wanted.has(name)).map((name) => all[name]);
     const started = performance.now();
+    const split = { folds: parseNumberOption('folds', flags.folds, { min: 2, integer: true }) ?? 5, seed: run.seed, protocol };
+    const skippedUsers = countSkippedUsers(dataset.interactions, split);
     const results = await evaluateStrongGeneralization(dataset, candidates, {
-      folds: parseNumberOption('folds', flags.folds, { min: 2, integer: true }) ?? 5,
+      ...split,
       maxFolds: parseNumberOption('max-folds', flags.maxFolds, { min: 1, integer: true }),
-      seed: run.seed,
       onProgress: flags.quiet ? undefined : (message) => process.stderr.write(`eval: ${message}\n`),
     });
+    process.stdout.write(`Protocol ${protocolName(protocol)}: ${describeProtocol(protocol)}; ${skippedUsers} users skipped (too few titles)\n\n`);
     process.stdout.write(formatEvaluationTable(results) + '\n');
     let coldStart: ColdStartEvaluation | undefined;
-    if (wanted.has('ials')) {
+    // Cold-start titles are hidden from a random user split of their own: the same figure under every protocol, so it is measured once, on random.
+    if (wanted.has('ials') && protocol.kind === 'random') {
       if (!flags.quiet) process.stderr.write('eval: cold-start titles (10% of titles with ≥ 5 viewers hidden from training)\n');
       coldStart = await evaluateColdStartItems(dataset, { hyper, epochs: run.epochs, threads: run.threads, seed: run.seed }).catch((error: unknown) => {
         if (isOndeckError(error, 'empty-data')) return undefined;
@@ -83,9 +106,27 @@ export function registerEvalCommand(program: Command): void {
       }
     }
     const seconds = (performance.now() - started) / 1000;
-    if (flags.out) await writeOutput(flags.out, JSON.stringify({ data: flags.data, hyper, epochs: run.epochs, seconds, results, coldStart }, null, 2) + '\n');
+    if (flags.out) {
+      const protocolReport = { name: protocolName(protocol), ...(protocol.kind === 'temporal' ? { recencyHalfLife: halfLife } : {}) };
+      await writeOutput(
+        flags.out,
+        JSON.stringify({ data: flags.data, protocol: protocolReport, skippedUsers, hyper, epochs: run.epochs, seconds, results, coldStart }, null, 2) + '\n',
+      );
+    }
     if (flags.chart) await writeOutput(flags.chart, chartOf(results, flags.data));
   });
+}
+
+/** What the protocol folds in and holds out, for the line above the table. */
+function describeProtocol(protocol: EvaluationProtocol): string {
+  switch (protocol.kind) {
+    case 'random':
+      return "each held-out viewer's titles split at random, 80% folded in, 20% is the truth";
+    case 'temporal':
+      return "each held-out viewer's titles in time order, the first 80% folded in, the last 20% is the truth";
+    case 'short':
+      return `each held-out viewer's first ${protocol.foldInTitles} titles in time folded in, the rest is the truth`;
+  }
 }
 
 function chartOf(results: readonly ModelEvaluation[], data: string): string {

@@ -110,6 +110,20 @@ describe('trainEase', () => {
     }
   });
 
+  it('queryWeighting weights the input row alone: a model fitted on 0/1 data scores x·B with the history weights', () => {
+    // Two items: B[0][1] = 0.5 and B[1][0] = 1/3 (see the next test), so x = (2, 3) scores (3/3, 2 × 0.5) = (1, 1).
+    const train = matrixOf(2, [[0, 1], [1]]);
+    const weightedInput = trainEase(train, context, { regularization: 1, queryWeighting: 'weighted' });
+    const scores = new Float32Array(2);
+    weightedInput.scoreItems(historyOf([0, 1], [2, 3]), scores);
+    expect(scores[0]).toBeCloseTo(1, 6);
+    expect(scores[1]).toBeCloseTo(1, 6);
+    // The default (binary) ignores the weights: (1/3, 0.5).
+    trainEase(train, context, { regularization: 1 }).scoreItems(historyOf([0, 1], [2, 3]), scores);
+    expect(scores[0]).toBeCloseTo(1 / 3, 6);
+    expect(scores[1]).toBeCloseTo(0.5, 6);
+  });
+
   it('gives a hand-computable answer on two items: B[0][1] = G01 / (G11 + λ)', () => {
     // Users {i0, i1}, {i1}: G = [[1, 1], [1, 2]], λ = 1 → G + λI = [[2, 1], [1, 3]],
     // P = [[3, -1], [-1, 2]] / 5, B[0][1] = -P01 / P11 = (1/5) / (2/5) = 0.5, B[1][0] = (1/5)/(3/5) = 1/3.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InteractionBuilder } from '../../../models/data/InteractionBuilder';
 import { isOndeckError } from '../../../models/errors/OndeckError';
 import { timesByItem } from '../../support/timesByItem';
+import { thrownBy } from '../../support/thrownBy';
 
 describe('InteractionBuilder times', () => {
   it('keeps each entry time aligned with its item, the latest one where events were summed', () => {
@@ -49,12 +50,7 @@ describe('InteractionBuilder times', () => {
 
   it.each([Number.NaN, Number.POSITIVE_INFINITY])('refuses the time %s as invalid-argument', (time) => {
     const builder = new InteractionBuilder();
-    let error: unknown;
-    try {
-      builder.add('a', 'x', 1, time);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrownBy(() => builder.add('a', 'x', 1, time));
     expect(isOndeckError(error, 'invalid-argument')).toBe(true);
     expect(builder.eventCount).toBe(0);
   });

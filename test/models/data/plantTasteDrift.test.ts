@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateSyntheticDataset, type SyntheticDataset } from '../../../models/data/synth';
 import { isOndeckError } from '../../../models/errors/OndeckError';
+import { thrownBy } from '../../support/thrownBy';
 
 const small = { items: 600, users: 500, eventsPerUser: 40, seed: 5 };
 
@@ -73,12 +74,7 @@ describe('synthetic taste drift', () => {
   });
 
   it.each([-0.1, 1.5, Number.NaN])('rejects drift %d as invalid-argument', (drift) => {
-    let error: unknown;
-    try {
-      generateSyntheticDataset({ ...small, drift });
-    } catch (e) {
-      error = e;
-    }
+    const error = thrownBy(() => generateSyntheticDataset({ ...small, drift }));
     expect(isOndeckError(error, 'invalid-argument')).toBe(true);
   });
 });

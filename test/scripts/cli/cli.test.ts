@@ -150,27 +150,11 @@ describe('ondeck synth → train → export → recommend', () => {
 });
 
 describe('ondeck eval', () => {
+  /** One fold and a tiny iALS: every model's row, in about a second. */
+  const quickRun = ['--max-folds', '1', '--epochs', '3', '--factors', '8', '--threads', '1'];
+
   it('writes the comparison as JSON and the Recall@K chart as SVG', async () => {
-    const result = await ondeckOk(
-      'eval',
-      '--data',
-      'data',
-      '--models',
-      'popularity,itemknn,ials',
-      '--max-folds',
-      '1',
-      '--epochs',
-      '3',
-      '--factors',
-      '8',
-      '--threads',
-      '1',
-      '--out',
-      'r.json',
-      '--chart',
-      'c.svg',
-      '--quiet',
-    );
+    const result = await ondeckOk('eval', '--data', 'data', '--models', 'popularity,itemknn,ials', ...quickRun, '--out', 'r.json', '--chart', 'c.svg', '--quiet');
     const names = ['Popularity', 'ItemKNN', 'iALS float', 'Hybrid (iALS + content)', 'iALS int8 on-device'];
     const report = JSON.parse(await readFile(join(workDir, 'r.json'), 'utf8')) as { results: { name: string; users: number; recallAt20: number; recallCurve: unknown[] }[] };
     expect(report.results.map((row) => row.name)).toEqual(names);
@@ -187,6 +171,71 @@ describe('ondeck eval', () => {
     expect(svg.trimStart().startsWith('<svg')).toBe(true);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
     for (const name of ['Popularity', 'ItemKNN', 'iALS float']) expect(svg).toContain(name);
+  });
+
+  it('--protocol short-3 folds in each viewer first 3 titles in time, and counts the viewers too small to test', async () => {
+    const result = await ondeckOk('eval', '--data', 'data', '--protocol', 'short-3', '--models', 'popularity,itemknn,ease,ials', ...quickRun, '--out', 'short.json', '--quiet');
+    const names = ['Popularity', 'ItemKNN', 'EASE', 'iALS float', 'Hybrid (iALS + content)', 'iALS int8 on-device'];
+    const report = JSON.parse(await readFile(join(workDir, 'short.json'), 'utf8')) as {
+      protocol: { name: string };
+      skippedUsers: number;
+      results: { name: string; users: number; recallAt20: number }[];
+    };
+    expect(report.protocol).toEqual({ name: 'short-3' });
+    expect(report.results.map((row) => row.name)).toEqual(names);
+    // Counted from events.csv itself: viewers with fewer than 5 titles (minPositives) are skipped.
+    const titlesOfUser = new Map<string, number>();
+    for (const line of (await readFile(join(workDir, 'data', 'events.csv'), 'utf8')).trim().split('\n').slice(1)) {
+      const user = line.split(',')[0];
+      titlesOfUser.set(user, (titlesOfUser.get(user) ?? 0) + 1);
+    }
+    const small = [...titlesOfUser.values()].filter((titles) => titles < 5).length;
+    expect(small).toBeGreaterThan(0);
+    expect(report.skippedUsers).toBe(small);
+    // One fold of five holds out a fifth of the others.
+    expect(report.results[0].users).toBeGreaterThanOrEqual(Math.floor((titlesOfUser.size - small) / 5));
+    expect(report.results[0].users).toBeLessThanOrEqual(Math.ceil((titlesOfUser.size - small) / 5));
+    for (const row of report.results) expect(row.recallAt20).toBeGreaterThan(0);
+    expect(result.stdout).toContain(`Protocol short-3: each held-out viewer's first 3 titles in time folded in, the rest is the truth; ${small} users skipped`);
+    for (const name of names) expect(result.stdout).toContain(name);
+    expect(result.stdout).not.toContain('EASE recency');
+    // The cold-start table belongs to the random protocol.
+    expect(result.stdout).not.toContain('Cold-start');
+  });
+
+  it('--protocol temporal adds the recency-weighted EASE row, with the --half-life given', async () => {
+    const result = await ondeckOk(
+      'eval',
+      '--data',
+      'data',
+      '--protocol',
+      'temporal',
+      '--half-life',
+      '10',
+      '--models',
+      'ease',
+      '--max-folds',
+      '1',
+      '--out',
+      'temporal.json',
+      '--quiet',
+    );
+    const report = JSON.parse(await readFile(join(workDir, 'temporal.json'), 'utf8')) as { protocol: unknown; results: { name: string }[] };
+    expect(report.protocol).toEqual({ name: 'temporal', recencyHalfLife: 10 });
+    expect(report.results.map((row) => row.name)).toEqual(['EASE', 'EASE recency (half-life 10)']);
+    expect(result.stdout).toContain('Protocol temporal:');
+  });
+
+  it('refuses a temporal protocol on data without timestamps, naming the data, and an unknown protocol', async () => {
+    await writeFile(join(workDir, 'untimed.csv'), ['user,item', ...Array.from({ length: 60 }, (_, k) => `u${k % 6},i${k % 10}`)].join('\n') + '\n');
+    for (const protocol of ['temporal', 'short-3']) {
+      const refused = await ondeck('eval', '--data', 'untimed.csv', '--protocol', protocol, '--models', 'popularity', '--quiet');
+      expectCleanFailure(refused, 'missing-timestamps');
+      expect(refused.stderr).toContain('untimed.csv has no timestamps');
+      expect(refused.stderr).toContain(`the ${protocol} protocol`);
+    }
+    expectCleanFailure(await ondeck('eval', '--data', 'data', '--protocol', 'short-0', '--quiet'), 'invalid-argument');
+    expectCleanFailure(await ondeck('eval', '--data', 'data', '--protocol', 'temporal', '--half-life', '0', '--quiet'), 'invalid-argument');
   });
 });
 
