@@ -134,7 +134,7 @@ export class ModelLifecycle implements SyncInstaller {
         // The stored base is itself journaled (its rewrite has not happened yet): store whole.
         if (!isOndeckError(error, 'invalid-argument')) throw error;
         journaled = false;
-        await storage.saveModel({ ...stored, files });
+        await storage.saveModel({ ...stored, files: await withScoringGraph(model, files) });
       }
       await this.switchTo(model);
       if (journaled) this.compactLater(model, files);
@@ -173,13 +173,7 @@ export class ModelLifecycle implements SyncInstaller {
     setTimeout(() => {
       void this.queueSwitch(async () => {
         if (this.stopped || this.options.serving.current?.model !== model) return;
-        if (!files.has(MODEL_FILES.scoringGraph)) {
-          // Left out of the update (see ServedModel); proven against model.json before it is stored.
-          const graph = buildScoringGraph(model.factors);
-          await verifyModelFile(model.manifest, MODEL_FILES.scoringGraph, graph);
-          files.set(MODEL_FILES.scoringGraph, graph);
-        }
-        await this.options.storage.saveModel({ manifest: model.manifest, files, storedAt: Date.now() });
+        await this.options.storage.saveModel({ manifest: model.manifest, files: await withScoringGraph(model, files), storedAt: Date.now() });
       }).catch((error: unknown) => this.options.onError(error));
     }, COMPACT_AFTER_SWITCH_MS);
   }
@@ -195,12 +189,25 @@ export class ModelLifecycle implements SyncInstaller {
       const files = stored.deltas.reduce<Map<string, Uint8Array>>((current, delta) => applyDelta(current, delta), new Map(stored.files));
       return { model: toServedModel(await decodeModelFiles(stored.manifest, files)), journalFiles: files };
     } catch (error) {
-      this.options.onError(error);
       const baseJson = stored.files.get(MODEL_FILES.manifest);
+      // restore() reports what is thrown; only a failure that is recovered from is reported here.
       if (!baseJson) throw error;
+      this.options.onError(error);
       const base = toServedModel(await decodeModelFiles(parseManifest(new TextDecoder().decode(baseJson)), stored.files));
       await this.options.storage.saveModel({ manifest: base.manifest, files: new Map(stored.files), storedAt: Date.now() });
       return { model: base };
     }
   }
+}
+
+/**
+ * `files` with the version's `scoring.onnx`, which a version rebuilt from deltas leaves out (see
+ * ServedModel): built from the factors and proven against model.json before the version is
+ * stored whole, since model.json lists it and a restart verifies every listed file.
+ */
+async function withScoringGraph(model: ServedModel, files: Map<string, Uint8Array>): Promise<Map<string, Uint8Array>> {
+  if (files.has(MODEL_FILES.scoringGraph)) return files;
+  const graph = buildScoringGraph(model.factors);
+  await verifyModelFile(model.manifest, MODEL_FILES.scoringGraph, graph);
+  return new Map(files).set(MODEL_FILES.scoringGraph, graph);
 }
