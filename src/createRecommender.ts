@@ -48,6 +48,7 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
     publicKey: options.publicKey,
     syncIntervalMs: options.syncIntervalMs ?? RECOMMENDER_DEFAULTS.syncIntervalMs,
     syncRetryMs: options.syncRetryMs ?? RECOMMENDER_DEFAULTS.syncRetryMs,
+    syncLimits: options.syncLimits,
   };
   const listeners: Listeners = { ready: new Set(), update: new Set(), progress: new Set(), error: new Set() };
   const emit = <K extends keyof RecommenderEventMap>(event: K, payload: RecommenderEventMap[K]): void => {

@@ -91,6 +91,7 @@ export class Engine implements EngineApi {
         storage,
         databaseName: options.databaseName ?? RECOMMENDER_DEFAULTS.databaseName,
         installer: lifecycle,
+        limits: options.syncLimits,
         onProgress: (progress) => this.emit({ type: 'progress', progress }),
         onError: reportError,
       });

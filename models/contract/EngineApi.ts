@@ -1,4 +1,4 @@
-import type { BackendPreference, OrtThreadsOption } from './types';
+import type { BackendPreference, OrtThreadsOption, SyncLimits } from './types';
 import type { Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, SyncProgress, SyncResult, TrackEvent } from './types';
 
 /** What the main thread passes to the worker at start. */
@@ -29,6 +29,8 @@ export interface EngineInitOptions {
   readonly syncIntervalMs?: number;
   /** First retry delay after a failed check (doubling up to `syncIntervalMs`). */
   readonly syncRetryMs?: number;
+  /** Deadlines of one sync attempt (see `RecommenderOptions.syncLimits`). */
+  readonly syncLimits?: SyncLimits;
 }
 
 /** Events the engine pushes to the main thread. */

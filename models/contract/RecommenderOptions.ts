@@ -1,4 +1,4 @@
-import type { BackendPreference, OrtThreadsOption } from './types';
+import type { BackendPreference, OrtThreadsOption, SyncLimits } from './types';
 
 /** Options of `createRecommender()`. */
 export interface RecommenderOptions {
@@ -44,6 +44,13 @@ export interface RecommenderOptions {
    * @defaultValue 60000 (1 minute)
    */
   readonly syncRetryMs?: number;
+  /**
+   * Deadlines of one sync attempt: the manifest request's, and the minimum rate of a blob
+   * download. An endpoint that hangs or trickles fails the attempt with `sync-timeout` instead of
+   * holding it (and, on a first start, `ready`) forever.
+   * @defaultValue `{ manifestTimeoutMs: 30000, minimumBytesPerSecond: 2048, rateWindowMs: 30000 }`
+   */
+  readonly syncLimits?: SyncLimits;
   /**
    * Directory with ORT's self-hosted files (`ort.wasm.min.js`, `ort-wasm-simd-threaded.wasm/.mjs`).
    * Only engines with WebAssembly SIMD ever fetch from it.
@@ -104,4 +111,5 @@ export const RECOMMENDER_DEFAULTS = Object.freeze({
   restartOnCrash: true,
   syncIntervalMs: 6 * 60 * 60 * 1000,
   syncRetryMs: 60 * 1000,
+  syncLimits: Object.freeze({ manifestTimeoutMs: 30_000, minimumBytesPerSecond: 2048, rateWindowMs: 30_000 }) as Required<SyncLimits>,
 });

@@ -167,7 +167,7 @@ export interface EngineProbes {
 
 /** Where signed sync stands (see `RecommenderOptions.syncUrl`). */
 export interface SyncStatus {
-  /** ISO time of the last attempt that succeeded (the manifest verified; updated or already current). */
+  /** ISO time of the last attempt that succeeded (a fresh manifest verified; updated or already current). */
   readonly lastSuccess?: string;
   /** ISO time the next automatic attempt is due, if one is scheduled. */
   readonly nextAttempt?: string;
@@ -177,6 +177,37 @@ export interface SyncStatus {
   readonly waitingForNetwork: boolean;
   /** An attempt is running now. */
   readonly running: boolean;
+  /** ISO time the newest verified manifest expires: until then the device knows it serves the newest version. */
+  readonly freshUntil?: string;
+  /**
+   * Set when the newest manifest the device can get has expired (the publisher stopped refreshing
+   * it, or someone replays an old one): since when the device cannot tell whether a newer version
+   * exists. It keeps serving its model; a `sync-expired` error event said so.
+   */
+  readonly staleSince?: string;
+}
+
+/**
+ * Limits of one sync attempt, against a sync endpoint that answers slowly or endlessly (TUF's
+ * slow-retrieval and endless-data attacks). A cut-off attempt fails with `sync-timeout`, keeps
+ * what it received and is retried on the usual backoff.
+ */
+export interface SyncLimits {
+  /**
+   * The whole manifest request (headers and body) must finish within this.
+   * @defaultValue 30000
+   */
+  readonly manifestTimeoutMs?: number;
+  /**
+   * A blob download slower than this on average over any {@link SyncLimits.rateWindowMs} is cut off.
+   * @defaultValue 2048
+   */
+  readonly minimumBytesPerSecond?: number;
+  /**
+   * The window the minimum rate is measured over.
+   * @defaultValue 30000
+   */
+  readonly rateWindowMs?: number;
 }
 
 /** What one `sync()` did. */

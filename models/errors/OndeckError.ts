@@ -34,6 +34,8 @@ export type OndeckErrorCode =
   | 'history-record-invalid'
   | 'signature-invalid'
   | 'sync-refused'
+  | 'sync-timeout'
+  | 'sync-expired'
   | 'sync-manifest-invalid'
   | 'sync-delta-invalid'
   | 'sync-lineage-mismatch'
@@ -78,6 +80,10 @@ const messages: Record<OndeckErrorCode, (details: OndeckErrorDetails) => string>
     `${d.reason ? ` (first: ${String(d.reason)})` : ''}; the rest of the history is used`,
   'signature-invalid': (d) => `The sync manifest's signature is not valid${d.reason ? ` (${String(d.reason)})` : ''}; the current model is kept`,
   'sync-refused': (d) => `Sync refused: ${String(d.reason)}; the current model is kept`,
+  'sync-timeout': (d) => `Sync of ${String(d.url)} was cut off: ${String(d.reason)}; the current model is kept and the next attempt resumes`,
+  'sync-expired': (d) =>
+    `The newest sync manifest this device can get (version ${String(d.version)}) expired at ${String(d.expires)}: the publisher has not refreshed it, or someone is replaying an old one; ` +
+    'the current model is kept and serves, stale',
   'sync-manifest-invalid': (d) => `The sync manifest is invalid${d.field ? ` (${String(d.field)})` : ''}: ${String(d.reason)}`,
   'sync-delta-invalid': (d) => `Sync ${String(d.blob ?? 'blob')} cannot be applied: ${String(d.reason)}`,
   'sync-lineage-mismatch': (d) =>

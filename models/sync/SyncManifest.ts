@@ -9,6 +9,13 @@
 /** Version of the sync manifest format this build reads and writes. */
 export const SYNC_FORMAT_VERSION = 1;
 
+/**
+ * The highest model version a manifest may carry (2^31 − 1: a version an hour for 245,000 years).
+ * Versions only go up, so a bound keeps a leaked key from exhausting the number space
+ * ("fast-forward") and keeps every version exact in a double and in an int32.
+ */
+export const MAX_MODEL_VERSION = 0x7fffffff;
+
 /** `format` field of every sync manifest payload. */
 export const SYNC_FORMAT_NAME = 'ondeck-sync';
 
@@ -56,15 +63,18 @@ export interface SyncManifest {
   readonly minSdkVersion: string;
   readonly publishedAt: string;
   /**
-   * Set only by a deliberate, signed rollback: devices on a newer version of this lineage then
-   * accept this older version. Without it they refuse any version lower than their own.
+   * ISO time after which devices refuse this manifest (TUF's freshness): a replayed or frozen
+   * manifest stops being accepted when it expires, and the device says it is stale. Written by
+   * every publish and by `ondeck publish --refresh`; devices refuse a manifest without it.
+   * Optional in the format only so that a directory published before it existed can be refreshed.
+   */
+  readonly expires?: string;
+  /**
+   * Legacy: written by `ondeck publish --rollback` before rollbacks became new versions. Parsed
+   * for old directories; devices give it no meaning (a lower version is always refused).
    */
   readonly rollback?: boolean;
-  /**
-   * With `rollback`: the newest version published before the rollback. A device accepts the
-   * rollback only if it serves a version ≤ this, so a replayed old rollback manifest cannot pull
-   * devices back from versions published after it.
-   */
+  /** Legacy, with `rollback`: the newest version published before that rollback. */
   readonly rollbackFrom?: number;
   /** Shape of the model, checked before anything is downloaded. */
   readonly dims: number;

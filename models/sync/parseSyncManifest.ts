@@ -1,5 +1,5 @@
 import { OndeckError } from '../errors/OndeckError';
-import { SYNC_FORMAT_NAME, SYNC_FORMAT_VERSION, type BlobReference, type DeltaReference, type SignedManifest, type SyncManifest } from './SyncManifest';
+import { SYNC_FORMAT_NAME, SYNC_FORMAT_VERSION, type BlobReference, type DeltaReference, type SignedManifest, type SyncManifest, MAX_MODEL_VERSION } from './SyncManifest';
 
 /** Largest blob a manifest may describe, as served or decoded (2 GiB): anything bigger is hostile. */
 export const MAX_SYNC_BLOB_BYTES = 2 ** 31;
@@ -52,16 +52,21 @@ export function parseSyncManifest(payloadText: string, context?: SyncManifestCon
     invalid('formatVersion', `this build reads version ${SYNC_FORMAT_VERSION}, got ${describe(manifest.formatVersion)}`);
   }
   const lineageId = string(manifest.lineageId, 'lineageId', 200);
-  const version = count(manifest.version, 'version', 1, Number.MAX_SAFE_INTEGER);
-  if (manifest.parentVersion !== undefined) count(manifest.parentVersion, 'parentVersion', 1, Number.MAX_SAFE_INTEGER);
+  const version = count(manifest.version, 'version', 1, MAX_MODEL_VERSION);
+  if (manifest.parentVersion !== undefined) count(manifest.parentVersion, 'parentVersion', 1, MAX_MODEL_VERSION);
   const minSdkVersion = string(manifest.minSdkVersion, 'minSdkVersion', 64);
   if (!/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/.test(minSdkVersion)) invalid('minSdkVersion', `"${minSdkVersion}" is not a semantic version`);
   const publishedAt = string(manifest.publishedAt, 'publishedAt', 64);
   if (Number.isNaN(Date.parse(publishedAt))) invalid('publishedAt', `"${publishedAt}" is not a date`);
+  if (manifest.expires !== undefined) {
+    const expires = string(manifest.expires, 'expires', 64);
+    if (Number.isNaN(Date.parse(expires))) invalid('expires', `"${expires}" is not a date`);
+    if (!(Date.parse(expires) > Date.parse(publishedAt))) invalid('expires', `${expires} is not after publishedAt ${publishedAt}`);
+  }
 
   if (manifest.rollback !== undefined && typeof manifest.rollback !== 'boolean') invalid('rollback', `must be a boolean, got ${describe(manifest.rollback)}`);
   if (manifest.rollback === true) {
-    const from = count(manifest.rollbackFrom, 'rollbackFrom', 1, Number.MAX_SAFE_INTEGER);
+    const from = count(manifest.rollbackFrom, 'rollbackFrom', 1, MAX_MODEL_VERSION);
     if (from <= version) invalid('rollbackFrom', `a rollback to version ${version} must come from a newer version, got ${from}`);
   } else if (manifest.rollbackFrom !== undefined) {
     invalid('rollbackFrom', 'only a rollback manifest may carry it');
@@ -83,8 +88,8 @@ export function parseSyncManifest(payloadText: string, context?: SyncManifestCon
   deltas.forEach((delta, index) => {
     const field = `deltas[${index}]`;
     const reference = blob(delta, field, 'delta') as unknown as Record<string, unknown>;
-    const from = count(reference.fromVersion, `${field}.fromVersion`, 1, Number.MAX_SAFE_INTEGER);
-    const to = count(reference.toVersion, `${field}.toVersion`, 1, Number.MAX_SAFE_INTEGER);
+    const from = count(reference.fromVersion, `${field}.fromVersion`, 1, MAX_MODEL_VERSION);
+    const to = count(reference.toVersion, `${field}.toVersion`, 1, MAX_MODEL_VERSION);
     if (from >= to) invalid(`${field}.toVersion`, `must be newer than fromVersion ${from}, got ${to}`);
     const next = deltas[index + 1] as Partial<DeltaReference> | undefined;
     if (next === undefined && to !== version) invalid(`${field}.toVersion`, `the last delta must end at version ${version}, got ${to}`);

@@ -71,7 +71,9 @@ describe.each(browserEngines)('signed sync in %s', (engine) => {
   let server: FaultyServer;
   let session: BrowserSession;
   const step = <T>(args: Record<string, unknown>) => callPageScenario<T>(session, args);
-  const databaseName = `ondeck-sync-${engine}`;
+  /** The current device's database: {@link freshDeviceOnV1} starts a new device in a new one. */
+  let databaseName = `ondeck-sync-${engine}`;
+  let devices = 0;
   const start = (options: Record<string, unknown> = {}) =>
     step<{ status: RecommenderStatus } | { error: string }>({
       op: 'start',
@@ -89,12 +91,17 @@ describe.each(browserEngines)('signed sync in %s', (engine) => {
     if ('error' in answer) throw new Error(`sync failed: ${answer.error} ${answer.message}`);
     return answer.result;
   };
-  /** A signed rollback takes the device back to v1, so the next test has an update to make. */
-  const backToV1 = async () => {
+  /**
+   * A new device (its own database) on v1 with the viewer's history, so the next test has an
+   * update to make: versions only go up, so no device is ever taken back to v1.
+   */
+  const freshDeviceOnV1 = async (options: Record<string, unknown> = {}) => {
     server.clearFaults();
-    serveManifest(publication.manifests.rollbackToV1);
-    updated(await sync());
-    expect((await status()).modelVersion).toBe(1);
+    await step({ op: 'dispose' });
+    databaseName = `ondeck-sync-${engine}-${++devices}`;
+    serveManifest(publication.manifests.v1);
+    expect(await start(options)).toMatchObject({ status: { modelVersion: 1, storage: 'indexeddb', historyLength: 0 } });
+    expect((await step<{ accepted: boolean }[]>({ op: 'track', events: watched })).every((tracked) => tracked.accepted)).toBe(true);
     serveManifest(publication.manifests.v2);
   };
   /** What must hold after any failed sync: the last good version serves, the history is whole. */
@@ -187,7 +194,7 @@ describe.each(browserEngines)('signed sync in %s', (engine) => {
   });
 
   it('measures a snapshot apply (v1 → v2 without a delta)', async () => {
-    await backToV1();
+    await freshDeviceOnV1();
     serveManifest(publication.manifests.v2SnapshotOnly);
     const answer = await sync();
     expect(updated(answer)).toMatchObject({ version: 2, path: 'snapshot', downloadedBytes: publication.v2.snapshot.bytes });
@@ -226,7 +233,7 @@ describe.each(browserEngines)('signed sync in %s', (engine) => {
   ];
 
   it.each(faults)('$name: keeps serving v1 with the history, emits an error event, and the next good sync succeeds', async ({ path, fault, manifest, replace, codes }) => {
-    await backToV1();
+    await freshDeviceOnV1();
     const replaced = replace ? await replace() : [];
     const errorsBefore = (await events()).filter((e) => e.event === 'error').length;
     if (manifest) serveManifest(manifest in publication.manifests ? publication.manifests[manifest as keyof PlantedPublication['manifests']] : manifest);
@@ -245,7 +252,7 @@ describe.each(browserEngines)('signed sync in %s', (engine) => {
   });
 
   it('a worker that cannot load ondeck-compat.js reports network-failed where it needs it, keeps serving, and loads it on the next sync', async () => {
-    await backToV1();
+    await freshDeviceOnV1();
     // A fresh worker, which has not loaded the fallbacks yet, serving v1 from IndexedDB.
     await session.reload();
     expect(await start()).toMatchObject({ status: { modelVersion: 1, storage: 'indexeddb', historyLength: 4 } });
@@ -272,6 +279,54 @@ describe.each(browserEngines)('signed sync in %s', (engine) => {
     await expectStillServing(2);
   });
 
+  // Issue 14, TUF's attacks, each: refused or surfaced, the last good model keeps serving with the
+  // history, and the next honest manifest installs.
+  it('indefinite freeze: an expired manifest is refused with sync-expired, v1 keeps serving, the honest v2 installs', async () => {
+    await freshDeviceOnV1();
+    expect((await status()).sync).toMatchObject({ freshUntil: publication.v1.expires });
+    serveManifest(publication.manifests.v2Expired);
+    expect(await sync()).toMatchObject({ error: 'sync-expired', message: expect.stringContaining('expired at 2026-01-06T00:00:00.000Z') });
+    expect((await events()).filter((e) => e.event === 'error').pop()?.code).toBe('sync-expired');
+    await expectStillServing(1);
+    serveManifest(publication.manifests.v2);
+    expect(updated(await sync())).toMatchObject({ result: 'updated', version: 2 });
+    await expectStillServing(2);
+  });
+
+  it('rollback: a rollback published as v3 arrives by delta; a device that verified v3 refuses v2 even after a reload, before installing v3', async () => {
+    await freshDeviceOnV1();
+    // v3 verified, but its blobs fail: the device stays on v1 and remembers that v3 exists.
+    server.fault('/sync/blobs/', { kind: 'status', status: 404 });
+    serveManifest(publication.manifests.v3RollbackToV1);
+    expect(await sync()).toMatchObject({ error: 'network-failed' });
+    server.clearFaults();
+    await session.reload();
+    expect(await start()).toMatchObject({ status: { modelVersion: 1, historyLength: 4 } });
+    // The withdrawn v2, newer than what serves but older than what was verified: refused.
+    serveManifest(publication.manifests.v2);
+    expect(await sync()).toMatchObject({ error: 'sync-refused', message: expect.stringContaining('lower than version 3') });
+    await expectStillServing(1);
+    serveManifest(publication.manifests.v3RollbackToV1);
+    expect(updated(await sync())).toMatchObject({ result: 'updated', version: 3 });
+    expect((await status()).modelVersion).toBe(3);
+  });
+
+  it('slow retrieval and endless data: a hanging manifest, an endless one and a trickling blob end with typed errors, v1 keeps serving, v2 installs', async () => {
+    await freshDeviceOnV1({ syncLimits: { manifestTimeoutMs: 1500, minimumBytesPerSecond: 4000, rateWindowMs: 1000 } });
+    server.fault(MANIFEST, { kind: 'hang' }, 1);
+    expect(await sync()).toMatchObject({ error: 'sync-timeout' });
+    server.fault(MANIFEST, { kind: 'endless' }, 1);
+    expect(await sync()).toMatchObject({ error: 'sync-refused', message: expect.stringContaining('at most 1048576 bytes') });
+    const endless = server.requests.filter((request) => request.endlessBytes !== undefined).pop()!;
+    expect(endless.endlessBytes!).toBeLessThan(64 * 1024 * 1024);
+    server.fault('/sync/blobs/', { kind: 'drip', bytesPerSecond: 500 });
+    expect(await sync()).toMatchObject({ error: 'sync-timeout', message: expect.stringContaining('below the minimum of 4000 bytes/s') });
+    await expectStillServing(1);
+    server.clearFaults();
+    expect(updated(await sync())).toMatchObject({ result: 'updated', version: 2 });
+    await expectStillServing(2);
+  });
+
   it('refuses a replayed older manifest with an error event, and keeps v2', async () => {
     server.clearFaults();
     serveManifest(publication.manifests.v2);
@@ -286,7 +341,7 @@ describe.each(browserEngines)('signed sync in %s', (engine) => {
   });
 
   it('journals a delta update (v1 kept as its base), survives a reload before the whole rewrite, then keeps v2 alone', async () => {
-    await backToV1();
+    await freshDeviceOnV1();
     const stored = () => step<{ version: number; baseVersion: number | null; files: string[] }[]>({ op: 'storedModels', databaseName });
     expect(await stored()).toEqual([{ version: 1, baseVersion: null, files: expect.arrayContaining(['model.json', 'factors.bin', 'catalog.json', 'scoring.onnx']) }]);
     expect(updated(await sync())).toMatchObject({ result: 'updated', version: 2, path: 'delta' });
@@ -311,7 +366,7 @@ describe.each(browserEngines)('signed sync in %s', (engine) => {
   });
 
   it('keeps serving during a slow (1 KB/s) download; a reload mid-download leaves v1 whole, and the next sync resumes with Range', async () => {
-    await backToV1();
+    await freshDeviceOnV1();
     const snapshot = publication.v2.snapshot;
     serveManifest(publication.manifests.v2SnapshotOnly);
     server.fault('/sync/blobs/', { kind: 'drip', bytesPerSecond: 1000 });
@@ -342,7 +397,7 @@ describe.each(browserEngines)('signed sync in %s', (engine) => {
   });
 
   it('a reload right as the blob completes leaves v1 or v2 whole, never a mix; the next sync ends on v2', async () => {
-    await backToV1();
+    await freshDeviceOnV1();
     const snapshot = publication.v2.snapshot;
     serveManifest(publication.manifests.v2SnapshotOnly);
     server.fault('/sync/blobs/', { kind: 'drip', bytesPerSecond: 8000 });
@@ -369,9 +424,7 @@ describe.each(browserEngines)('signed sync in %s', (engine) => {
   });
 
   it('retries on its own after a 503, not before its Retry-After', async () => {
-    await session.reload();
-    expect(await start({ syncIntervalMs: 3_600_000, syncRetryMs: 200 })).toMatchObject({ status: { modelVersion: 2 } });
-    await backToV1();
+    await freshDeviceOnV1({ syncIntervalMs: 3_600_000, syncRetryMs: 200 });
     server.fault(MANIFEST, { kind: 'status', status: 503, retryAfter: '2' }, 1);
     expect(await sync()).toMatchObject({ error: 'network-failed' });
     const failedAt = server.requests.filter((r) => r.path === MANIFEST && r.status === 503).pop()!.at;
@@ -412,9 +465,7 @@ describe.each(browserEngines)('signed sync in %s', (engine) => {
   if (engine === 'chromium') {
     it('makes no attempt while offline and syncs soon after the online event', async () => {
       const page = session.chromiumPage!.page;
-      await session.reload();
-      expect(await start({ syncIntervalMs: 3_600_000, syncRetryMs: 200 })).toMatchObject({ status: { modelVersion: 2 } });
-      await backToV1();
+      await freshDeviceOnV1({ syncIntervalMs: 3_600_000, syncRetryMs: 200 });
       server.fault(MANIFEST, { kind: 'status', status: 503, retryAfter: '1' }, 1);
       expect(await sync()).toMatchObject({ error: 'network-failed' });
       await page.context().setOffline(true);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildOndeckModel } from '../../models/node/artifact/buildOndeckModel';
@@ -19,14 +19,18 @@ export interface PlantedPublication {
   readonly v1: SyncManifest;
   /** v2, whose `deltas` hold exactly the v1 → v2 delta. */
   readonly v2: SyncManifest;
+  /** The rollback: version 3, v1's model, with a v2 → v3 delta (its blobs are in `directory` too). */
+  readonly v3: SyncManifest;
   /** manifest.json texts: each a complete signed envelope (or a broken one on purpose). */
   readonly manifests: {
     readonly v1: string;
     readonly v2: string;
     /** v2 without its delta (a device must take the snapshot). */
     readonly v2SnapshotOnly: string;
-    /** A signed rollback to v1 from v2. */
-    readonly rollbackToV1: string;
+    /** v3, published by `ondeck publish --rollback 1`: v1's model as a new version (delta from v2). */
+    readonly v3RollbackToV1: string;
+    /** v2 signed (by the trusted key) with an expiry in the past: a frozen or replayed manifest. */
+    readonly v2Expired: string;
     /** v2 with one payload character changed after signing. */
     readonly v2Tampered: string;
     /** v2 signed by another key (its own keyId). */
@@ -72,6 +76,14 @@ export async function publishPlantedVersions(): Promise<PlantedPublication> {
   const v1 = await publish('v1');
   const v2 = await publish('v2');
   if (v2.manifest.deltas.length !== 1) throw new Error('fixture: ondeck publish shipped no delta for v2');
+  // The rollback is published into a copy, so the directory's own manifest.json stays v2; its
+  // blobs (content-addressed, so harmless extras) are copied back for the device to download.
+  const rollbackDirectory = join(root, 'rollback');
+  await cp(directory, rollbackDirectory, { recursive: true });
+  await ondeck(['publish', '--rollback', '1', '--out', rollbackDirectory, '--key', join(root, 'keys', 'ondeck-signing-key.pem'), '--quiet']);
+  const v3Text = await readFile(join(rollbackDirectory, 'manifest.json'), 'utf8');
+  const v3 = verifySignedManifest(v3Text, key.publicKeyBase64);
+  await cp(join(rollbackDirectory, 'blobs'), join(directory, 'blobs'), { recursive: true, force: false });
   const other = generateSigningKeyPair();
   const envelope = (manifest: SyncManifest, pem = privateKeyPem): SignedManifest => signManifest(manifest, pem);
   const text = (value: SignedManifest): string => JSON.stringify(value, null, 2) + '\n';
@@ -84,13 +96,13 @@ export async function publishPlantedVersions(): Promise<PlantedPublication> {
     key,
     v1: v1.manifest,
     v2: v2.manifest,
+    v3,
     manifests: {
       v1: v1.text,
       v2: v2.text,
       v2SnapshotOnly: text(envelope({ ...v2.manifest, deltas: [] })),
-      rollbackToV1: text(
-        envelope({ ...v1.manifest, rollback: true, rollbackFrom: v2.manifest.version, parentVersion: v2.manifest.version, publishedAt: '2026-11-24T07:00:00.000Z' }),
-      ),
+      v3RollbackToV1: v3Text,
+      v2Expired: text(envelope({ ...v2.manifest, publishedAt: '2026-01-01T00:00:00.000Z', expires: '2026-01-06T00:00:00.000Z' })),
       v2Tampered: text(tampered),
       v2OtherKey: text(envelope(v2.manifest, other.privateKeyPem)),
       v2ForgedKeyId: text({ ...envelope(v2.manifest, other.privateKeyPem), keyId: key.keyId }),

@@ -1,5 +1,6 @@
 import { MODEL_FILES, type ModelManifest } from '../../models/artifact/ModelManifest';
 import { parseManifest } from '../../models/artifact/parseManifest';
+import { readBodyAtMost } from './readBodyAtMost';
 import { OndeckError } from '../../models/errors/OndeckError';
 
 /** A downloaded, not yet verified model. */
@@ -51,29 +52,5 @@ async function fetchLimited(fetchImpl: typeof fetch, url: string, limit: number,
   if (Number.isFinite(declared) && declared > limit && !response.headers.get('content-encoding')) {
     throw new OndeckError('model-corrupt', { file: name, reason: `server announces ${declared} bytes, at most ${limit} expected` });
   }
-  if (!response.body) {
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.byteLength > limit) throw new OndeckError('model-corrupt', { file: name, reason: `${bytes.byteLength} bytes, at most ${limit} expected` });
-    return bytes;
-  }
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > limit) {
-      await reader.cancel();
-      throw new OndeckError('model-corrupt', { file: name, reason: `more than the ${limit} bytes the manifest declares` });
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(received);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return readBodyAtMost(response, limit, (what) => new OndeckError('model-corrupt', { file: name, reason: `${what}, at most the ${limit} bytes the manifest declares` }));
 }

@@ -5,7 +5,7 @@ import { applyDeltaToTables } from '../../models/sync/applyDelta';
 import type { ModelTables } from '../../models/sync/decodeModelTables';
 import { decodeSnapshotBlob } from '../../models/sync/snapshotBlob';
 import type { BlobReference, SyncManifest } from '../../models/sync/SyncManifest';
-import type { SyncProgress, SyncResult } from '../../models/contract/types';
+import type { SyncLimits, SyncProgress, SyncResult } from '../../models/contract/types';
 import type { EngineStorage } from '../storage/EngineStorage';
 import { decompressBlob, type GunzipImplementation } from './decompressBlob';
 import type { DownloadCache } from './DownloadCache';
@@ -21,11 +21,18 @@ import { STATE_KEYS } from '../storage/OndeckDatabaseSchema';
 export const SYNC_STATE_KEY = STATE_KEYS.syncState;
 
 /** What sync persists between attempts (in the engine storage's `state` store). */
-interface SyncState {
+export interface SyncState {
   /** ETag of the last manifest fully dealt with, and the version served when it was. */
   readonly etag?: string;
   readonly lineageId?: string;
   readonly version?: number;
+  /**
+   * The highest version of any manifest this device has verified: a manifest below it is a replay
+   * or a rollback attack and is refused, whether or not that version was ever installed.
+   */
+  readonly highestVersion?: number;
+  /** Expiry (ms since the epoch) of the newest-expiring manifest verified: past it, the device is stale. */
+  readonly freshUntil?: number;
 }
 
 /** Options of {@link ModelSync}. */
@@ -39,7 +46,11 @@ export interface ModelSyncOptions {
   readonly cache: DownloadCache;
   /** The engine side: what it serves, and how a new version is installed. */
   readonly installer: SyncInstaller;
+  /** Deadlines of one attempt. */
+  readonly limits: Required<SyncLimits>;
   readonly onProgress?: (progress: SyncProgress) => void;
+  /** Clock, for tests. @defaultValue Date.now */
+  readonly now?: () => number;
   /** Forced implementations, for tests on engines that have the native ones. */
   readonly implementations?: { readonly signature?: Ed25519Implementation; readonly gunzip?: GunzipImplementation };
 }
@@ -65,17 +76,25 @@ export class ModelSync {
 
   async runOnce(): Promise<SyncResult> {
     const { options } = this;
+    const now = options.now ?? Date.now;
     const serving = options.installer.servingVersion();
-    const state = (await options.storage.getState<SyncState>(SYNC_STATE_KEY).catch(() => undefined)) ?? {};
+    const state = await this.readState();
     // The stored ETag stands for "that manifest was dealt with while serving this version": valid
-    // only while the device still serves it (storage may have fallen back, or been restored).
-    const etag = state.etag && serving && state.lineageId === serving.lineageId && state.version === serving.version ? state.etag : undefined;
+    // only while the device still serves it (storage may have fallen back, or been restored), and
+    // only with a known expiry, so that a 304 can be checked for freshness too.
+    const etag = state.etag && serving && state.lineageId === serving.lineageId && state.version === serving.version && state.freshUntil ? state.etag : undefined;
     options.onProgress?.({ phase: 'checking', receivedBytes: 0, totalBytes: 0 });
-    const response = await fetchManifest(options.fetch, `${options.syncUrl}manifest.json`, etag);
-    if (response.kind === 'not-modified') return { result: 'not-modified', downloadedBytes: 0, resumedBytes: 0 };
+    const response = await fetchManifest(options.fetch, `${options.syncUrl}manifest.json`, etag, options.limits.manifestTimeoutMs);
+    if (response.kind === 'not-modified') {
+      // "Nothing new" is only believed while the manifest it refers to is fresh: a server (or an
+      // attacker in the path) answering 304 forever would otherwise freeze the device silently.
+      if (state.freshUntil !== undefined && now() >= state.freshUntil) throw expired(state.version, state.freshUntil);
+      return { result: 'not-modified', downloadedBytes: 0, resumedBytes: 0 };
+    }
     // No serving context for the parser: a same-lineage manifest whose dims changed is not
     // refused outright; planSync sends it down the snapshot path, which is self-consistent.
     const { manifest, verifier } = await openSignedManifest(response.bytes, options.publicKey, options.implementations?.signature);
+    await this.checkFreshAndMonotonic(manifest, state, serving);
     const plan = planSync(serving, manifest);
     if (plan.kind === 'current') {
       await this.remember(response.etag, serving);
@@ -151,6 +170,8 @@ export class ModelSync {
       reference,
       cache: this.options.cache,
       fetch: this.options.fetch,
+      minimumBytesPerSecond: this.options.limits.minimumBytesPerSecond,
+      rateWindowMs: this.options.limits.rateWindowMs,
       onProgress: (received) => this.options.onProgress?.({ phase: 'downloading', version: manifest.version, path, receivedBytes: before + received, totalBytes }),
     });
     counters.resumedBytes += resumedFrom;
@@ -174,10 +195,51 @@ export class ModelSync {
     void this.options.cache.discardExcept([]).catch(() => undefined);
   }
 
-  private async remember(etag: string | undefined, serving: ServingVersion | undefined): Promise<void> {
-    const state: SyncState = etag && serving ? { etag, lineageId: serving.lineageId, version: serving.version } : {};
+  /** The expiry (ms since the epoch) of the newest-expiring manifest verified, as stored. */
+  async freshUntil(): Promise<number | undefined> {
+    return (await this.readState()).freshUntil;
+  }
+
+  /**
+   * TUF's freshness and rollback rules, on a manifest whose signature was verified: it must carry
+   * an expiry and not be past it, and its version must not be below the highest this device has
+   * verified (persisted, so a reload does not forget it). What it proves is recorded before
+   * anything is downloaded.
+   */
+  private async checkFreshAndMonotonic(manifest: SyncManifest, state: SyncState, serving: ServingVersion | undefined): Promise<void> {
+    if (manifest.expires === undefined) {
+      throw new OndeckError('sync-manifest-invalid', { field: 'expires', reason: 'the manifest has no expiry; publish it with this ondeck (`ondeck publish --refresh`)' });
+    }
+    const highest = Math.max(state.highestVersion ?? 0, serving?.version ?? 0);
+    if (manifest.version < highest) {
+      throw new OndeckError('sync-refused', {
+        reason: `the manifest offers version ${manifest.version}, lower than version ${highest} this device has already verified (a replayed or rolled-back manifest; a rollback is published as a new version)`,
+      });
+    }
+    const expires = Date.parse(manifest.expires);
+    const freshUntil = Math.max(state.freshUntil ?? 0, expires);
+    await this.writeState({ ...state, highestVersion: Math.max(highest, manifest.version), freshUntil });
+    if ((this.options.now ?? Date.now)() >= expires) throw expired(manifest.version, expires);
+  }
+
+  private async readState(): Promise<SyncState> {
+    return (await this.options.storage.getState<SyncState>(SYNC_STATE_KEY).catch(() => undefined)) ?? {};
+  }
+
+  private async writeState(state: SyncState): Promise<void> {
     await this.options.storage.setState(SYNC_STATE_KEY, state).catch(() => undefined);
   }
+
+  private async remember(etag: string | undefined, serving: ServingVersion | undefined): Promise<void> {
+    const { highestVersion, freshUntil } = await this.readState();
+    const kept = { ...(highestVersion !== undefined ? { highestVersion } : {}), ...(freshUntil !== undefined ? { freshUntil } : {}) };
+    await this.writeState(etag && serving ? { etag, lineageId: serving.lineageId, version: serving.version, ...kept } : kept);
+  }
+}
+
+/** The `sync-expired` error: the newest manifest available is past its expiry. */
+function expired(version: number | undefined, expiresMs: number): OndeckError {
+  return new OndeckError('sync-expired', { version: version ?? 'unknown', expires: new Date(expiresMs).toISOString() });
 }
 
 /** Throws `model-corrupt` unless `model` is the version the signed manifest announces. */

@@ -1,5 +1,6 @@
 import { OndeckError } from '../../models/errors/OndeckError';
-import type { SyncProgress, SyncResult, SyncStatus } from '../../models/contract/types';
+import type { SyncLimits, SyncProgress, SyncResult, SyncStatus } from '../../models/contract/types';
+import { RECOMMENDER_DEFAULTS } from '../../models/contract/RecommenderOptions';
 import type { EngineStorage } from '../storage/EngineStorage';
 import { createIndexedDbDownloadCache } from './createIndexedDbDownloadCache';
 import { createMemoryDownloadCache } from './createMemoryDownloadCache';
@@ -30,6 +31,8 @@ export interface SyncControllerOptions {
   readonly databaseName: string;
   /** The engine side: what it serves, and how a new version is installed. */
   readonly installer: SyncInstaller;
+  /** Deadlines of one attempt; missing ones take the defaults. */
+  readonly limits?: SyncLimits;
   readonly onProgress: (progress: SyncProgress) => void;
   /** Told about every failed attempt, automatic or forced. */
   readonly onError: (error: unknown) => void;
@@ -68,6 +71,7 @@ export async function createSyncController(options: SyncControllerOptions): Prom
   if (!/^https?:\/\//.test(options.syncUrl))
     throw new OndeckError('invalid-argument', { name: 'syncUrl', reason: `an absolute http(s) URL, got ${JSON.stringify(options.syncUrl)}` });
   const syncUrl = options.syncUrl.replace(/manifest\.json$/, '').replace(/\/?$/, '/');
+  const limits = checkLimits(options.limits);
   const environment = options.environment ?? globalSchedulerEnvironment();
   const cache = await openDownloadCache(options);
 
@@ -81,6 +85,8 @@ export async function createSyncController(options: SyncControllerOptions): Prom
     storage: options.storage,
     cache,
     installer: options.installer,
+    limits,
+    now: () => environment.now(),
     onProgress(progress) {
       const now = environment.now();
       const done = progress.totalBytes > 0 && progress.receivedBytes === progress.totalBytes;
@@ -90,6 +96,7 @@ export async function createSyncController(options: SyncControllerOptions): Prom
       options.onProgress(progress);
     },
   });
+  let freshUntil = await modelSync.freshUntil();
   let lastResult: SyncResult | undefined;
   let stopped = false;
   const scheduler = new SyncScheduler(
@@ -101,6 +108,8 @@ export async function createSyncController(options: SyncControllerOptions): Prom
       } catch (error) {
         options.onError(error);
         throw error;
+      } finally {
+        freshUntil = await modelSync.freshUntil();
       }
     },
     { intervalMs: options.intervalMs, retryBaseMs: options.retryMs },
@@ -128,6 +137,8 @@ export async function createSyncController(options: SyncControllerOptions): Prom
         failures: state.failures,
         waitingForNetwork: state.waitingForNetwork,
         running: state.running,
+        ...(freshUntil !== undefined ? { freshUntil: new Date(freshUntil).toISOString() } : {}),
+        ...(freshUntil !== undefined && environment.now() >= freshUntil ? { staleSince: new Date(freshUntil).toISOString() } : {}),
       };
     },
     stop() {
@@ -136,6 +147,23 @@ export async function createSyncController(options: SyncControllerOptions): Prom
       cache.close();
     },
   };
+}
+
+/** The limits with defaults filled in; a value that is not a positive number is the integrator's mistake. */
+function checkLimits(limits: SyncLimits | undefined): Required<SyncLimits> {
+  const defaults = RECOMMENDER_DEFAULTS.syncLimits;
+  if (limits === undefined) return defaults;
+  if (typeof limits !== 'object' || limits === null) throw new OndeckError('invalid-argument', { name: 'syncLimits', reason: 'must be an object' });
+  const checked = { ...defaults };
+  for (const name of Object.keys(defaults) as (keyof SyncLimits)[]) {
+    const value = limits[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+      throw new OndeckError('invalid-argument', { name: `syncLimits.${name}`, reason: `must be a positive number, got ${String(value)}` });
+    }
+    checked[name] = value;
+  }
+  return checked;
 }
 
 async function openDownloadCache(options: SyncControllerOptions): Promise<DownloadCache> {

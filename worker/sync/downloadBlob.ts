@@ -24,6 +24,15 @@ export interface DownloadBlobOptions {
    * @defaultValue 60000
    */
   readonly stallTimeoutMs?: number;
+  /**
+   * A body that averages less than this over a {@link DownloadBlobOptions.rateWindowMs} window is
+   * cut off (`sync-timeout`; what was received is kept): a server trickling a byte a minute must
+   * not hold the attempt for days. `0` turns the check off.
+   * @defaultValue 0
+   */
+  readonly minimumBytesPerSecond?: number;
+  /** @defaultValue 30000 */
+  readonly rateWindowMs?: number;
 }
 
 /** How a download went, for status and tests. */
@@ -142,9 +151,10 @@ async function readBody(options: DownloadBlobOptions, response: Response, output
   } else {
     const reader = response.body.getReader();
     const stallTimeoutMs = options.stallTimeoutMs ?? 60_000;
+    const pace = new TransferPace(url, options.minimumBytesPerSecond ?? 0, options.rateWindowMs ?? 30_000);
     try {
       for (;;) {
-        const { done, value } = await readWithin(reader, stallTimeoutMs, url);
+        const { done, value } = await readPaced(reader, url, stallTimeoutMs, pace);
         if (done) break;
         if (offset + value.byteLength > total) {
           await reader.cancel().catch(() => undefined);
@@ -152,6 +162,7 @@ async function readBody(options: DownloadBlobOptions, response: Response, output
         }
         output.set(value, offset);
         offset += value.byteLength;
+        pace.received(value.byteLength);
         options.onProgress?.(offset, total);
         // Every 256 KiB on a fast link; every 250 ms on a slow one, where each byte is expensive
         // and a reload or power cut must lose as little as possible.
@@ -181,25 +192,68 @@ async function readBody(options: DownloadBlobOptions, response: Response, output
   return offset;
 }
 
-/** `reader.read()`, abandoned (and the body cancelled) when nothing arrives within `timeoutMs`. */
-function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, timeoutMs: number, url: string): Promise<ReadableStreamReadResult<Uint8Array>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+/**
+ * The minimum-rate rule of a download: the bytes of each window of `windowMs` must average at
+ * least `minimumBytesPerSecond`, checked at the window's end whether or not a chunk arrives then.
+ */
+class TransferPace {
+  private windowStart = Date.now();
+  private windowBytes = 0;
+
+  constructor(
+    private readonly url: string,
+    private readonly minimumBytesPerSecond: number,
+    private readonly windowMs: number,
+  ) {}
+
+  received(bytes: number): void {
+    this.windowBytes += bytes;
+  }
+
+  /** Milliseconds until the current window ends (Infinity when there is no minimum). */
+  untilCheck(now: number): number {
+    return this.minimumBytesPerSecond > 0 ? Math.max(0, this.windowStart + this.windowMs - now) : Infinity;
+  }
+
+  /** At a window's end: throws `sync-timeout` if it was too slow, else starts the next window. */
+  check(now: number): void {
+    if (this.untilCheck(now) > 0) return;
+    const required = (this.minimumBytesPerSecond * this.windowMs) / 1000;
+    if (this.windowBytes < required) {
+      throw new OndeckError('sync-timeout', {
+        url: this.url,
+        reason: `${this.windowBytes} bytes in ${this.windowMs} ms, below the minimum of ${this.minimumBytesPerSecond} bytes/s`,
+      });
+    }
+    this.windowStart = now;
+    this.windowBytes = 0;
+  }
+}
+
+/**
+ * The next chunk. The body is cancelled (what arrived is kept by the caller) when nothing comes
+ * within `stallTimeoutMs`, or when a window of the pace ends too slow.
+ */
+async function readPaced(reader: ReadableStreamDefaultReader<Uint8Array>, url: string, stallTimeoutMs: number, pace: TransferPace): Promise<ReadableStreamReadResult<Uint8Array>> {
+  const pending = reader.read();
+  const stallAt = Date.now() + stallTimeoutMs;
+  for (;;) {
+    const now = Date.now();
+    const waitMs = Math.min(stallAt - now, pace.untilCheck(now));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const outcome = await Promise.race([pending, new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.max(0, waitMs))))]);
+    clearTimeout(timer);
+    if (outcome !== 'late') return outcome;
+    try {
+      if (Date.now() >= stallAt) throw new OndeckError('network-failed', { url, reason: `no data for ${stallTimeoutMs} ms` });
+      pace.check(Date.now());
+    } catch (error) {
       // Chromium 56 has no AbortController for fetch; cancelling the reader ends the transfer.
       reader.cancel().catch(() => undefined);
-      reject(new OndeckError('network-failed', { url, reason: `no data for ${timeoutMs} ms` }));
-    }, timeoutMs);
-    reader.read().then(
-      (result) => {
-        clearTimeout(timer);
-        resolve(result);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+      pending.catch(() => undefined);
+      throw error;
+    }
+  }
 }
 
 function tooLong(reference: BlobReference): OndeckError {

@@ -1,7 +1,8 @@
 import { OndeckError } from '../../models/errors/OndeckError';
 import { httpFailure, transportFailure } from './httpFailure';
+import { readBodyAtMost } from '../model/readBodyAtMost';
 
-/** A manifest never needs more than this; a longer body is refused unread. */
+/** A manifest never needs more than this; a longer body is refused, and read no further. */
 export const MAX_MANIFEST_BYTES = 1 << 20;
 
 /** What one conditional GET of `manifest.json` gave. */
@@ -13,38 +14,76 @@ export type ManifestResponse = { readonly kind: 'not-modified' } | { readonly ki
  * bypasses the HTTP cache (`no-store`) so a `304` reaches the engine as itself instead of being
  * turned into a cached copy, and so a stale cached manifest can never hide a new version.
  *
+ * The whole exchange, headers and body, must finish within `timeoutMs` (a server that never
+ * answers must not hold the attempt, or a first start, forever), and the body is read as a stream
+ * and cut off at {@link MAX_MANIFEST_BYTES} whether or not it declared a length (chunked "endless
+ * data" is refused after 1 MiB, not after it fills the memory).
+ *
  * @throws OndeckError `network-failed` (with `status` and `retryAfterMs` when the server said so),
- *   `sync-refused` when the body is larger than {@link MAX_MANIFEST_BYTES}.
+ *   `sync-timeout` past the deadline, `sync-refused` when the body is larger than {@link MAX_MANIFEST_BYTES}.
  * @example
  * ```ts
- * const answer = await fetchManifest(fetch, 'https://cdn.example.com/tv/manifest.json', storedEtag);
+ * const answer = await fetchManifest(fetch, 'https://cdn.example.com/tv/manifest.json', storedEtag, 30_000);
  * if (answer.kind === 'not-modified') return;
  * ```
  */
-export async function fetchManifest(fetchImpl: typeof fetch, url: string, etag?: string): Promise<ManifestResponse> {
-  let response: Response;
+export async function fetchManifest(fetchImpl: typeof fetch, url: string, etag: string | undefined, timeoutMs: number): Promise<ManifestResponse> {
+  // Chromium 56–65 has no AbortController: there the deadline still ends the wait, and cancelling
+  // the body (once there is one) ends the transfer.
+  const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
+  let response: Response | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller?.abort();
+      void response?.body?.cancel().catch(() => undefined);
+      reject(new OndeckError('sync-timeout', { url, reason: `no complete answer within ${timeoutMs} ms` }));
+    }, timeoutMs);
+  });
+  // A rejection of the losing side must not surface as unhandled.
+  deadline.catch(() => undefined);
   try {
-    response = await fetchImpl(url, { cache: 'no-store', credentials: 'omit', headers: etag ? { 'If-None-Match': etag } : {} });
-  } catch (error) {
-    throw transportFailure(url, error);
+    return await Promise.race([exchange(), deadline]);
+  } finally {
+    clearTimeout(timer);
   }
-  if (response.status === 304) return { kind: 'not-modified' };
-  if (response.status !== 200) {
-    await response.body?.cancel().catch(() => undefined);
-    throw httpFailure(url, response);
+
+  async function exchange(): Promise<ManifestResponse> {
+    try {
+      response = await fetchImpl(url, {
+        cache: 'no-store',
+        credentials: 'omit',
+        headers: etag ? { 'If-None-Match': etag } : {},
+        ...(controller ? { signal: controller.signal } : {}),
+      });
+    } catch (error) {
+      throw transportFailure(url, error);
+    }
+    if (response.status === 304) return { kind: 'not-modified' };
+    if (response.status !== 200) {
+      await response.body?.cancel().catch(() => undefined);
+      throw httpFailure(url, response);
+    }
+    const declared = Number(response.headers.get('content-length'));
+    if (response.headers.get('content-length') !== null && Number.isFinite(declared) && declared > MAX_MANIFEST_BYTES) {
+      await response.body?.cancel().catch(() => undefined);
+      throw tooLarge(`announces ${declared} bytes`);
+    }
+    const bytes = await readAtMost(response, url);
+    const newEtag = response.headers.get('etag');
+    return { kind: 'fetched', bytes, ...(newEtag ? { etag: newEtag } : {}) };
   }
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > MAX_MANIFEST_BYTES) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new OndeckError('sync-refused', { reason: `the manifest announces ${declared} bytes, at most ${MAX_MANIFEST_BYTES} are read` });
-  }
-  let bytes: Uint8Array;
+}
+
+/** The body, refused as soon as it passes {@link MAX_MANIFEST_BYTES}; a broken body is a transport failure. */
+async function readAtMost(response: Response, url: string): Promise<Uint8Array> {
   try {
-    bytes = new Uint8Array(await response.arrayBuffer());
+    return await readBodyAtMost(response, MAX_MANIFEST_BYTES, (what) => tooLarge(`has ${what}`));
   } catch (error) {
-    throw transportFailure(url, error);
+    throw error instanceof OndeckError ? error : transportFailure(url, error);
   }
-  if (bytes.byteLength > MAX_MANIFEST_BYTES) throw new OndeckError('sync-refused', { reason: `the manifest is ${bytes.byteLength} bytes, at most ${MAX_MANIFEST_BYTES} are read` });
-  const newEtag = response.headers.get('etag');
-  return { kind: 'fetched', bytes, ...(newEtag ? { etag: newEtag } : {}) };
+}
+
+function tooLarge(what: string): OndeckError {
+  return new OndeckError('sync-refused', { reason: `the manifest ${what}; at most ${MAX_MANIFEST_BYTES} bytes are read` });
 }

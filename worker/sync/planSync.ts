@@ -23,8 +23,8 @@ export const MAX_BLOB_BYTES = 512 * 1024 * 1024;
  * Decides, before anything is downloaded, whether and how to move from the serving version to a
  * verified manifest's version. Refuses (`sync-refused`) a version that is not newer than the
  * serving one, across lineages too (a replayed manifest of an older lineage must not downgrade a
- * device either), unless the manifest is a signed `rollback` whose `rollbackFrom` is at least the
- * serving version; also a manifest that needs a newer SDK, and blobs above a device's limit. Otherwise picks the cheaper path by total bytes: the chain of deltas from the
+ * device either; a rollback is published as a new, higher version), a manifest that needs a newer
+ * SDK, and blobs above a device's limit. Otherwise picks the cheaper path by total bytes: the chain of deltas from the
  * serving version (only within the same lineage, with the same dims, every link present) or the
  * snapshot. A delta plan names the snapshot too, as the fallback if a delta fails to apply.
  *
@@ -45,20 +45,12 @@ export function planSync(serving: ServingVersion | undefined, manifest: SyncMani
   }
   if (serving && serving.lineageId === manifest.lineageId && serving.version === manifest.version) return { kind: 'current' };
   if (serving && manifest.version <= serving.version) {
-    if (manifest.rollback !== true) {
-      throw new OndeckError('sync-refused', {
-        reason: `the manifest offers version ${manifest.version}${serving.lineageId !== manifest.lineageId ? ' of another lineage' : ''}, not newer than the serving ${serving.version}, and is not a signed rollback`,
-      });
-    }
-    // A rollback speaks for the versions published before it; a replayed old rollback must not
-    // pull back a device that has since moved past it.
-    if (!(typeof manifest.rollbackFrom === 'number' && serving.version <= manifest.rollbackFrom)) {
-      throw new OndeckError('sync-refused', { reason: `a rollback from version ${String(manifest.rollbackFrom)} does not apply to the serving ${serving.version}` });
-    }
+    throw new OndeckError('sync-refused', {
+      reason: `the manifest offers version ${manifest.version}${serving.lineageId !== manifest.lineageId ? ' of another lineage' : ''}, not newer than the serving ${serving.version} (versions only go up; a rollback is published as a new version)`,
+    });
   }
   const snapshot = { kind: 'snapshot', snapshot: manifest.snapshot, bytes: manifest.snapshot.bytes } as const;
   if (!serving) return { ...snapshot, reason: 'no model on the device' };
-  if (manifest.version < serving.version) return { ...snapshot, reason: 'signed rollback' };
   if (serving.lineageId !== manifest.lineageId) return { ...snapshot, reason: 'new lineage' };
   if (serving.dims !== manifest.dims) return { ...snapshot, reason: `dims changed from ${serving.dims} to ${manifest.dims}` };
   const chain = deltaChain(manifest.deltas, serving.version, manifest.version);

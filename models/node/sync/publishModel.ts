@@ -10,7 +10,7 @@ import { computeDelta, type DeltaSummary } from '../../sync/computeDelta';
 import { decodeModelTables } from '../../sync/decodeModelTables';
 import { encodeModelFiles } from '../../sync/encodeModelFiles';
 import { encodeSnapshotBlob } from '../../sync/snapshotBlob';
-import { SYNC_FORMAT_NAME, SYNC_FORMAT_VERSION, type BlobReference, type DeltaReference, type SyncManifest } from '../../sync/SyncManifest';
+import { MAX_MODEL_VERSION, SYNC_FORMAT_NAME, SYNC_FORMAT_VERSION, type BlobReference, type DeltaReference, type SyncManifest } from '../../sync/SyncManifest';
 import { publicKeyOf, signManifest } from './manifestSigning';
 import { pruneUnreferencedBlobs } from './prunePublication';
 import { gzipBlob, listPublishedVersions, readPublishedManifest, readSnapshotFiles, writeBlob, writeSignedManifest } from './publicationFiles';
@@ -42,6 +42,11 @@ export interface PublishOptions {
   readonly rowTolerance?: number;
   /** Delete blobs no manifest of the newest `keepDeltas` versions refers to. @defaultValue false */
   readonly prune?: boolean;
+  /**
+   * How long devices accept the manifest: past it they refuse it and report themselves stale, so
+   * a scheduled `ondeck publish --refresh` must re-sign it before then. @defaultValue 5 days
+   */
+  readonly expiresInMs?: number;
   /** Clock, for tests. */
   readonly now?: () => Date;
 }
@@ -58,6 +63,16 @@ export interface PublishResult {
   /** Blob paths deleted by `prune`. */
   readonly pruned: readonly string[];
 }
+
+/** How long a manifest is valid unless told otherwise: long enough for a weekend without a refresh, short enough to bound a freeze. */
+export const DEFAULT_MANIFEST_LIFETIME_MS = 5 * 24 * 60 * 60 * 1000;
+
+/**
+ * How far above the highest published version a model's own version may take the next one. A
+ * retrain counts its versions up by one; a jump of thousands is a mistake (or a leaked key's
+ * "fast-forward") that would leave the number space, and every device, behind it.
+ */
+export const MAX_PUBLISH_VERSION_STEP = 1000;
 
 /** SDK version the published models need unless told otherwise (kept equal to package.json by a test). */
 export const DEFAULT_MIN_SDK_VERSION = '0.1.0';
@@ -87,17 +102,42 @@ export async function publishModel(options: PublishOptions): Promise<PublishResu
   if (!Number.isInteger(keepDeltas) || keepDeltas < 0 || keepDeltas > 64)
     throw new OndeckError('invalid-argument', { name: 'keepDeltas', reason: `must be an integer in 0..64, got ${keepDeltas}` });
   if (!(margin >= 0 && margin < 1)) throw new OndeckError('invalid-argument', { name: 'deltaMargin', reason: `must be in [0, 1), got ${margin}` });
+  checkManifestLifetime(options.expiresInMs);
   const { publicKeyBase64 } = publicKeyOf(privateKeyPem);
   // Locked before reading anything, the model included: two runs started together then always
   // collide on the lock instead of depending on which finishes reading its model first.
-  return withPublicationLock(outDirectory, 'publish', () => publishNextVersion(options, publicKeyBase64, keepDeltas, margin));
+  return withPublicationLock(outDirectory, 'publish', async () =>
+    publishNextVersion(options, publicKeyBase64, keepDeltas, margin, await readModelDirectory(options.modelDirectory), await readPublishedManifest(outDirectory, publicKeyBase64)),
+  );
 }
 
-/** The publish itself; the caller holds the directory's lock. */
-async function publishNextVersion(options: PublishOptions, publicKeyBase64: string, keepDeltas: number, margin: number): Promise<PublishResult> {
+/** Refuses a manifest lifetime that is not between a minute and a year. */
+export function checkManifestLifetime(expiresInMs: number | undefined): void {
+  if (expiresInMs === undefined) return;
+  if (!(expiresInMs >= 60_000 && expiresInMs <= 366 * 24 * 60 * 60 * 1000)) {
+    throw new OndeckError('invalid-argument', { name: 'expiresIn', reason: `must be between 1 minute and 366 days, got ${expiresInMs} ms` });
+  }
+}
+
+/** The ISO expiry of a manifest signed `now`. */
+export function manifestExpiry(now: Date, expiresInMs: number = DEFAULT_MANIFEST_LIFETIME_MS): string {
+  return new Date(now.getTime() + expiresInMs).toISOString();
+}
+
+/**
+ * Publishes `next` as the version after everything published in the directory; the caller holds
+ * the directory's lock and has read `previous` (the current manifest) under it. Also the second
+ * half of a rollback, whose `next` is an older version's model.
+ */
+export async function publishNextVersion(
+  options: Omit<PublishOptions, 'modelDirectory'>,
+  publicKeyBase64: string,
+  keepDeltas: number,
+  margin: number,
+  next: OndeckModel,
+  previous: SyncManifest | undefined,
+): Promise<PublishResult> {
   const { outDirectory, privateKeyPem } = options;
-  const previous = await readPublishedManifest(outDirectory, publicKeyBase64);
-  const next = await readModelDirectory(options.modelDirectory);
 
   let previousFiles: Map<string, Uint8Array> | undefined;
   let model: OndeckModel;
@@ -116,7 +156,14 @@ async function publishNextVersion(options: PublishOptions, publicKeyBase64: stri
 
   const published = await listPublishedVersions(outDirectory);
   const highest = Math.max(0, ...published, previous?.version ?? 0, previous?.rollbackFrom ?? 0);
+  if (next.manifest.modelVersion > highest + MAX_PUBLISH_VERSION_STEP) {
+    throw new OndeckError('invalid-argument', {
+      name: 'model',
+      reason: `the model says version ${next.manifest.modelVersion}, more than ${MAX_PUBLISH_VERSION_STEP} above the highest published version ${highest}; versions only go up, so such a jump cannot be taken back`,
+    });
+  }
   const version = Math.max(highest + 1, next.manifest.modelVersion);
+  if (version > MAX_MODEL_VERSION) throw new OndeckError('invalid-argument', { name: 'version', reason: `version ${version} is past the maximum ${MAX_MODEL_VERSION}` });
   model = { ...model, manifest: { ...model.manifest, modelVersion: version, lineageId } };
   const files = encodeModelFiles(model);
   const snapshot = await writeBlob(outDirectory, encodeSnapshotBlob(files), 'snapshot');
@@ -144,6 +191,7 @@ async function publishNextVersion(options: PublishOptions, publicKeyBase64: stri
 
   // The chain must end at this version: without a new delta the older ones lead nowhere.
   const deltas = delta && previous && keepDeltas > 0 ? [...previous.deltas, delta].slice(-keepDeltas) : [];
+  const now = options.now?.() ?? new Date();
   const manifest: SyncManifest = {
     format: SYNC_FORMAT_NAME,
     formatVersion: SYNC_FORMAT_VERSION,
@@ -151,7 +199,8 @@ async function publishNextVersion(options: PublishOptions, publicKeyBase64: stri
     version,
     ...(previous ? { parentVersion: previous.version } : {}),
     minSdkVersion: options.minSdkVersion ?? DEFAULT_MIN_SDK_VERSION,
-    publishedAt: (options.now?.() ?? new Date()).toISOString(),
+    publishedAt: now.toISOString(),
+    expires: manifestExpiry(now, options.expiresInMs),
     dims: model.factors.dims,
     itemCount: model.factors.rows,
     snapshot,
@@ -164,7 +213,7 @@ async function publishNextVersion(options: PublishOptions, publicKeyBase64: stri
 }
 
 /** The in-memory model held by a snapshot's files. */
-function toModel(files: Map<string, Uint8Array>): OndeckModel {
+export function toModel(files: Map<string, Uint8Array>): OndeckModel {
   const { manifest, factors, gramian, catalog } = decodeModelTables(files, 'published snapshot');
   return { manifest, factors, gramian, catalog, scoringGraph: files.get(MODEL_FILES.scoringGraph)! };
 }

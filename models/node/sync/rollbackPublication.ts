@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { OndeckError } from '../../errors/OndeckError';
-import type { SyncManifest } from '../../sync/SyncManifest';
-import { publicKeyOf, signManifest } from './manifestSigning';
-import { listPublishedVersions, readPublishedManifest, readVersionManifest, writeSignedManifest } from './publicationFiles';
+import { checkManifestLifetime, publishNextVersion, toModel, type PublishResult } from './publishModel';
+import { publicKeyOf } from './manifestSigning';
+import { readPublishedManifest, readSnapshotFiles, readVersionManifest } from './publicationFiles';
 import { pathExists } from './pathExists';
 import { withPublicationLock } from './withPublicationLock';
 
@@ -10,65 +9,69 @@ import { withPublicationLock } from './withPublicationLock';
 export interface RollbackOptions {
   readonly outDirectory: string;
   readonly privateKeyPem: string;
-  /** The older published version to go back to. */
+  /** The older published version whose model comes back. */
   readonly version: number;
+  /** See `PublishOptions.expiresInMs`. */
+  readonly expiresInMs?: number;
+  /** Deltas listed in the manifest. @defaultValue 7 */
+  readonly keepDeltas?: number;
   /** Clock, for tests. */
   readonly now?: () => Date;
 }
 
+/** What {@link rollbackPublication} did: a publish, plus the version whose model it restored. */
+export interface RollbackResult extends PublishResult {
+  readonly restoredVersion: number;
+}
+
 /**
- * `ondeck publish --rollback N`: makes an older published version current again with a newly
- * signed manifest marked `rollback: true` and `rollbackFrom` = the newest version published so far.
- * Devices accept a lower version only from such a manifest, and only if they serve a version no
- * newer than `rollbackFrom`, so the rollback cannot be replayed later against newer versions.
- * The snapshot and deltas of version N are reused as they are (blobs are immutable); the next
- * publish continues from N with a version above `rollbackFrom`. Runs under the directory's lock
- * ({@link withPublicationLock}).
+ * `ondeck publish --rollback N`: publishes version N's model again, as a new version above every
+ * version published so far (TUF: versions only go up). Devices never install a version lower than
+ * one they have verified, so a rollback cannot be a lower number; as a new version it reaches every
+ * device by the usual path (a delta from the newest version where that is smaller), and a replay
+ * of the withdrawn version's manifest is refused like any older manifest. Version N's snapshot
+ * must still be in the directory. Runs under the directory's lock ({@link withPublicationLock}).
  *
- * @throws OndeckError `invalid-argument` when N was never published, is not older than the newest
+ * @throws OndeckError `invalid-argument` when N was never published, is not older than the current
  *   version, or its snapshot was pruned; `signature-invalid` for a directory signed with another key;
  *   `publication-locked` while a publish or prune writes the directory.
  * @example
  * ```ts
- * await rollbackPublication({ outDirectory: 'cdn', privateKeyPem, version: 3 });
+ * const { manifest } = await rollbackPublication({ outDirectory: 'cdn', privateKeyPem, version: 3 });
+ * // manifest.version is above every earlier version; its model is version 3's
  * ```
  */
-export async function rollbackPublication(options: RollbackOptions): Promise<SyncManifest> {
+export async function rollbackPublication(options: RollbackOptions): Promise<RollbackResult> {
   const { outDirectory, privateKeyPem } = options;
+  checkManifestLifetime(options.expiresInMs);
   const { publicKeyBase64 } = publicKeyOf(privateKeyPem);
   // Taking the lock would create the directory: a mistyped --out must not leave one behind.
   if (!(await pathExists(outDirectory))) throw nothingPublished(outDirectory);
-  return withPublicationLock(outDirectory, 'rollback', () => rollBack(options, publicKeyBase64));
-}
-
-/** The rollback itself; the caller holds the directory's lock. */
-async function rollBack(options: RollbackOptions, publicKeyBase64: string): Promise<SyncManifest> {
-  const { outDirectory, privateKeyPem, version } = options;
-  const current = await readPublishedManifest(outDirectory, publicKeyBase64);
-  if (!current) throw nothingPublished(outDirectory);
-  const newest = Math.max(current.version, current.rollbackFrom ?? 0, ...(await listPublishedVersions(outDirectory)));
-  if (!(version < newest)) throw new OndeckError('invalid-argument', { name: 'rollback', reason: `version ${version} is not older than the newest published version ${newest}` });
-  const target = await readVersionManifest(outDirectory, version, publicKeyBase64);
-  if (!(await pathExists(join(outDirectory, target.snapshot.path)))) {
-    throw new OndeckError('invalid-argument', { name: 'rollback', reason: `the snapshot of version ${version} was pruned` });
-  }
-  // Keep the newest run of deltas whose blobs are all still there (the chain must end at N).
-  const deltas = [...target.deltas];
-  for (let index = deltas.length - 1; index >= 0; index--) {
-    if (!(await pathExists(join(outDirectory, deltas[index].path)))) {
-      deltas.splice(0, index + 1);
-      break;
+  return withPublicationLock(outDirectory, 'rollback', async () => {
+    const current = await readPublishedManifest(outDirectory, publicKeyBase64);
+    if (!current) throw nothingPublished(outDirectory);
+    const { version } = options;
+    if (!(version < current.version)) {
+      throw new OndeckError('invalid-argument', { name: 'rollback', reason: `version ${version} is not older than the current version ${current.version}` });
     }
-  }
-  const manifest: SyncManifest = {
-    ...target,
-    deltas,
-    rollback: true,
-    rollbackFrom: newest,
-    publishedAt: (options.now?.() ?? new Date()).toISOString(),
-  };
-  await writeSignedManifest(outDirectory, signManifest(manifest, privateKeyPem), version, false);
-  return manifest;
+    const target = await readVersionManifest(outDirectory, version, publicKeyBase64);
+    const files = await readSnapshotFiles(outDirectory, target).catch((error: unknown) => {
+      throw new OndeckError('invalid-argument', {
+        name: 'rollback',
+        reason: `the snapshot of version ${version} cannot be read (${error instanceof Error ? error.message : String(error)}); was it pruned?`,
+      });
+    });
+    const restored = toModel(files);
+    const result = await publishNextVersion(
+      { ...options, newLineage: restored.manifest.lineageId !== current.lineageId, rowTolerance: 0, popularityTolerance: 0 },
+      publicKeyBase64,
+      options.keepDeltas ?? 7,
+      0.2,
+      restored,
+      current,
+    );
+    return { ...result, restoredVersion: version };
+  });
 }
 
 function nothingPublished(outDirectory: string): OndeckError {

@@ -5,13 +5,16 @@ import { publishModel } from '../../../models/node/sync/publishModel';
 import { refuseSigningKeyInPublishDirectory } from '../../../models/node/sync/refuseSigningKeyInPublishDirectory';
 import { rollbackPublication } from '../../../models/node/sync/rollbackPublication';
 import { ONDECK_SDK_VERSION } from '../../../worker/sync/sdkVersion';
-import { parseNumberOption } from '../parseOptionValues';
+import { parseDurationOption, parseNumberOption } from '../parseOptionValues';
+import { refreshPublication } from '../../../models/node/sync/refreshPublication';
 
 interface PublishFlags {
   model?: string;
   out: string;
   key: string;
   rollback?: string;
+  refresh?: boolean;
+  expiresIn?: string;
   newLineage?: boolean;
   keepDeltas?: string;
   deltaMargin?: string;
@@ -30,7 +33,9 @@ export function registerPublishCommand(program: Command): void {
     .requiredOption('--out <dir>', 'publish directory, served as is by any CDN or static server; locked (.ondeck-publish.lock) while a publish, rollback or prune writes it')
     .requiredOption('--key <file>', 'Ed25519 private key PEM from `ondeck keygen`; never inside --out, which is served as a whole')
     .option('--model <dir>', 'model directory from `ondeck export` / `ondeck import`')
-    .option('--rollback <version>', 'instead of publishing a model, make an older published version current again (signed rollback)')
+    .option('--rollback <version>', "instead of publishing a model, publish an older version's model again as a new, higher version (devices never go down a version)")
+    .option('--refresh', 'instead of publishing a model, re-sign the current manifest with a new expiry (for a scheduled job; nothing else changes)')
+    .option('--expires-in <duration>', 'how long devices accept the manifest, e.g. 36h or 5d; refresh before it runs out (default 5d)')
     .option('--new-lineage', 'accept a model that does not continue the published lineage (other basis, dims or catalog); devices download the snapshot')
     .option('--keep-deltas <n>', 'deltas listed in the manifest (default 7)')
     .option('--delta-margin <fraction>', 'ship a delta only if it is at most (1 − margin) × the snapshot (default 0.2)')
@@ -45,14 +50,24 @@ export function registerPublishCommand(program: Command): void {
     .action(async (flags: PublishFlags) => {
       const privateKeyPem = await readKey(flags.key);
       await refuseSigningKeyInPublishDirectory(flags.out, flags.key);
-      if ((flags.model === undefined) === (flags.rollback === undefined)) {
-        throw new OndeckError('invalid-argument', { name: 'options', reason: 'pass exactly one of --model and --rollback' });
+      if ([flags.model, flags.rollback, flags.refresh].filter((flag) => flag !== undefined).length !== 1) {
+        throw new OndeckError('invalid-argument', { name: 'options', reason: 'pass exactly one of --model, --rollback and --refresh' });
+      }
+      const expiresInMs = parseDurationOption('expires-in', flags.expiresIn);
+      if (flags.refresh) {
+        const manifest = await refreshPublication({ outDirectory: flags.out, privateKeyPem, expiresInMs });
+        process.stdout.write(`${JSON.stringify({ version: manifest.version, lineageId: manifest.lineageId, expires: manifest.expires })}\n`);
+        if (!flags.quiet) process.stderr.write(`refreshed v${manifest.version}: devices accept it until ${manifest.expires} → ${flags.out}/manifest.json\n`);
+        return;
       }
       if (flags.rollback !== undefined) {
         const version = parseNumberOption('rollback', flags.rollback, { min: 1, integer: true })!;
-        const manifest = await rollbackPublication({ outDirectory: flags.out, privateKeyPem, version });
-        process.stdout.write(`${JSON.stringify({ version: manifest.version, rollback: true, rollbackFrom: manifest.rollbackFrom, lineageId: manifest.lineageId })}\n`);
-        if (!flags.quiet) process.stderr.write(`rolled back to version ${manifest.version} (from ${manifest.rollbackFrom}) → ${flags.out}/manifest.json\n`);
+        const result = await rollbackPublication({ outDirectory: flags.out, privateKeyPem, version, expiresInMs });
+        const { manifest } = result;
+        process.stdout.write(
+          `${JSON.stringify({ version: manifest.version, restoredVersion: result.restoredVersion, lineageId: manifest.lineageId, deltaBytes: result.delta?.bytes ?? null, expires: manifest.expires })}\n`,
+        );
+        if (!flags.quiet) process.stderr.write(`published v${manifest.version} with the model of v${result.restoredVersion} (rollback) → ${flags.out}/manifest.json\n`);
         return;
       }
       const result = await publishModel({
@@ -66,6 +81,7 @@ export function registerPublishCommand(program: Command): void {
         popularityTolerance: parseNumberOption('popularity-tolerance', flags.popularityTolerance, { min: 0, max: 1 }),
         rowTolerance: parseNumberOption('row-tolerance', flags.rowTolerance, { min: 0, max: 1 }),
         prune: flags.prune,
+        expiresInMs,
       });
       const { manifest, snapshot, delta } = result;
       process.stdout.write(

@@ -21,6 +21,7 @@
         publicKey: args.publicKey,
         syncIntervalMs: args.syncIntervalMs,
         syncRetryMs: args.syncRetryMs,
+        syncLimits: args.syncLimits,
         databaseName: args.databaseName
       });
       ['ready', 'update', 'error', 'progress'].forEach(function (name) {
@@ -178,7 +179,8 @@
       });
     },
     dispose: async function () {
-      await recommender.dispose();
+      if (recommender) await recommender.dispose();
+      recommender = undefined;
       return 'disposed';
     }
   };

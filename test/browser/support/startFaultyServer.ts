@@ -20,7 +20,11 @@ export type Fault =
   | { readonly kind: 'flip-byte'; readonly offset: number }
   | { readonly kind: 'drip'; readonly bytesPerSecond: number }
   | { readonly kind: 'reset'; readonly afterBytes: number }
-  | { readonly kind: 'ignore-range' };
+  | { readonly kind: 'ignore-range' }
+  /** Accepts the request and never answers (slow retrieval at its worst). */
+  | { readonly kind: 'hang' }
+  /** `200` with a chunked body of spaces that never ends and declares no length (endless data). */
+  | { readonly kind: 'endless' };
 
 /** One request as the server saw it. */
 export interface LoggedRequest {
@@ -32,6 +36,8 @@ export interface LoggedRequest {
   readonly at: number;
   /** The status sent (0 when the connection was destroyed before a response). */
   status: number;
+  /** Body bytes written, for an `endless` answer (how much the client read before it stopped). */
+  endlessBytes?: number;
 }
 
 /** A running {@link startFaultyServer}. */
@@ -123,6 +129,9 @@ export async function startFaultyServer(mountsByPrefix: Readonly<Record<string, 
       return;
     }
     if (fault?.kind === 'status') return send(fault.status, fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {});
+    // The socket is tracked: close() destroys it with the rest.
+    if (fault?.kind === 'hang') return;
+    if (fault?.kind === 'endless') return endless(response, logged);
     const mount = mounts.find((candidate) => path.startsWith(candidate.prefix));
     if (!mount) return send(404, {});
     const filePath = resolve(mount.root, '.' + sep + path.slice(mount.prefix.length));
@@ -171,6 +180,23 @@ export async function startFaultyServer(mountsByPrefix: Readonly<Record<string, 
     response.write(Buffer.from(body.buffer, body.byteOffset, limit));
     reportBytes(path, limit);
     response.end();
+  }
+
+  function endless(response: ServerResponse, logged: LoggedRequest): void {
+    logged.status = 200;
+    logged.endlessBytes = 0;
+    response.writeHead(200, { 'Cache-Control': 'no-store', 'Content-Type': 'application/json' });
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const pump = (): void => {
+      // Written as fast as the client reads (the write callback is backpressure), until it stops.
+      if (response.destroyed || response.writableEnded) return;
+      response.write(chunk, (error) => {
+        if (error) return;
+        logged.endlessBytes! += chunk.length;
+        pump();
+      });
+    };
+    pump();
   }
 
   function drip(response: ServerResponse, body: Uint8Array, bytesPerSecond: number, path: string): void {

@@ -59,18 +59,27 @@ describe('ondeck keygen / publish / serve', () => {
     const refused = await ondeck('publish', '--model', 'cold', '--out', 'cdn', '--key', key);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/--new-lineage.*\[sync-lineage-mismatch\]$/m);
-    expect(await ondeckJson('publish', '--rollback', '1', '--out', 'cdn', '--key', key)).toMatchObject({ version: 1, rollback: true, rollbackFrom: 2 });
-    expect(await ondeckJson('publish', '--model', 'cold', '--out', 'cdn', '--key', key, '--new-lineage', '--quiet')).toMatchObject({ version: 3, deltas: 0, lineageId: 'cold' });
+    // A rollback is a new version (3) with v1's model; a refresh re-signs it with a new expiry.
+    const rollback = await ondeckJson('publish', '--rollback', '1', '--out', 'cdn', '--key', key, '--expires-in', '36h');
+    expect(rollback).toMatchObject({ version: 3, restoredVersion: 1 });
+    expect(Date.parse(String(rollback.expires)) - Date.now()).toBeGreaterThan(35 * 3_600_000);
+    expect(Date.parse(String(rollback.expires)) - Date.now()).toBeLessThan(36 * 3_600_000 + 1);
+    const refreshed = await ondeckJson('publish', '--refresh', '--out', 'cdn', '--key', key);
+    expect(refreshed).toMatchObject({ version: 3 });
+    expect(Date.parse(String(refreshed.expires)) - Date.now()).toBeGreaterThan(5 * 86_400_000 - 60_000);
+    expect((await ondeck('publish', '--refresh', '--out', 'cdn', '--key', key, '--expires-in', '5 weeks')).stderr).toMatch(/--expires-in.*\[invalid-argument\]$/m);
+    expect((await ondeck('publish', '--refresh', '--model', 'v1', '--out', 'cdn', '--key', key)).stderr).toMatch(/exactly one of --model, --rollback and --refresh/);
+    expect(await ondeckJson('publish', '--model', 'cold', '--out', 'cdn', '--key', key, '--new-lineage', '--quiet')).toMatchObject({ version: 4, deltas: 0, lineageId: 'cold' });
 
     // Serve it and download as a device would: manifest, verify, snapshot of v3.
     const server = await startOndeckServe(join(workDir, 'cdn'));
     try {
       const url = server.url;
       const manifest = verifySignedManifest(await (await fetch(`${url}manifest.json`)).text(), publicKey);
-      expect(manifest).toMatchObject({ version: 3, lineageId: 'cold', parentVersion: 1 });
+      expect(manifest).toMatchObject({ version: 4, lineageId: 'cold', parentVersion: 3 });
       const blob = new Uint8Array(await (await fetch(`${url}${manifest.snapshot.path}`)).arrayBuffer());
       const files = decodeSnapshotBlob(gunzipSync(blob));
-      expect(JSON.parse(new TextDecoder().decode(files.get('model.json')))).toMatchObject({ modelVersion: 3, lineageId: 'cold', itemCount: 600 });
+      expect(JSON.parse(new TextDecoder().decode(files.get('model.json')))).toMatchObject({ modelVersion: 4, lineageId: 'cold', itemCount: 600 });
     } finally {
       await server.stop();
     }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isOndeckError } from '../../../models/errors/OndeckError';
 import type { RecommenderStatus, SyncResult } from '../../../models/contract/types';
 import { Engine } from '../../../worker/Engine';
@@ -22,6 +22,18 @@ const codeOf = (promise: Promise<unknown>): Promise<string> =>
     () => 'resolved',
     (error: unknown) => (isOndeckError(error) ? error.code : String(error)),
   );
+
+/**
+ * A new device (its own memory storage) on v1 with the viewer's three titles: versions only go
+ * up, so a test that needs an update to make starts a device of its own rather than taking one back.
+ */
+async function freshDeviceOnV1(): Promise<{ engine: Engine; v1Ranking: string[] }> {
+  serveManifest(publication.manifests.v1);
+  const device = new Engine();
+  await device.init({ backend: 'js', syncUrl: `${server.origin}/sync/`, publicKey: publication.key.publicKeyBase64, syncIntervalMs: 0 }, () => undefined);
+  for (const itemId of ['b1-i3', 'b1-i5', 'b1-i8']) await device.track({ type: 'complete', itemId, time: now });
+  return { engine: device, v1Ranking: (await device.recommend({ count: 20 })).map((item) => item.itemId) };
+}
 
 beforeAll(async () => {
   publication = await publishPlantedVersions();
@@ -94,27 +106,75 @@ describe('signed sync in the engine (Node)', () => {
     expect(await engine.status()).toMatchObject({ modelVersion: 2, historyLength: 3 });
   });
 
-  it('follows a signed rollback to v1 (snapshot), then returns to v2 through the delta', async () => {
-    serveManifest(publication.manifests.rollbackToV1);
-    expect(await engine.sync()).toMatchObject({ result: 'updated', version: 1, path: 'snapshot' });
+  it("follows a rollback published as a new version (v3 holds v1's model) through a delta, and then refuses the withdrawn v2", async () => {
+    const device = await freshDeviceOnV1();
     serveManifest(publication.manifests.v2);
-    expect(await engine.sync()).toMatchObject({ result: 'updated', version: 2, path: 'delta' });
-    // rollbackFrom = 2: a device on v2 accepts it again; one past v2 would not (see planSync.test.ts).
+    expect(await device.engine.sync()).toMatchObject({ result: 'updated', version: 2, path: 'delta' });
+    serveManifest(publication.manifests.v3RollbackToV1);
+    expect(await device.engine.sync()).toMatchObject({ result: 'updated', version: 3, path: 'delta' });
+    // v3 ranks as v1 did: the moved rows are back where they were.
+    expect((await device.engine.recommend({ count: 20 })).map((item) => item.itemId)).toEqual(device.v1Ranking);
+    serveManifest(publication.manifests.v2);
+    expect(await codeOf(device.engine.sync())).toBe('sync-refused');
+    expect((await device.engine.status()).modelVersion).toBe(3);
+    await device.engine.dispose();
+  });
+
+  it('never installs an expired manifest: a device on v1 keeps serving it, says since when it is stale, and the refreshed manifest installs', async () => {
+    const device = await freshDeviceOnV1();
+    const before = await device.engine.status();
+    expect(before.sync).toMatchObject({ freshUntil: publication.v1.expires });
+    expect(before.sync?.staleSince).toBeUndefined();
+    serveManifest(publication.manifests.v2Expired);
+    const failure = await device.engine.sync().catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'sync-expired', details: { version: 2, expires: '2026-01-06T00:00:00.000Z' } });
+    const stale = await device.engine.status();
+    expect(stale).toMatchObject({ modelVersion: 1, historyLength: 3 });
+    // The newest expiry it has seen is v1's, still in the future: the device knows it is behind, not frozen.
+    expect(stale.sync?.staleSince).toBeUndefined();
+    expect(stale.sync?.lastSuccess).toBe(before.sync?.lastSuccess);
+    serveManifest(publication.manifests.v2);
+    expect(await device.engine.sync()).toMatchObject({ result: 'updated', version: 2 });
+    await device.engine.dispose();
+  });
+
+  it('a frozen endpoint (the same manifest, or a bare 304, forever) is reported stale once the manifest expires', async () => {
+    const device = await freshDeviceOnV1();
+    serveManifest(publication.manifests.v1);
+    expect(await device.engine.sync()).toMatchObject({ result: 'not-modified' });
+    // Only Date is faked: the network and timers run as usual, the device's clock is past v1's expiry.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.parse(publication.v1.expires!) + 1000);
+      const codes: string[] = [];
+      for (let attempt = 0; attempt < 2; attempt++) codes.push(await codeOf(device.engine.sync()));
+      expect(codes).toEqual(['sync-expired', 'sync-expired']);
+      const status = await device.engine.status();
+      expect(status).toMatchObject({ modelVersion: 1, historyLength: 3, sync: { staleSince: publication.v1.expires, failures: 2 } });
+      expect((await device.engine.recommend({ count: 3 })).length).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
+    // A refreshed manifest (a new expiry, a new ETag) makes the device fresh again.
+    serveManifest(publication.manifests.v2);
+    expect(await device.engine.sync()).toMatchObject({ result: 'updated', version: 2 });
+    expect((await device.engine.status()).sync?.staleSince).toBeUndefined();
+    await device.engine.dispose();
   });
 
   it('falls back to the snapshot within the same attempt when the delta blob is corrupt', async () => {
-    serveManifest(publication.manifests.rollbackToV1);
-    await engine.sync();
+    const device = await freshDeviceOnV1();
     serveManifest(publication.manifests.v2);
     server.fault(`/sync/${publication.v2.deltas[0].path}`, { kind: 'flip-byte', offset: 100 }, 1);
-    const result = await engine.sync();
+    const result = await device.engine.sync();
     expect(result).toMatchObject({ result: 'updated', version: 2, path: 'snapshot' });
     expect(result.deltaFallback).toMatch(/SHA-256/);
+    await device.engine.dispose();
   });
 
   it('reports 404, 500, 503 + Retry-After and a reset connection, on the manifest or a blob, as network-failed', async () => {
-    serveManifest(publication.manifests.rollbackToV1);
-    await engine.sync();
+    const device = await freshDeviceOnV1();
+    const engine = device.engine;
     serveManifest(publication.manifests.v2);
     for (const fault of [
       { kind: 'status', status: 404 },
@@ -138,6 +198,7 @@ describe('signed sync in the engine (Node)', () => {
     const status: RecommenderStatus = await engine.status();
     expect(status).toMatchObject({ modelVersion: 2, historyLength: 3 });
     expect(status.sync?.failures).toBe(0);
+    await engine.dispose();
   });
 });
 

@@ -8,10 +8,12 @@ import { writeModelDirectory } from '../../../../models/node/artifact/modelDirec
 import type { OndeckModel } from '../../../../models/artifact/OndeckModel';
 import { applyDelta } from '../../../../models/sync/applyDelta';
 import { generateSigningKeyPair, verifySignedManifest } from '../../../../models/node/sync/manifestSigning';
-import { DEFAULT_MIN_SDK_VERSION, publishModel } from '../../../../models/node/sync/publishModel';
+import { DEFAULT_MIN_SDK_VERSION, MAX_PUBLISH_VERSION_STEP, publishModel } from '../../../../models/node/sync/publishModel';
+import { refreshPublication } from '../../../../models/node/sync/refreshPublication';
 import { rollbackPublication } from '../../../../models/node/sync/rollbackPublication';
 import { nextSyntheticVersion, packageSyntheticVersion, syntheticModelVersion, type SyntheticModelVersion } from '../../../../models/node/sync/syntheticModelVersions';
 import { decodeSnapshotBlob } from '../../../../models/sync/snapshotBlob';
+import { decodeModelTables } from '../../../../models/sync/decodeModelTables';
 import type { BlobReference, SyncManifest } from '../../../../models/sync/SyncManifest';
 
 const keys = generateSigningKeyPair();
@@ -124,27 +126,77 @@ describe('publishModel', () => {
     await expect(publishModel({ modelDirectory: modelDirectories[1], outDirectory: cdn, privateKeyPem: keys.privateKeyPem })).rejects.toMatchObject({ code: 'signature-invalid' });
   });
 
-  it('rolls back with a signed manifest, and the next publish continues above every version', async () => {
+  it("rolls back by publishing an older version's model as a new, higher version, reached by a delta", async () => {
     const cdn = join(workDir, 'rollback');
     for (const directory of modelDirectories) await publishModel({ modelDirectory: directory, outDirectory: cdn, privateKeyPem: keys.privateKeyPem });
     const rolledBack = await rollbackPublication({ outDirectory: cdn, privateKeyPem: keys.privateKeyPem, version: 2 });
     const manifest = await currentManifest(cdn);
-    expect(manifest).toEqual(rolledBack);
-    expect(manifest).toMatchObject({ version: 2, rollback: true, rollbackFrom: 3 });
-    // Version 2's own snapshot and its chain (1 → 2).
+    expect(manifest).toEqual(rolledBack.manifest);
+    expect(rolledBack.restoredVersion).toBe(2);
+    expect(manifest).toMatchObject({ version: 4, parentVersion: 3 });
+    expect(manifest.rollback).toBeUndefined();
+    // Its model is version 2's, relabelled 4 (in the row order of the lineage's canonical catalog):
+    // every title has v2's int8 row and scale.
     const archived = verifySignedManifest(await readFile(join(cdn, 'versions', '2.json'), 'utf8'), keys.publicKeyBase64);
-    expect(manifest.snapshot).toEqual(archived.snapshot);
-    expect(manifest.deltas.map((delta) => delta.toVersion)).toEqual([2]);
-    await expect(rollbackPublication({ outDirectory: cdn, privateKeyPem: keys.privateKeyPem, version: 7 })).rejects.toMatchObject({ code: 'invalid-argument' });
-
-    // Publishing v3's model again after the rollback: version 4, parent 2, delta 2 → 4.
-    const next = await publishModel({ modelDirectory: modelDirectories[2], outDirectory: cdn, privateKeyPem: keys.privateKeyPem });
-    expect(next.manifest).toMatchObject({ version: 4, parentVersion: 2 });
-    expect(next.manifest.rollback).toBeUndefined();
-    expect(next.manifest.deltas.map((delta) => [delta.fromVersion, delta.toVersion])).toEqual([
+    const restored = decodeSnapshotBlob(await download(cdn, manifest.snapshot));
+    const rowsById = (files: Map<string, Uint8Array>): Map<string, string> => {
+      const { factors, catalog } = decodeModelTables(files, 'test');
+      return new Map(catalog.ids.map((id, row) => [id, `${factors.scales[row]}:${factors.values.subarray(row * factors.dims, (row + 1) * factors.dims).join(',')}`]));
+    };
+    expect(rowsById(restored)).toEqual(rowsById(decodeSnapshotBlob(await download(cdn, archived.snapshot))));
+    expect(JSON.parse(new TextDecoder().decode(restored.get('model.json')))).toMatchObject({ modelVersion: 4 });
+    // A device on 3 takes the new delta 3 → 4; the chain still ends at the new version.
+    expect(manifest.deltas.map((delta) => [delta.fromVersion, delta.toVersion])).toEqual([
       [1, 2],
-      [2, 4],
+      [2, 3],
+      [3, 4],
     ]);
+    await expect(rollbackPublication({ outDirectory: cdn, privateKeyPem: keys.privateKeyPem, version: 7 })).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(rollbackPublication({ outDirectory: cdn, privateKeyPem: keys.privateKeyPem, version: 4 })).rejects.toMatchObject({ code: 'invalid-argument' });
+
+    // Publishing v3's model again after the rollback: version 5, parent 4.
+    const next = await publishModel({ modelDirectory: modelDirectories[2], outDirectory: cdn, privateKeyPem: keys.privateKeyPem });
+    expect(next.manifest).toMatchObject({ version: 5, parentVersion: 4 });
+  });
+
+  it('signs an expiry into every manifest (5 days, or --expires-in), and a refresh re-signs only the expiry', async () => {
+    const cdn = join(workDir, 'expiry');
+    const publishedAt = new Date('2026-12-01T06:00:00.000Z');
+    const first = await publishModel({ modelDirectory: modelDirectories[0], outDirectory: cdn, privateKeyPem: keys.privateKeyPem, now: () => publishedAt });
+    expect(first.manifest).toMatchObject({ publishedAt: publishedAt.toISOString(), expires: '2026-12-06T06:00:00.000Z' });
+    const short = await publishModel({
+      modelDirectory: modelDirectories[1],
+      outDirectory: cdn,
+      privateKeyPem: keys.privateKeyPem,
+      now: () => publishedAt,
+      expiresInMs: 36 * 3_600_000,
+    });
+    expect(short.manifest.expires).toBe('2026-12-02T18:00:00.000Z');
+    const archivedBefore = await readFile(join(cdn, 'versions', '2.json'), 'utf8');
+
+    const refreshed = await refreshPublication({ outDirectory: cdn, privateKeyPem: keys.privateKeyPem, now: () => new Date('2026-12-02T06:00:00.000Z') });
+    expect(refreshed).toEqual({ ...short.manifest, expires: '2026-12-07T06:00:00.000Z' });
+    expect(await currentManifest(cdn)).toEqual(refreshed);
+    // The archive keeps what was published; the served manifest changed (a new ETag for devices).
+    expect(await readFile(join(cdn, 'versions', '2.json'), 'utf8')).toBe(archivedBefore);
+
+    for (const expiresInMs of [1000, 400 * 86_400_000, Number.NaN]) {
+      await expect(refreshPublication({ outDirectory: cdn, privateKeyPem: keys.privateKeyPem, expiresInMs })).rejects.toMatchObject({ code: 'invalid-argument' });
+    }
+    await expect(refreshPublication({ outDirectory: join(workDir, 'never-published'), privateKeyPem: keys.privateKeyPem })).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(refreshPublication({ outDirectory: cdn, privateKeyPem: otherKeys.privateKeyPem })).rejects.toMatchObject({ code: 'signature-invalid' });
+  });
+
+  it('refuses a model whose own version jumps far above the published ones (a fast-forward cannot be taken back)', async () => {
+    const cdn = join(workDir, 'jump');
+    await publishModel({ modelDirectory: modelDirectories[0], outDirectory: cdn, privateKeyPem: keys.privateKeyPem });
+    const far = packageSyntheticVersion({ ...versions[1]!, modelVersion: 1 + MAX_PUBLISH_VERSION_STEP + 1 });
+    const directory = await writeModel('far', far);
+    await expect(publishModel({ modelDirectory: directory, outDirectory: cdn, privateKeyPem: keys.privateKeyPem })).rejects.toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringContaining(`more than ${MAX_PUBLISH_VERSION_STEP} above the highest published version 1`),
+    });
+    expect((await currentManifest(cdn)).version).toBe(1);
   });
 
   it('prunes blobs no recent manifest uses', async () => {
