@@ -85,7 +85,7 @@ export class Engine implements EngineApi {
     if (options.syncUrl) {
       this.syncController = await createSyncController({
         syncUrl: options.syncUrl,
-        publicKey: options.publicKey ?? '',
+        trust: { publicKey: options.publicKey, publicKeys: options.publicKeys, signatureThreshold: options.signatureThreshold, syncDirectoryId: options.syncDirectoryId },
         intervalMs: options.syncIntervalMs ?? RECOMMENDER_DEFAULTS.syncIntervalMs,
         retryMs: options.syncRetryMs ?? RECOMMENDER_DEFAULTS.syncRetryMs,
         storage,

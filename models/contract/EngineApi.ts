@@ -23,8 +23,14 @@ export interface EngineInitOptions {
   readonly profileId?: string;
   /** Absolute URL of a publish directory (holding `manifest.json`), ending in `/`: signed sync. */
   readonly syncUrl?: string;
-  /** Base64 of the raw 32-byte Ed25519 key manifests must be signed with (required with `syncUrl`). */
+  /** Base64 of the raw 32-byte Ed25519 key manifests must be signed with (this or `publicKeys` with `syncUrl`). */
   readonly publicKey?: string;
+  /** Several trusted keys (see `RecommenderOptions.publicKeys`). */
+  readonly publicKeys?: readonly string[];
+  /** How many of `publicKeys` must sign. */
+  readonly signatureThreshold?: number;
+  /** The publish directory the device is bound to. */
+  readonly syncDirectoryId?: string;
   /** Pause between successful checks, before ±20 % jitter; 0: only on `sync()`. */
   readonly syncIntervalMs?: number;
   /** First retry delay after a failed check (doubling up to `syncIntervalMs`). */

@@ -28,10 +28,29 @@ export interface RecommenderOptions {
   readonly syncUrl?: string;
   /**
    * Base64 of the raw 32-byte Ed25519 public key (`ondeck keygen` prints it) that manifests must be
-   * signed with. Required with `syncUrl`.
+   * signed with: the one-key form of `publicKeys`. Sync needs exactly one of the two.
    * @defaultValue none
    */
   readonly publicKey?: string;
+  /**
+   * Several trusted keys, of which `signatureThreshold` must have signed each manifest (`ondeck
+   * publish` with several `--key`s): a leaked key alone cannot sign an update, and a key can be
+   * replaced by publishing with the others (docs/sync.md, Keys).
+   * @defaultValue none
+   */
+  readonly publicKeys?: readonly string[];
+  /**
+   * How many of `publicKeys` must have signed a manifest.
+   * @defaultValue 1
+   */
+  readonly signatureThreshold?: number;
+  /**
+   * The publish directory's identity (`directoryId`, printed by `ondeck publish`): the device
+   * refuses manifests of any other directory, even ones signed by its keys. Unset, the device
+   * pins the directory of the first manifest it verifies.
+   * @defaultValue pinned at the first sync
+   */
+  readonly syncDirectoryId?: string;
   /**
    * Pause between successful sync checks, spread ±20 % per device; `0` checks only when
    * `sync()` is called.

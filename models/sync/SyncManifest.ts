@@ -19,14 +19,30 @@ export const MAX_MODEL_VERSION = 0x7fffffff;
 /** `format` field of every sync manifest payload. */
 export const SYNC_FORMAT_NAME = 'ondeck-sync';
 
+/** One signature over a manifest's payload bytes. */
+export interface ManifestSignature {
+  /** Hex of the first 8 bytes of SHA-256(raw 32-byte public key): which key signed. */
+  readonly keyId: string;
+  /** Base64 Ed25519 signature of the payload bytes. */
+  readonly signature: string;
+}
+
+/** Most signatures an envelope may carry (a key ceremony needs a handful, not hundreds). */
+export const MAX_MANIFEST_SIGNATURES = 16;
+
 /** The envelope stored as manifest.json. */
 export interface SignedManifest {
   /** Base64 of the UTF-8 JSON bytes of a {@link SyncManifest}: exactly what was signed. */
   readonly payload: string;
-  /** Base64 Ed25519 signature of the payload bytes. */
-  readonly signature: string;
-  /** Hex of the first 8 bytes of SHA-256(raw 32-byte public key): which key signed. */
-  readonly keyId: string;
+  /** One signature per signing key, distinct key ids; a device needs its threshold of them from keys it trusts. */
+  readonly signatures: readonly ManifestSignature[];
+  /**
+   * The first signature again, in the single-key envelope that SDKs before several keys read, so
+   * a manifest signed by their one key still verifies on them.
+   */
+  readonly signature?: string;
+  /** With `signature`: its key id. */
+  readonly keyId?: string;
 }
 
 /** One immutable blob of the publish directory. */
@@ -55,6 +71,13 @@ export interface SyncManifest {
   readonly formatVersion: number;
   /** Latent basis: deltas only apply within one lineage. */
   readonly lineageId: string;
+  /**
+   * The publish directory's identity, created at its first publish and signed into every manifest
+   * after: a device pins it (configured, or at its first verified manifest) and refuses manifests
+   * of another directory signed by the same key ("mix-and-match"). Optional in the format only so
+   * that an older directory can be refreshed; devices refuse a manifest without it.
+   */
+  readonly directoryId?: string;
   /** Monotonic model version of the snapshot. */
   readonly version: number;
   /** Previous published version (absent for the first). */

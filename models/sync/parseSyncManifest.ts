@@ -1,5 +1,5 @@
 import { OndeckError } from '../errors/OndeckError';
-import { SYNC_FORMAT_NAME, SYNC_FORMAT_VERSION, type BlobReference, type DeltaReference, type SignedManifest, type SyncManifest, MAX_MODEL_VERSION } from './SyncManifest';
+import { SYNC_FORMAT_NAME, SYNC_FORMAT_VERSION, type BlobReference, type DeltaReference, type ManifestSignature, type SignedManifest, type SyncManifest, MAX_MANIFEST_SIGNATURES, MAX_MODEL_VERSION } from './SyncManifest';
 
 /** Largest blob a manifest may describe, as served or decoded (2 GiB): anything bigger is hostile. */
 export const MAX_SYNC_BLOB_BYTES = 2 ** 31;
@@ -52,6 +52,7 @@ export function parseSyncManifest(payloadText: string, context?: SyncManifestCon
     invalid('formatVersion', `this build reads version ${SYNC_FORMAT_VERSION}, got ${describe(manifest.formatVersion)}`);
   }
   const lineageId = string(manifest.lineageId, 'lineageId', 200);
+  if (manifest.directoryId !== undefined) string(manifest.directoryId, 'directoryId', 200);
   const version = count(manifest.version, 'version', 1, MAX_MODEL_VERSION);
   if (manifest.parentVersion !== undefined) count(manifest.parentVersion, 'parentVersion', 1, MAX_MODEL_VERSION);
   const minSdkVersion = string(manifest.minSdkVersion, 'minSdkVersion', 64);
@@ -101,9 +102,11 @@ export function parseSyncManifest(payloadText: string, context?: SyncManifestCon
 }
 
 /**
- * Checks the shape of manifest.json, the signed envelope: a base64 `payload`, a base64 64-byte
- * Ed25519 `signature` and a 16-hex-digit `keyId`. Verifying the signature is the next step; then
- * {@link parseSyncManifest} reads the payload.
+ * Checks the shape of manifest.json, the signed envelope: a base64 `payload` and 1 to
+ * {@link MAX_MANIFEST_SIGNATURES} `signatures`, each a 16-hex-digit `keyId` (all distinct) and a
+ * base64 64-byte Ed25519 `signature`. The single-key envelope of SDKs before several keys
+ * (`signature` and `keyId` at the top level, no `signatures`) is read as one signature. Verifying
+ * the signatures is the next step; then {@link parseSyncManifest} reads the payload.
  *
  * @throws OndeckError `sync-manifest-invalid`.
  * @example
@@ -122,12 +125,23 @@ export function parseSignedManifest(text: string): SignedManifest {
   const envelope = object(value, 'manifest.json');
   const payload = string(envelope.payload, 'payload', 2 * MAX_SYNC_MANIFEST_BYTES);
   if (!isBase64(payload)) invalid('payload', 'not base64');
-  const signature = string(envelope.signature, 'signature', 100);
+  if (envelope.signatures === undefined) return { payload, signatures: [signatureEntry(envelope, '')] };
+  if (!Array.isArray(envelope.signatures) || envelope.signatures.length < 1 || envelope.signatures.length > MAX_MANIFEST_SIGNATURES) {
+    invalid('signatures', `must be an array of 1 to ${MAX_MANIFEST_SIGNATURES} signatures`);
+  }
+  const signatures = (envelope.signatures as unknown[]).map((entry, index) => signatureEntry(object(entry, `signatures[${index}]`), `signatures[${index}].`));
+  if (new Set(signatures.map((entry) => entry.keyId)).size !== signatures.length) invalid('signatures', 'two signatures name the same key');
+  return { payload, signatures };
+}
+
+/** One `{ keyId, signature }`, checked; `prefix` names where it sits for the error. */
+function signatureEntry(entry: Record<string, unknown>, prefix: string): ManifestSignature {
+  const signature = string(entry.signature, `${prefix}signature`, 100);
   // 64 bytes of signature are 88 base64 characters with padding.
-  if (!isBase64(signature) || signature.length !== 88) invalid('signature', 'not the base64 of a 64-byte Ed25519 signature');
-  const keyId = string(envelope.keyId, 'keyId', 16);
-  if (!/^[0-9a-f]{16}$/.test(keyId)) invalid('keyId', 'must be 16 lower-case hex digits');
-  return { payload, signature, keyId };
+  if (!isBase64(signature) || signature.length !== 88) invalid(`${prefix}signature`, 'not the base64 of a 64-byte Ed25519 signature');
+  const keyId = string(entry.keyId, `${prefix}keyId`, 16);
+  if (!/^[0-9a-f]{16}$/.test(keyId)) invalid(`${prefix}keyId`, 'must be 16 lower-case hex digits');
+  return { keyId, signature };
 }
 
 function blob(value: unknown, field: string, kind: 'snapshot' | 'delta'): BlobReference {

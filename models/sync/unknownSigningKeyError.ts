@@ -7,10 +7,11 @@ import { OndeckError } from '../errors/OndeckError';
  *
  * @example
  * ```ts
- * if (envelope.keyId !== trustedKeyId) throw unknownSigningKeyError(envelope.keyId, [trustedKeyId]);
+ * if (!trusted.includes(keyId)) throw unknownSigningKeyError([keyId], trusted);
  * ```
  */
-export function unknownSigningKeyError(signedBy: string, trusted: readonly string[]): OndeckError {
+export function unknownSigningKeyError(signedBy: readonly string[], trusted: readonly string[]): OndeckError {
+  const signers = signedBy.length === 1 ? `signed by key ${signedBy[0]}` : `signed by keys ${signedBy.join(', ')}`;
   const trust = trusted.length === 1 ? `the trusted key is ${trusted[0]}` : `the trusted keys are ${trusted.join(', ')}`;
-  return new OndeckError('signature-invalid', { reason: `signed by key ${signedBy}; ${trust}` });
+  return new OndeckError('signature-invalid', { reason: `${signers}; ${trust}` });
 }

@@ -327,6 +327,38 @@ describe.each(browserEngines)('signed sync in %s', (engine) => {
     await expectStillServing(2);
   });
 
+  it('mix-and-match: a manifest of another publish directory signed with the same key is refused, also after a reload; the pinned directory updates', async () => {
+    await freshDeviceOnV1();
+    serveManifest(publication.manifests.v2OtherDirectory);
+    expect(await sync()).toMatchObject({ error: 'sync-refused', message: expect.stringContaining('another directory') });
+    await session.reload();
+    expect(await start()).toMatchObject({ status: { modelVersion: 1, historyLength: 4 } });
+    expect(await sync()).toMatchObject({ error: 'sync-refused' });
+    await expectStillServing(1);
+    serveManifest(publication.manifests.v2);
+    expect(updated(await sync())).toMatchObject({ result: 'updated', version: 2 });
+    await expectStillServing(2);
+  });
+
+  it('several keys with a threshold of 2: a first start on a manifest signed by one key fails, one signed by both installs', async () => {
+    await step({ op: 'dispose' });
+    databaseName = `ondeck-sync-${engine}-${++devices}`;
+    const trust = { publicKey: undefined, publicKeys: [publication.key.publicKeyBase64, publication.secondKey.publicKeyBase64], signatureThreshold: 2 };
+    serveManifest(publication.manifests.v1);
+    expect(await start(trust)).toMatchObject({ error: 'not-ready' });
+    expect(
+      (await events())
+        .filter((e) => e.event === 'error')
+        .map((e) => e.message)
+        .join('\n'),
+    ).toContain('signed by 1 trusted key(s), 2 are required');
+    await step({ op: 'dispose' });
+    serveManifest(publication.manifests.v2TwoKeys);
+    expect(await start(trust)).toMatchObject({ status: { modelVersion: 2 } });
+    // The tests after this one expect the one-key device with the viewer's history.
+    await freshDeviceOnV1();
+  });
+
   it('refuses a replayed older manifest with an error event, and keeps v2', async () => {
     server.clearFaults();
     serveManifest(publication.manifests.v2);

@@ -421,7 +421,7 @@ export async function createParserProperties(): Promise<ParserProperties> {
         // Mutated payloads signed with the trusted key: past the signature, into the payload parser.
         fc.oneof(mutatedJson(syncManifest).map(utf8), mutatedBytes(utf8(syncManifestText))).map((payload) => utf8(signing.envelope(payload))),
       ),
-      rule((bytes: Uint8Array) => openSignedManifest(bytes, signing.publicKey, 'js')),
+      rule((bytes: Uint8Array) => openSignedManifest(bytes, [signing.publicKey], 1, 'js')),
     ),
     property(
       'decodeBase64',

@@ -16,6 +16,8 @@ export interface PlantedPublication {
   readonly directory: string;
   /** The signing key `ondeck keygen` made (PEM) and its public half as devices are configured. */
   readonly key: { readonly privateKeyPem: string; readonly publicKeyBase64: string; readonly keyId: string };
+  /** A second key, for threshold tests: it signs only `manifests.v2TwoKeys`. */
+  readonly secondKey: { readonly privateKeyPem: string; readonly publicKeyBase64: string; readonly keyId: string };
   readonly v1: SyncManifest;
   /** v2, whose `deltas` hold exactly the v1 → v2 delta. */
   readonly v2: SyncManifest;
@@ -37,6 +39,10 @@ export interface PlantedPublication {
     readonly v2OtherKey: string;
     /** v2 signed by another key but claiming the trusted key's id. */
     readonly v2ForgedKeyId: string;
+    /** v2 signed by both `key` and `secondKey` (for devices with a threshold of 2). */
+    readonly v2TwoKeys: string;
+    /** v2 as another publish directory signed with the same key would serve it (another `directoryId`). */
+    readonly v2OtherDirectory: string;
   };
   /** Planted block (0..3) of an item id. */
   readonly blockOf: (itemId: string) => number;
@@ -85,7 +91,8 @@ export async function publishPlantedVersions(): Promise<PlantedPublication> {
   const v3 = verifySignedManifest(v3Text, key.publicKeyBase64);
   await cp(join(rollbackDirectory, 'blobs'), join(directory, 'blobs'), { recursive: true, force: false });
   const other = generateSigningKeyPair();
-  const envelope = (manifest: SyncManifest, pem = privateKeyPem): SignedManifest => signManifest(manifest, pem);
+  const secondKey = generateSigningKeyPair();
+  const envelope = (manifest: SyncManifest, pem: string | string[] = privateKeyPem): SignedManifest => signManifest(manifest, pem);
   const text = (value: SignedManifest): string => JSON.stringify(value, null, 2) + '\n';
   const signed = envelope(v2.manifest);
   // Change one base64 character in the middle of the payload: still valid base64, no longer what was signed.
@@ -94,6 +101,7 @@ export async function publishPlantedVersions(): Promise<PlantedPublication> {
   return {
     directory,
     key,
+    secondKey,
     v1: v1.manifest,
     v2: v2.manifest,
     v3,
@@ -105,11 +113,18 @@ export async function publishPlantedVersions(): Promise<PlantedPublication> {
       v2Expired: text(envelope({ ...v2.manifest, publishedAt: '2026-01-01T00:00:00.000Z', expires: '2026-01-06T00:00:00.000Z' })),
       v2Tampered: text(tampered),
       v2OtherKey: text(envelope(v2.manifest, other.privateKeyPem)),
-      v2ForgedKeyId: text({ ...envelope(v2.manifest, other.privateKeyPem), keyId: key.keyId }),
+      v2ForgedKeyId: text(forgeKeyId(envelope(v2.manifest, other.privateKeyPem), key.keyId)),
+      v2TwoKeys: text(envelope(v2.manifest, [privateKeyPem, secondKey.privateKeyPem])),
+      v2OtherDirectory: text(envelope({ ...v2.manifest, directoryId: 'another-publish-directory' })),
     },
     blockOf: planted.blockOf,
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
+}
+
+/** `envelope` with every key id (and the single-key one) replaced by `keyId`: another key's signature under ours. */
+function forgeKeyId(envelope: SignedManifest, keyId: string): SignedManifest {
+  return { ...envelope, keyId, signatures: envelope.signatures.map((entry) => ({ ...entry, keyId })) };
 }
 
 /** Runs the built CLI (`node dist/cli.js …`). */

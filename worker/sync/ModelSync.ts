@@ -33,14 +33,20 @@ export interface SyncState {
   readonly highestVersion?: number;
   /** Expiry (ms since the epoch) of the newest-expiring manifest verified: past it, the device is stale. */
   readonly freshUntil?: number;
+  /** The publish directory this device is bound to: pinned at the first verified manifest unless configured. */
+  readonly directoryId?: string;
 }
 
 /** Options of {@link ModelSync}. */
 export interface ModelSyncOptions {
   /** Directory holding `manifest.json`, ending in `/`. */
   readonly syncUrl: string;
-  /** Raw 32-byte Ed25519 key the device trusts. */
-  readonly publicKey: Uint8Array;
+  /** Raw 32-byte Ed25519 keys the device trusts. */
+  readonly publicKeys: readonly Uint8Array[];
+  /** How many of them must have signed a manifest. */
+  readonly threshold: number;
+  /** The publish directory's identity the device is configured with; else the first one verified is pinned. */
+  readonly directoryId?: string;
   readonly fetch: typeof fetch;
   readonly storage: Pick<EngineStorage, 'getState' | 'setState'>;
   readonly cache: DownloadCache;
@@ -93,7 +99,7 @@ export class ModelSync {
     }
     // No serving context for the parser: a same-lineage manifest whose dims changed is not
     // refused outright; planSync sends it down the snapshot path, which is self-consistent.
-    const { manifest, verifier } = await openSignedManifest(response.bytes, options.publicKey, options.implementations?.signature);
+    const { manifest, verifier } = await openSignedManifest(response.bytes, options.publicKeys, options.threshold, options.implementations?.signature);
     await this.checkFreshAndMonotonic(manifest, state, serving);
     const plan = planSync(serving, manifest);
     if (plan.kind === 'current') {
@@ -201,14 +207,23 @@ export class ModelSync {
   }
 
   /**
-   * TUF's freshness and rollback rules, on a manifest whose signature was verified: it must carry
-   * an expiry and not be past it, and its version must not be below the highest this device has
-   * verified (persisted, so a reload does not forget it). What it proves is recorded before
-   * anything is downloaded.
+   * TUF's freshness, rollback and mix-and-match rules, on a manifest whose signatures were
+   * verified: it must carry an expiry and not be past it, belong to the publish directory this
+   * device is bound to, and its version must not be below the highest this device has verified
+   * (persisted, so a reload does not forget it). What it proves is recorded before anything is
+   * downloaded.
    */
   private async checkFreshAndMonotonic(manifest: SyncManifest, state: SyncState, serving: ServingVersion | undefined): Promise<void> {
-    if (manifest.expires === undefined) {
-      throw new OndeckError('sync-manifest-invalid', { field: 'expires', reason: 'the manifest has no expiry; publish it with this ondeck (`ondeck publish --refresh`)' });
+    const missing = manifest.expires === undefined ? 'expires' : manifest.directoryId === undefined ? 'directoryId' : undefined;
+    if (missing) {
+      throw new OndeckError('sync-manifest-invalid', { field: missing, reason: `the manifest has no ${missing}; publish it with this ondeck (\`ondeck publish --refresh\`)` });
+    }
+    // Bound to one endpoint (TUF's mix-and-match): the configured directory, else the first seen.
+    const directoryId = this.options.directoryId ?? state.directoryId ?? manifest.directoryId!;
+    if (manifest.directoryId !== directoryId) {
+      throw new OndeckError('sync-refused', {
+        reason: `the manifest belongs to publish directory ${manifest.directoryId}, this device is bound to ${directoryId} (a manifest of another directory signed with the same key)`,
+      });
     }
     const highest = Math.max(state.highestVersion ?? 0, serving?.version ?? 0);
     if (manifest.version < highest) {
@@ -216,10 +231,15 @@ export class ModelSync {
         reason: `the manifest offers version ${manifest.version}, lower than version ${highest} this device has already verified (a replayed or rolled-back manifest; a rollback is published as a new version)`,
       });
     }
-    const expires = Date.parse(manifest.expires);
+    const expires = Date.parse(manifest.expires!);
     const freshUntil = Math.max(state.freshUntil ?? 0, expires);
-    await this.writeState({ ...state, highestVersion: Math.max(highest, manifest.version), freshUntil });
-    if ((this.options.now ?? Date.now)() >= expires) throw expired(manifest.version, expires);
+    if ((this.options.now ?? Date.now)() >= expires) {
+      // An expired manifest proves nothing, but a device that never saw a fresh one is stale
+      // since then: only the expiry is kept.
+      await this.writeState({ ...state, freshUntil });
+      throw expired(manifest.version, expires);
+    }
+    await this.writeState({ ...state, highestVersion: Math.max(highest, manifest.version), freshUntil, directoryId });
   }
 
   private async readState(): Promise<SyncState> {
@@ -231,9 +251,10 @@ export class ModelSync {
   }
 
   private async remember(etag: string | undefined, serving: ServingVersion | undefined): Promise<void> {
-    const { highestVersion, freshUntil } = await this.readState();
-    const kept = { ...(highestVersion !== undefined ? { highestVersion } : {}), ...(freshUntil !== undefined ? { freshUntil } : {}) };
-    await this.writeState(etag && serving ? { etag, lineageId: serving.lineageId, version: serving.version, ...kept } : kept);
+    // What the checks proved stays; the ETag is valid only with the version served when it was seen.
+    const { highestVersion, freshUntil, directoryId } = await this.readState();
+    const kept: SyncState = { highestVersion, freshUntil, directoryId };
+    await this.writeState(etag && serving ? { ...kept, etag, lineageId: serving.lineageId, version: serving.version } : kept);
   }
 }
 

@@ -4,7 +4,7 @@ import { RECOMMENDER_DEFAULTS } from '../../models/contract/RecommenderOptions';
 import type { EngineStorage } from '../storage/EngineStorage';
 import { createIndexedDbDownloadCache } from './createIndexedDbDownloadCache';
 import { createMemoryDownloadCache } from './createMemoryDownloadCache';
-import { decodeBase64 } from './decodeBase64';
+import { checkSyncTrust, type SyncTrustOptions } from './checkSyncTrust';
 import type { DownloadCache } from './DownloadCache';
 import { globalSchedulerEnvironment } from './globalSchedulerEnvironment';
 import { ModelSync } from './ModelSync';
@@ -22,8 +22,8 @@ const PROGRESS_INTERVAL_MS = 250;
 export interface SyncControllerOptions {
   /** Publish directory URL; a trailing `manifest.json` is accepted and stripped. */
   readonly syncUrl: string;
-  /** Base64 raw Ed25519 public key. */
-  readonly publicKey: string;
+  /** What the device trusts: keys, threshold, publish directory. */
+  readonly trust: SyncTrustOptions;
   readonly intervalMs: number;
   readonly retryMs: number;
   readonly storage: EngineStorage;
@@ -56,18 +56,17 @@ export interface SyncController {
  * Wires {@link ModelSync} (one attempt), {@link SyncScheduler} (when) and a download cache (in
  * IndexedDB `<databaseName>-downloads` when the engine's storage is IndexedDB, else memory) into
  * what the engine needs. Checks the configuration first: a public key that is not 32 bytes of
- * base64 is the integrator's mistake and fails start-up (`invalid-argument`) rather than every
- * sync later.
+ * base64 is the integrator's mistake and fails start-up (`invalid-argument`, {@link checkSyncTrust})
+ * rather than every sync later.
  *
  * @example
  * ```ts
- * const controller = await createSyncController({ syncUrl, publicKey, intervalMs, retryMs, storage, databaseName, installer, onProgress, onError });
+ * const controller = await createSyncController({ syncUrl, trust: { publicKey }, intervalMs, retryMs, storage, databaseName, installer, onProgress, onError });
  * await controller.start();
  * ```
  */
 export async function createSyncController(options: SyncControllerOptions): Promise<SyncController> {
-  const publicKey = decodeBase64(options.publicKey, 'publicKey');
-  if (publicKey.length !== 32) throw new OndeckError('invalid-argument', { name: 'publicKey', reason: `an Ed25519 public key is 32 bytes, this is ${publicKey.length}` });
+  const trust = checkSyncTrust(options.trust);
   if (!/^https?:\/\//.test(options.syncUrl))
     throw new OndeckError('invalid-argument', { name: 'syncUrl', reason: `an absolute http(s) URL, got ${JSON.stringify(options.syncUrl)}` });
   const syncUrl = options.syncUrl.replace(/manifest\.json$/, '').replace(/\/?$/, '/');
@@ -80,7 +79,9 @@ export async function createSyncController(options: SyncControllerOptions): Prom
   let lastPhase = '';
   const modelSync = new ModelSync({
     syncUrl,
-    publicKey,
+    publicKeys: trust.publicKeys,
+    threshold: trust.threshold,
+    directoryId: trust.directoryId,
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     storage: options.storage,
     cache,

@@ -2,8 +2,8 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, t
 import { OndeckError } from '../../errors/OndeckError';
 import { keyIdOf } from '../../sync/keyIdOf';
 import { parseSignedManifest, parseSyncManifest } from '../../sync/parseSyncManifest';
-import { unknownSigningKeyError } from '../../sync/unknownSigningKeyError';
-import type { SignedManifest, SyncManifest } from '../../sync/SyncManifest';
+import { requireVerifiedThreshold, selectTrustedSignatures } from '../../sync/selectTrustedSignatures';
+import { MAX_MANIFEST_SIGNATURES, type SignedManifest, type SyncManifest } from '../../sync/SyncManifest';
 
 /** An Ed25519 key pair as `ondeck keygen` writes it. */
 export interface SigningKeyPair {
@@ -39,43 +39,62 @@ export function publicKeyOf(privateKeyPem: string): { publicKeyBase64: string; k
   return { publicKeyBase64: raw.toString('base64'), keyId: keyIdOf(raw) };
 }
 
-/**
- * Signs a manifest: the payload is the manifest's compact JSON in UTF-8, and the envelope carries
- * those exact bytes (base64) with the Ed25519 signature over them, so verification never depends on
- * re-serialising JSON.
- *
- * @example
- * ```ts
- * const envelope = signManifest(manifest, await readFile('ondeck-signing-key.pem', 'utf8'));
- * await writeFile('manifest.json', JSON.stringify(envelope));
- * ```
- */
-export function signManifest(manifest: SyncManifest, privateKeyPem: string): SignedManifest {
-  const key = loadPrivateKey(privateKeyPem);
-  const payload = Buffer.from(JSON.stringify(manifest), 'utf8');
-  return {
-    payload: payload.toString('base64'),
-    signature: sign(null, payload, key).toString('base64'),
-    keyId: keyIdOf(rawPublicKey(createPublicKey(key))),
-  };
+/** The base64 public halves of one or several PEM private keys, in order. */
+export function publicKeysOf(privateKeyPems: string | readonly string[]): string[] {
+  return (typeof privateKeyPems === 'string' ? [privateKeyPems] : privateKeyPems).map((pem) => publicKeyOf(pem).publicKeyBase64);
 }
 
 /**
- * Checks a manifest.json text against a trusted public key (base64, raw 32 bytes) and returns the
- * parsed payload: the cloud-side twin of the device's check, used by `ondeck publish` before it
- * builds on what a directory already holds.
+ * Signs a manifest with one or several keys: the payload is the manifest's compact JSON in UTF-8,
+ * and the envelope carries those exact bytes (base64) with one Ed25519 signature over them per key,
+ * so verification never depends on re-serialising JSON. The first signature is repeated in the
+ * single-key fields that SDKs before several keys read.
  *
- * @throws OndeckError `signature-invalid` (other key, bad signature) or `sync-manifest-invalid`.
+ * @example
+ * ```ts
+ * const envelope = signManifest(manifest, [onlineKeyPem, secondKeyPem]);
+ * await writeFile('manifest.json', JSON.stringify(envelope));
+ * ```
  */
-export function verifySignedManifest(text: string, publicKeyBase64: string): SyncManifest {
-  const envelope = parseSignedManifest(text);
-  const raw = Buffer.from(publicKeyBase64, 'base64');
-  if (envelope.keyId !== keyIdOf(raw)) throw unknownSigningKeyError(envelope.keyId, [keyIdOf(raw)]);
-  const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
-  const payload = Buffer.from(envelope.payload, 'base64');
-  if (!verify(null, payload, publicKey, Buffer.from(envelope.signature, 'base64'))) {
-    throw new OndeckError('signature-invalid', { reason: 'the Ed25519 signature does not match the payload' });
+export function signManifest(manifest: SyncManifest, privateKeyPems: string | readonly string[]): SignedManifest {
+  const pems = typeof privateKeyPems === 'string' ? [privateKeyPems] : privateKeyPems;
+  if (pems.length < 1 || pems.length > MAX_MANIFEST_SIGNATURES) {
+    throw new OndeckError('invalid-argument', { name: 'signing keys', reason: `1 to ${MAX_MANIFEST_SIGNATURES} keys sign a manifest, got ${pems.length}` });
   }
+  const payload = Buffer.from(JSON.stringify(manifest), 'utf8');
+  const signatures = pems.map((pem) => {
+    const key = loadPrivateKey(pem);
+    return { keyId: keyIdOf(rawPublicKey(createPublicKey(key))), signature: sign(null, payload, key).toString('base64') };
+  });
+  if (new Set(signatures.map((entry) => entry.keyId)).size !== signatures.length) {
+    throw new OndeckError('invalid-argument', { name: 'signing keys', reason: 'the same key is given twice' });
+  }
+  return { payload: payload.toString('base64'), signatures, signature: signatures[0]!.signature, keyId: signatures[0]!.keyId };
+}
+
+/**
+ * Checks a manifest.json text against trusted public keys (base64, raw 32 bytes) and returns the
+ * parsed payload: the cloud-side twin of the device's check, used by `ondeck publish` before it
+ * builds on what a directory already holds. At least `threshold` signatures of distinct trusted
+ * keys must verify.
+ *
+ * @throws OndeckError `signature-invalid` (other key, bad signature, too few) or `sync-manifest-invalid`.
+ */
+export function verifySignedManifest(text: string, publicKeysBase64: string | readonly string[], threshold = 1): SyncManifest {
+  const envelope = parseSignedManifest(text);
+  const raws = (typeof publicKeysBase64 === 'string' ? [publicKeysBase64] : publicKeysBase64).map((key) => Buffer.from(key, 'base64'));
+  const candidates = selectTrustedSignatures(
+    envelope,
+    raws.map((raw) => keyIdOf(raw)),
+    threshold,
+  );
+  const payload = Buffer.from(envelope.payload, 'base64');
+  let valid = 0;
+  for (const { keyIndex, signature } of candidates) {
+    const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raws[keyIndex]!.toString('base64url') }, format: 'jwk' });
+    if (verify(null, payload, publicKey, Buffer.from(signature, 'base64'))) valid++;
+  }
+  requireVerifiedThreshold(valid, threshold);
   return parseSyncManifest(payload.toString('utf8'));
 }
 

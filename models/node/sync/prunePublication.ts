@@ -29,7 +29,7 @@ const BLOB_FILE_NAME = /^[0-9a-f]{64}\.(?:snapshot|delta)(?:\.tmp-[0-9a-f]+)?$/;
  * const deleted = await prunePublication('cdn', publicKeyBase64, 7);
  * ```
  */
-export async function prunePublication(directory: string, publicKeyBase64: string, keepVersions: number): Promise<string[]> {
+export async function prunePublication(directory: string, publicKeyBase64: string | readonly string[], keepVersions: number): Promise<string[]> {
   // Nothing to prune, and no reason to create the directory just to lock it.
   if (!(await pathExists(directory))) return [];
   return withPublicationLock(directory, 'prune', () => pruneUnreferencedBlobs(directory, publicKeyBase64, keepVersions));
@@ -48,7 +48,7 @@ export async function prunePublication(directory: string, publicKeyBase64: strin
  * });
  * ```
  */
-export async function pruneUnreferencedBlobs(directory: string, publicKeyBase64: string, keepVersions: number): Promise<string[]> {
+export async function pruneUnreferencedBlobs(directory: string, publicKeyBase64: string | readonly string[], keepVersions: number): Promise<string[]> {
   const current = await readPublishedManifest(directory, publicKeyBase64);
   const versions = await listPublishedVersions(directory);
   const newest = versions.slice(Math.max(0, versions.length - keepVersions));

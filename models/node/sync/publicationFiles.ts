@@ -79,30 +79,30 @@ export async function readSnapshotFiles(directory: string, manifest: SyncManifes
 }
 
 /**
- * The manifest currently published in `directory`, verified against `publicKeyBase64`, or
+ * The manifest currently published in `directory`, signed by at least one of `publicKeysBase64`, or
  * `undefined` when nothing was published there yet.
  *
  * @throws OndeckError `signature-invalid` when another key signed it.
  */
-export async function readPublishedManifest(directory: string, publicKeyBase64: string): Promise<SyncManifest | undefined> {
+export async function readPublishedManifest(directory: string, publicKeysBase64: string | readonly string[]): Promise<SyncManifest | undefined> {
   let text: string;
   try {
     text = await readFile(join(directory, PUBLICATION_PATHS.manifest), 'utf8');
   } catch {
     return undefined;
   }
-  return verifySignedManifest(text, publicKeyBase64);
+  return verifySignedManifest(text, publicKeysBase64);
 }
 
 /** The signed manifest archived for `version`, verified. */
-export async function readVersionManifest(directory: string, version: number, publicKeyBase64: string): Promise<SyncManifest> {
+export async function readVersionManifest(directory: string, version: number, publicKeysBase64: string | readonly string[]): Promise<SyncManifest> {
   let text: string;
   try {
     text = await readFile(join(directory, PUBLICATION_PATHS.versions, `${version}.json`), 'utf8');
   } catch {
     throw new OndeckError('invalid-argument', { name: 'version', reason: `version ${version} was never published in ${directory}` });
   }
-  return verifySignedManifest(text, publicKeyBase64);
+  return verifySignedManifest(text, publicKeysBase64);
 }
 
 /** Versions archived under `versions/`, ascending. */

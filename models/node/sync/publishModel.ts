@@ -11,7 +11,7 @@ import { decodeModelTables } from '../../sync/decodeModelTables';
 import { encodeModelFiles } from '../../sync/encodeModelFiles';
 import { encodeSnapshotBlob } from '../../sync/snapshotBlob';
 import { MAX_MODEL_VERSION, SYNC_FORMAT_NAME, SYNC_FORMAT_VERSION, type BlobReference, type DeltaReference, type SyncManifest } from '../../sync/SyncManifest';
-import { publicKeyOf, signManifest } from './manifestSigning';
+import { publicKeysOf, signManifest } from './manifestSigning';
 import { pruneUnreferencedBlobs } from './prunePublication';
 import { gzipBlob, listPublishedVersions, readPublishedManifest, readSnapshotFiles, writeBlob, writeSignedManifest } from './publicationFiles';
 import { withPublicationLock } from './withPublicationLock';
@@ -22,8 +22,12 @@ export interface PublishOptions {
   readonly modelDirectory: string;
   /** Publish directory (what the CDN serves). Created if missing. */
   readonly outDirectory: string;
-  /** PKCS#8 PEM of the Ed25519 signing key. */
-  readonly privateKeyPem: string;
+  /**
+   * PKCS#8 PEM of the Ed25519 signing key, or of several: each signs the manifest (devices with
+   * `publicKeys` and a threshold need that many); the directory's current manifest must be signed
+   * by at least one of them.
+   */
+  readonly privateKeyPem: string | readonly string[];
   /** Start a new lineage: no delta, devices download the snapshot. @defaultValue false */
   readonly newLineage?: boolean;
   /** Deltas listed in the manifest (the newest consecutive ones). @defaultValue 7 */
@@ -103,7 +107,7 @@ export async function publishModel(options: PublishOptions): Promise<PublishResu
     throw new OndeckError('invalid-argument', { name: 'keepDeltas', reason: `must be an integer in 0..64, got ${keepDeltas}` });
   if (!(margin >= 0 && margin < 1)) throw new OndeckError('invalid-argument', { name: 'deltaMargin', reason: `must be in [0, 1), got ${margin}` });
   checkManifestLifetime(options.expiresInMs);
-  const { publicKeyBase64 } = publicKeyOf(privateKeyPem);
+  const publicKeyBase64 = publicKeysOf(privateKeyPem);
   // Locked before reading anything, the model included: two runs started together then always
   // collide on the lock instead of depending on which finishes reading its model first.
   return withPublicationLock(outDirectory, 'publish', async () =>
@@ -131,7 +135,7 @@ export function manifestExpiry(now: Date, expiresInMs: number = DEFAULT_MANIFEST
  */
 export async function publishNextVersion(
   options: Omit<PublishOptions, 'modelDirectory'>,
-  publicKeyBase64: string,
+  publicKeyBase64: readonly string[],
   keepDeltas: number,
   margin: number,
   next: OndeckModel,
@@ -196,6 +200,8 @@ export async function publishNextVersion(
     format: SYNC_FORMAT_NAME,
     formatVersion: SYNC_FORMAT_VERSION,
     lineageId,
+    // Created at the directory's first publish, then carried over: devices pin it.
+    directoryId: previous?.directoryId ?? randomUUID(),
     version,
     ...(previous ? { parentVersion: previous.version } : {}),
     minSdkVersion: options.minSdkVersion ?? DEFAULT_MIN_SDK_VERSION,

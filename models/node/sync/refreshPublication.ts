@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { OndeckError } from '../../errors/OndeckError';
 import type { SyncManifest } from '../../sync/SyncManifest';
-import { publicKeyOf, signManifest } from './manifestSigning';
+import { publicKeysOf, signManifest } from './manifestSigning';
 import { pathExists } from './pathExists';
 import { checkManifestLifetime, manifestExpiry } from './publishModel';
 import { readPublishedManifest, writeSignedManifest } from './publicationFiles';
@@ -9,7 +10,8 @@ import { withPublicationLock } from './withPublicationLock';
 /** Options of {@link refreshPublication}. */
 export interface RefreshOptions {
   readonly outDirectory: string;
-  readonly privateKeyPem: string;
+  /** See `PublishOptions.privateKeyPem`. */
+  readonly privateKeyPem: string | readonly string[];
   /** See `PublishOptions.expiresInMs`. @defaultValue 5 days */
   readonly expiresInMs?: number;
   /** Clock, for tests. */
@@ -18,7 +20,7 @@ export interface RefreshOptions {
 
 /**
  * `ondeck publish --refresh`: re-signs the current manifest with a new expiry and nothing else
- * changed (same version, blobs, deltas and `publishedAt`), for a scheduled job that keeps devices
+ * changed (a directory published before identities existed also gets its `directoryId`) (same version, blobs, deltas and `publishedAt`), for a scheduled job that keeps devices
  * fresh between model releases. Devices take it as "still current" and their `freshUntil` moves.
  * The archived `versions/N.json` is left as it was published. Runs under the directory's lock.
  *
@@ -33,15 +35,15 @@ export interface RefreshOptions {
 export async function refreshPublication(options: RefreshOptions): Promise<SyncManifest> {
   const { outDirectory, privateKeyPem } = options;
   checkManifestLifetime(options.expiresInMs);
-  const { publicKeyBase64 } = publicKeyOf(privateKeyPem);
+  const publicKeyBase64 = publicKeysOf(privateKeyPem);
   const nothing = (): OndeckError => new OndeckError('invalid-argument', { name: 'refresh', reason: `nothing is published in ${outDirectory}` });
   if (!(await pathExists(outDirectory))) throw nothing();
   return withPublicationLock(outDirectory, 'refresh', async () => {
     const current = await readPublishedManifest(outDirectory, publicKeyBase64);
     if (!current) throw nothing();
     const now = options.now?.() ?? new Date();
-    // Also gives a directory published before expiries existed its first one.
-    const manifest: SyncManifest = { ...current, expires: manifestExpiry(now, options.expiresInMs) };
+    // Also gives a directory published before expiries and identities existed its first ones.
+    const manifest: SyncManifest = { ...current, directoryId: current.directoryId ?? randomUUID(), expires: manifestExpiry(now, options.expiresInMs) };
     await writeSignedManifest(outDirectory, signManifest(manifest, privateKeyPem), manifest.version, false);
     return manifest;
   });

@@ -1,6 +1,6 @@
 import { OndeckError } from '../../errors/OndeckError';
 import { checkManifestLifetime, publishNextVersion, toModel, type PublishResult } from './publishModel';
-import { publicKeyOf } from './manifestSigning';
+import { publicKeysOf } from './manifestSigning';
 import { readPublishedManifest, readSnapshotFiles, readVersionManifest } from './publicationFiles';
 import { pathExists } from './pathExists';
 import { withPublicationLock } from './withPublicationLock';
@@ -8,7 +8,8 @@ import { withPublicationLock } from './withPublicationLock';
 /** Options of {@link rollbackPublication}. */
 export interface RollbackOptions {
   readonly outDirectory: string;
-  readonly privateKeyPem: string;
+  /** See `PublishOptions.privateKeyPem`. */
+  readonly privateKeyPem: string | readonly string[];
   /** The older published version whose model comes back. */
   readonly version: number;
   /** See `PublishOptions.expiresInMs`. */
@@ -44,7 +45,7 @@ export interface RollbackResult extends PublishResult {
 export async function rollbackPublication(options: RollbackOptions): Promise<RollbackResult> {
   const { outDirectory, privateKeyPem } = options;
   checkManifestLifetime(options.expiresInMs);
-  const { publicKeyBase64 } = publicKeyOf(privateKeyPem);
+  const publicKeyBase64 = publicKeysOf(privateKeyPem);
   // Taking the lock would create the directory: a mistyped --out must not leave one behind.
   if (!(await pathExists(outDirectory))) throw nothingPublished(outDirectory);
   return withPublicationLock(outDirectory, 'rollback', async () => {

@@ -11,7 +11,7 @@ import { refreshPublication } from '../../../models/node/sync/refreshPublication
 interface PublishFlags {
   model?: string;
   out: string;
-  key: string;
+  key: string[];
   rollback?: string;
   refresh?: boolean;
   expiresIn?: string;
@@ -31,7 +31,10 @@ export function registerPublishCommand(program: Command): void {
     .command('publish')
     .description('publish a model as a new signed version of a sync directory (snapshot + delta blobs, manifest.json); see docs/sync.md')
     .requiredOption('--out <dir>', 'publish directory, served as is by any CDN or static server; locked (.ondeck-publish.lock) while a publish, rollback or prune writes it')
-    .requiredOption('--key <file>', 'Ed25519 private key PEM from `ondeck keygen`; never inside --out, which is served as a whole')
+    .requiredOption(
+      '--key <file...>',
+      'Ed25519 private key PEM from `ondeck keygen`; never inside --out, which is served as a whole. Several (--key a.pem --key b.pem) each sign the manifest, for devices that need a threshold of signatures',
+    )
     .option('--model <dir>', 'model directory from `ondeck export` / `ondeck import`')
     .option('--rollback <version>', "instead of publishing a model, publish an older version's model again as a new, higher version (devices never go down a version)")
     .option('--refresh', 'instead of publishing a model, re-sign the current manifest with a new expiry (for a scheduled job; nothing else changes)')
@@ -48,15 +51,18 @@ export function registerPublishCommand(program: Command): void {
     .option('--prune', 'delete blobs that neither the manifest nor the newest --keep-deltas versions use')
     .option('--quiet', 'no summary on stderr')
     .action(async (flags: PublishFlags) => {
-      const privateKeyPem = await readKey(flags.key);
-      await refuseSigningKeyInPublishDirectory(flags.out, flags.key);
+      const privateKeyPem: string[] = [];
+      for (const keyFile of flags.key) {
+        privateKeyPem.push(await readKey(keyFile));
+        await refuseSigningKeyInPublishDirectory(flags.out, keyFile);
+      }
       if ([flags.model, flags.rollback, flags.refresh].filter((flag) => flag !== undefined).length !== 1) {
         throw new OndeckError('invalid-argument', { name: 'options', reason: 'pass exactly one of --model, --rollback and --refresh' });
       }
       const expiresInMs = parseDurationOption('expires-in', flags.expiresIn);
       if (flags.refresh) {
         const manifest = await refreshPublication({ outDirectory: flags.out, privateKeyPem, expiresInMs });
-        process.stdout.write(`${JSON.stringify({ version: manifest.version, lineageId: manifest.lineageId, expires: manifest.expires })}\n`);
+        process.stdout.write(`${JSON.stringify({ version: manifest.version, lineageId: manifest.lineageId, directoryId: manifest.directoryId, expires: manifest.expires })}\n`);
         if (!flags.quiet) process.stderr.write(`refreshed v${manifest.version}: devices accept it until ${manifest.expires} → ${flags.out}/manifest.json\n`);
         return;
       }
@@ -65,7 +71,7 @@ export function registerPublishCommand(program: Command): void {
         const result = await rollbackPublication({ outDirectory: flags.out, privateKeyPem, version, expiresInMs });
         const { manifest } = result;
         process.stdout.write(
-          `${JSON.stringify({ version: manifest.version, restoredVersion: result.restoredVersion, lineageId: manifest.lineageId, deltaBytes: result.delta?.bytes ?? null, expires: manifest.expires })}\n`,
+          `${JSON.stringify({ version: manifest.version, restoredVersion: result.restoredVersion, lineageId: manifest.lineageId, directoryId: manifest.directoryId, deltaBytes: result.delta?.bytes ?? null, expires: manifest.expires })}\n`,
         );
         if (!flags.quiet) process.stderr.write(`published v${manifest.version} with the model of v${result.restoredVersion} (rollback) → ${flags.out}/manifest.json\n`);
         return;
@@ -88,6 +94,7 @@ export function registerPublishCommand(program: Command): void {
         `${JSON.stringify({
           version: manifest.version,
           lineageId: manifest.lineageId,
+          directoryId: manifest.directoryId,
           snapshotBytes: snapshot.bytes,
           deltaBytes: delta?.bytes ?? null,
           deltaSkipped: result.deltaSkipped ?? null,

@@ -103,10 +103,17 @@ describe('manifest signing', () => {
     expect(Buffer.from(keys.publicKeyBase64, 'base64')).toHaveLength(32);
     expect(keys.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
     const envelope = signManifest(valid, keys.privateKeyPem);
-    expect(envelope.keyId).toBe(keys.keyId);
+    expect(envelope.signatures.map((entry) => entry.keyId)).toEqual([keys.keyId]);
+    // The single-key fields repeat the signature for SDKs before several keys.
+    expect(envelope).toMatchObject({ keyId: keys.keyId, signature: envelope.signatures[0]!.signature });
     expect(Buffer.from(envelope.payload, 'base64').toString('utf8')).toBe(JSON.stringify(valid));
     const text = JSON.stringify(envelope);
-    expect(parseSignedManifest(text)).toEqual(envelope);
+    expect(parseSignedManifest(text)).toEqual({ payload: envelope.payload, signatures: envelope.signatures });
+    // A single-key envelope (no `signatures`) reads as one signature.
+    expect(parseSignedManifest(JSON.stringify({ payload: envelope.payload, signature: envelope.signature, keyId: envelope.keyId }))).toEqual({
+      payload: envelope.payload,
+      signatures: envelope.signatures,
+    });
     expect(verifySignedManifest(text, keys.publicKeyBase64)).toEqual(valid);
   });
 
@@ -117,9 +124,18 @@ describe('manifest signing', () => {
     const other = generateSigningKeyPair();
     expect(() => verifySignedManifest(JSON.stringify(envelope), other.publicKeyBase64)).toThrow(expect.objectContaining({ code: 'signature-invalid' }));
     // The same signature under a forged key id still fails: the id only selects, the key decides.
-    const relabelled = { ...envelope, keyId: other.keyId };
+    const relabelled = { payload: envelope.payload, signatures: [{ ...envelope.signatures[0]!, keyId: other.keyId }] };
     expect(() => verifySignedManifest(JSON.stringify(relabelled), other.publicKeyBase64)).toThrow(expect.objectContaining({ code: 'signature-invalid' }));
-    for (const broken of [{ ...envelope, signature: 'abc' }, { ...envelope, keyId: 'XYZ' }, { payload: envelope.payload }, 'nope']) {
+    const first = envelope.signatures[0]!;
+    for (const broken of [
+      { payload: envelope.payload, signature: 'abc', keyId: first.keyId },
+      { payload: envelope.payload, signature: first.signature, keyId: 'XYZ' },
+      { payload: envelope.payload },
+      { payload: envelope.payload, signatures: [] },
+      { payload: envelope.payload, signatures: [first, first] },
+      { payload: envelope.payload, signatures: Array.from({ length: 17 }, () => first) },
+      'nope',
+    ]) {
       expect(() => parseSignedManifest(typeof broken === 'string' ? broken : JSON.stringify(broken))).toThrow(expect.objectContaining({ code: 'sync-manifest-invalid' }));
     }
   });
@@ -128,7 +144,7 @@ describe('manifest signing', () => {
     const envelope = signManifest(valid, keys.privateKeyPem);
     const other = generateSigningKeyPair();
     const deviceMessage = async (text: string, publicKeyBase64: string): Promise<string> =>
-      openSignedManifest(new TextEncoder().encode(text), new Uint8Array(Buffer.from(publicKeyBase64, 'base64'))).then(
+      openSignedManifest(new TextEncoder().encode(text), [new Uint8Array(Buffer.from(publicKeyBase64, 'base64'))], 1).then(
         () => 'accepted',
         (error: Error) => error.message,
       );
@@ -146,5 +162,40 @@ describe('manifest signing', () => {
     const tampered = JSON.stringify({ ...envelope, payload: Buffer.from(JSON.stringify({ ...valid, version: 4 })).toString('base64') });
     expect(cloudMessage(tampered, keys.publicKeyBase64)).toContain('the Ed25519 signature does not match the payload');
     expect(await deviceMessage(tampered, keys.publicKeyBase64)).toBe(cloudMessage(tampered, keys.publicKeyBase64));
+  });
+
+  it('counts signatures of distinct trusted keys against a threshold, the same on the device and in the cloud', async () => {
+    const [a, b, c] = [keys, generateSigningKeyPair(), generateSigningKeyPair()];
+    const trusted = [a.publicKeyBase64, b.publicKeyBase64, c.publicKeyBase64];
+    const raw = trusted.map((key) => new Uint8Array(Buffer.from(key, 'base64')));
+    const device = (envelope: unknown, threshold: number): Promise<string> =>
+      openSignedManifest(new TextEncoder().encode(JSON.stringify(envelope)), raw, threshold).then(
+        () => 'accepted',
+        (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
+      );
+    const cloud = (envelope: unknown, threshold: number): string => {
+      try {
+        verifySignedManifest(JSON.stringify(envelope), trusted, threshold);
+        return 'accepted';
+      } catch (error) {
+        return `${(error as { code: string }).code}: ${(error as Error).message}`;
+      }
+    };
+    const two = signManifest(valid, [a.privateKeyPem, c.privateKeyPem]);
+    const outsider = signManifest(valid, generateSigningKeyPair().privateKeyPem);
+    const forgedSecond = { ...two, signatures: [two.signatures[0]!, { ...two.signatures[1]!, signature: outsider.signatures[0]!.signature }] };
+    for (const [envelope, threshold, expected] of [
+      [two, 2, /^accepted$/],
+      [two, 3, /^signature-invalid: .*signed by 2 trusted key\(s\), 3 are required/],
+      [signManifest(valid, a.privateKeyPem), 2, /^signature-invalid: .*signed by 1 trusted key\(s\), 2 are required/],
+      [outsider, 1, /^signature-invalid: .*signed by key [0-9a-f]{16}; the trusted keys are /],
+      [forgedSecond, 2, /^signature-invalid: .*1 of the 2 required Ed25519 signatures match the payload/],
+      [forgedSecond, 1, /^accepted$/],
+    ] as const) {
+      const answer = cloud(envelope, threshold);
+      expect(answer).toMatch(expected);
+      expect(await device(envelope, threshold)).toBe(answer);
+    }
+    expect(() => signManifest(valid, [a.privateKeyPem, a.privateKeyPem])).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
   });
 });

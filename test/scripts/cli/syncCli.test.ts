@@ -64,8 +64,13 @@ describe('ondeck keygen / publish / serve', () => {
     expect(rollback).toMatchObject({ version: 3, restoredVersion: 1 });
     expect(Date.parse(String(rollback.expires)) - Date.now()).toBeGreaterThan(35 * 3_600_000);
     expect(Date.parse(String(rollback.expires)) - Date.now()).toBeLessThan(36 * 3_600_000 + 1);
-    const refreshed = await ondeckJson('publish', '--refresh', '--out', 'cdn', '--key', key);
-    expect(refreshed).toMatchObject({ version: 3 });
+    // A second key: a refresh signed by both carries both signatures, and the directory keeps its identity.
+    expect((await ondeck('keygen', '--out', 'keys2')).code).toBe(0);
+    const refreshed = await ondeckJson('publish', '--refresh', '--out', 'cdn', '--key', key, '--key', join('keys2', 'ondeck-signing-key.pem'));
+    expect(refreshed).toMatchObject({ version: 3, directoryId: rollback.directoryId });
+    expect(String(rollback.directoryId)).toMatch(/^[0-9a-f-]{36}$/);
+    const envelope = JSON.parse(await readFile(join(workDir, 'cdn', 'manifest.json'), 'utf8')) as { signatures: unknown[] };
+    expect(envelope.signatures).toHaveLength(2);
     expect(Date.parse(String(refreshed.expires)) - Date.now()).toBeGreaterThan(5 * 86_400_000 - 60_000);
     expect((await ondeck('publish', '--refresh', '--out', 'cdn', '--key', key, '--expires-in', '5 weeks')).stderr).toMatch(/--expires-in.*\[invalid-argument\]$/m);
     expect((await ondeck('publish', '--refresh', '--model', 'v1', '--out', 'cdn', '--key', key)).stderr).toMatch(/exactly one of --model, --rollback and --refresh/);

@@ -162,6 +162,50 @@ describe('signed sync in the engine (Node)', () => {
     await device.engine.dispose();
   });
 
+  it('mix-and-match: a manifest of another publish directory signed with the same key is refused; the pinned one still updates', async () => {
+    const device = await freshDeviceOnV1();
+    serveManifest(publication.manifests.v2OtherDirectory);
+    const refused = await device.engine.sync().catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'sync-refused', message: expect.stringContaining(`this device is bound to ${publication.v1.directoryId}`) });
+    expect((await device.engine.status()).modelVersion).toBe(1);
+    serveManifest(publication.manifests.v2);
+    expect(await device.engine.sync()).toMatchObject({ result: 'updated', version: 2 });
+    await device.engine.dispose();
+  });
+
+  it('a device configured with its directory (syncDirectoryId) refuses any other from its first sync', async () => {
+    serveManifest(publication.manifests.v1);
+    const configured = new Engine();
+    const seen: EngineEvent[] = [];
+    const options = { backend: 'js' as const, syncUrl: `${server.origin}/sync/`, publicKey: publication.key.publicKeyBase64, syncIntervalMs: 0 };
+    await expect(configured.init({ ...options, syncDirectoryId: 'not-this-one' }, (event) => seen.push(event))).rejects.toMatchObject({ code: 'not-ready' });
+    expect(seen.filter((event) => event.type === 'error').map((event) => (event as { code: string }).code)).toContain('sync-refused');
+    await configured.dispose();
+    const right = new Engine();
+    expect(await right.init({ ...options, syncDirectoryId: publication.v1.directoryId }, () => undefined)).toMatchObject({ modelVersion: 1 });
+    await right.dispose();
+  });
+
+  it('several trusted keys with a threshold of 2: a manifest signed by one is refused, one signed by both installs', async () => {
+    const trust = { publicKeys: [publication.key.publicKeyBase64, publication.secondKey.publicKeyBase64], signatureThreshold: 2 };
+    const options = { backend: 'js' as const, syncUrl: `${server.origin}/sync/`, syncIntervalMs: 0, ...trust };
+    serveManifest(publication.manifests.v1);
+    const seen: EngineEvent[] = [];
+    const strict = new Engine();
+    await expect(strict.init(options, (event) => seen.push(event))).rejects.toMatchObject({ code: 'not-ready' });
+    expect(
+      seen
+        .filter((event) => event.type === 'error')
+        .map((event) => (event as { message: string }).message)
+        .join('\n'),
+    ).toContain('signed by 1 trusted key(s), 2 are required');
+    await strict.dispose();
+    serveManifest(publication.manifests.v2TwoKeys);
+    const device = new Engine();
+    expect(await device.init(options, () => undefined)).toMatchObject({ modelVersion: 2 });
+    await device.dispose();
+  });
+
   it('falls back to the snapshot within the same attempt when the delta blob is corrupt', async () => {
     const device = await freshDeviceOnV1();
     serveManifest(publication.manifests.v2);

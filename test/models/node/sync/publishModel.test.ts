@@ -187,6 +187,30 @@ describe('publishModel', () => {
     await expect(refreshPublication({ outDirectory: cdn, privateKeyPem: otherKeys.privateKeyPem })).rejects.toMatchObject({ code: 'signature-invalid' });
   });
 
+  it('creates the directory identity at the first publish and keeps it through publish, rollback and refresh; several keys each sign', async () => {
+    const cdn = join(workDir, 'identity');
+    const second = generateSigningKeyPair();
+    const both = [keys.privateKeyPem, second.privateKeyPem];
+    const first = await publishModel({ modelDirectory: modelDirectories[0], outDirectory: cdn, privateKeyPem: both });
+    expect(first.manifest.directoryId).toMatch(/^[0-9a-f-]{36}$/);
+    const envelope = JSON.parse(await readFile(join(cdn, 'manifest.json'), 'utf8')) as { signatures: { keyId: string }[] };
+    expect(envelope.signatures.map((entry) => entry.keyId)).toEqual([keys.keyId, second.keyId]);
+    expect(verifySignedManifest(JSON.stringify(envelope), [keys.publicKeyBase64, second.publicKeyBase64], 2)).toEqual(first.manifest);
+    // The next run may sign with only one of the keys: the directory is continued by any key that signed it.
+    const next = await publishModel({ modelDirectory: modelDirectories[1], outDirectory: cdn, privateKeyPem: second.privateKeyPem });
+    // A key that did not sign the current manifest cannot continue it alone.
+    await expect(rollbackPublication({ outDirectory: cdn, privateKeyPem: keys.privateKeyPem, version: 1 })).rejects.toMatchObject({ code: 'signature-invalid' });
+    const rolledBack = await rollbackPublication({ outDirectory: cdn, privateKeyPem: both, version: 1 });
+    const refreshed = await refreshPublication({ outDirectory: cdn, privateKeyPem: both });
+    expect([next.manifest, rolledBack.manifest, refreshed].map((manifest) => manifest.directoryId)).toEqual(new Array(3).fill(first.manifest.directoryId));
+    // Another directory gets another identity.
+    const other = await publishModel({ modelDirectory: modelDirectories[0], outDirectory: join(workDir, 'identity-2'), privateKeyPem: keys.privateKeyPem });
+    expect(other.manifest.directoryId).not.toBe(first.manifest.directoryId);
+    await expect(publishModel({ modelDirectory: modelDirectories[2], outDirectory: cdn, privateKeyPem: otherKeys.privateKeyPem })).rejects.toMatchObject({
+      code: 'signature-invalid',
+    });
+  });
+
   it('refuses a model whose own version jumps far above the published ones (a fast-forward cannot be taken back)', async () => {
     const cdn = join(workDir, 'jump');
     await publishModel({ modelDirectory: modelDirectories[0], outDirectory: cdn, privateKeyPem: keys.privateKeyPem });
