@@ -1,4 +1,5 @@
 import type { RowSolveHyperparameters } from '../als/AlsHyperparameters';
+import type { PopularityPriorParameters } from '../scoring/PopularityPrior';
 
 /** Version of the on-disk model format this build reads and writes (docs/format.md). */
 export const MODEL_FORMAT_VERSION = 1;
@@ -52,6 +53,12 @@ export interface ModelManifest {
   readonly itemCount: number;
   /** Hyperparameters of the fold-in (the user half-step of training). */
   readonly foldIn: RowSolveHyperparameters;
+  /**
+   * The popularity prior added to the fold-in scores, its weight shrinking as the history grows
+   * (tuned on validation viewers by `ondeck train`). Absent in models written before it existed:
+   * no prior, the fold-in scores alone.
+   */
+  readonly popularityPrior?: PopularityPriorParameters;
   readonly training: TrainingSummary;
   /** Every other file of the directory with its size and SHA-256. */
   readonly files: Readonly<Record<string, ModelFileEntry>>;

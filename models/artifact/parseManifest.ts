@@ -1,4 +1,5 @@
 import { OndeckError } from '../errors/OndeckError';
+import { checkPopularityPrior, type PopularityPriorParameters } from '../scoring/PopularityPrior';
 import { MODEL_FILES, MODEL_FORMAT_NAME, MODEL_FORMAT_VERSION, type ModelManifest } from './ModelManifest';
 
 /** Largest model file a reader accepts (2 GiB): anything bigger is a corrupt or hostile manifest. */
@@ -6,7 +7,8 @@ export const MAX_MODEL_FILE_BYTES = 2 ** 31;
 
 /**
  * Parses and checks model.json (platform-neutral: the CLI and the device both use it): format
- * name and version, positive dimensions, finite fold-in hyperparameters, a files table whose
+ * name and version, positive dimensions, finite fold-in hyperparameters, a sane popularity prior
+ * when there is one, a files table whose
  * entries have a hex SHA-256 and a sane size.
  *
  * @example
@@ -35,6 +37,15 @@ export function parseManifest(text: string): ModelManifest {
   const foldIn = value.foldIn as Record<string, unknown> | undefined;
   for (const key of ['alpha', 'unobservedWeight', 'regularization', 'regularizationExponent']) {
     if (typeof foldIn?.[key] !== 'number' || !Number.isFinite(foldIn[key])) throw corrupt(`foldIn.${key} must be a finite number`);
+  }
+  if (value.popularityPrior !== undefined) {
+    const prior = value.popularityPrior as PopularityPriorParameters | null;
+    if (typeof prior !== 'object' || prior === null) throw corrupt('popularityPrior must be an object');
+    try {
+      checkPopularityPrior(prior);
+    } catch (error) {
+      throw corrupt((error as Error).message);
+    }
   }
   if (typeof value.files !== 'object' || value.files === null) throw corrupt('files is missing');
   for (const [name, entry] of Object.entries(value.files as Record<string, { sha256?: unknown; bytes?: unknown }>)) {

@@ -4,6 +4,7 @@ import type { ScoringBackend } from '../../models/scoring/ScoringBackend';
 import type { Recommendation, RecommendFilter, RecommendRequest, Row, RowKind, RowsRequest } from '../../models/contract/types';
 import { OndeckError } from '../../models/errors/OndeckError';
 import { HistoryRecommender } from '../../models/scoring/HistoryRecommender';
+import { topKWithPrior } from '../../models/scoring/topKWithPrior';
 import type { InterpretedHistory } from './historyToInteractions';
 import { allowEveryItem, createItemFilter, type ItemPredicate } from './createItemFilter';
 import { checkRecommendRequest, checkRowsRequest, checkSimilarArguments } from './checkEngineArguments';
@@ -159,10 +160,17 @@ export class RecommendationEngine {
     return excluded;
   }
 
-  /** Fold-in ranking, or popularity for a viewer with no usable history. */
+  /**
+   * Fold-in ranking (plus the model's popularity prior, whose weight shrinks as the history grows:
+   * the same `topKWithPrior` as the cloud's on-device path), or popularity for a viewer with no
+   * usable history.
+   */
   private async personalRanking(viewer: InterpretedHistory, count: number, excluded: Set<number>, allowed: ItemPredicate): Promise<Ranked> {
     if (viewer.history.indices.length === 0) return this.rankByPopularity(count, excluded, allowed);
-    return this.rankByVector(this.viewerVector(viewer), count, excluded, allowed);
+    const vector = this.viewerVector(viewer);
+    const withPrior = this.recommender.priorQuery(vector, viewer.history.indices.length);
+    if (withPrior) return topKWithPrior(withPrior, count, Int32Array.from(excluded).sort(), allowed === allowEveryItem ? undefined : allowed);
+    return this.rankByVector(vector, count, excluded, allowed);
   }
 
   /**

@@ -1,9 +1,10 @@
 import type { HistoryEntry } from '../../models/contract/types';
 import type { UserHistory } from '../../models/scoring/ScoringModel';
+import { DEFAULT_RECENCY_HALF_LIFE_DAYS, recencyDecay } from '../../models/scoring/recencyDecay';
 
 /** Tunables of {@link historyToInteractions}, documented in docs/device.md. */
 export interface ConfidenceRules {
-  /** An interaction's weight halves every this many days. @defaultValue 90 */
+  /** An interaction's weight halves every this many days ({@link recencyDecay}, shared with the cloud). @defaultValue 30 */
   readonly halfLifeDays: number;
   /** Weight of a title that was started (play, or any progress below 0.5). @defaultValue 0.5 */
   readonly startedWeight: number;
@@ -15,7 +16,7 @@ export interface ConfidenceRules {
 
 /** The defaults of {@link ConfidenceRules}. */
 export const DEFAULT_CONFIDENCE_RULES: Readonly<ConfidenceRules> = Object.freeze({
-  halfLifeDays: 90,
+  halfLifeDays: DEFAULT_RECENCY_HALF_LIFE_DAYS,
   startedWeight: 0.5,
   completedWeight: 2,
   likeBonus: 2,
@@ -36,7 +37,8 @@ export interface InterpretedHistory {
 /**
  * Turns raw events into fold-in weights. Per title: the strongest engagement seen counts
  * (started 0.5, scaled by progress up to completed 2), plus 2 for a like, then decays with the
- * age of the latest event (half-life 90 days), so old viewing fades without being forgotten.
+ * age of the latest event (half-life 30 days, `recencyDecay`, the rule the cloud applies too), so
+ * old viewing fades without being forgotten.
  * A `hide` or `dislike` removes the title from the fold-in and from every list until the
  * viewer plays it again.
  *
@@ -100,7 +102,6 @@ export function historyToInteractions(
   const hidden = new Set<number>();
   const inProgress: { item: number; progress: number; time: number }[] = [];
   const recent: { item: number; time: number }[] = [];
-  const decayPerMs = Math.LN2 / (rules.halfLifeDays * 86_400_000);
   for (const [item, aggregate] of byItem) {
     if (aggregate.hidden) {
       hidden.add(item);
@@ -108,8 +109,8 @@ export function historyToInteractions(
     }
     const base = aggregate.engagement + (aggregate.liked ? rules.likeBonus : 0);
     if (base <= 0) continue;
-    const age = Math.max(0, now - aggregate.lastTime);
-    positives.push({ item, weight: base * Math.exp(-decayPerMs * age) });
+    // Times here are epoch milliseconds; the shared rule takes seconds.
+    positives.push({ item, weight: base * recencyDecay((now - aggregate.lastTime) / 1000, rules.halfLifeDays) });
     if (aggregate.lastPlay > 0) recent.push({ item, time: aggregate.lastPlay });
     if (!aggregate.completed && aggregate.progress > 0.02) inProgress.push({ item, progress: aggregate.progress, time: aggregate.lastPlay });
   }

@@ -7,6 +7,7 @@ import type { HistoryEntry } from '../../../models/contract/types';
 import type { OndeckModel } from '../../../models/artifact/OndeckModel';
 import { isOndeckError } from '../../../models/errors/OndeckError';
 import { plantedModel } from '../../support/plantedModel';
+import { DEFAULT_RECENCY_HALF_LIFE_DAYS } from '../../../models/scoring/recencyDecay';
 
 let model: OndeckModel;
 let blockOf: (itemId: string) => number;
@@ -121,6 +122,36 @@ describe('RecommendationEngine', () => {
   });
 });
 
+describe('RecommendationEngine with a popularity prior (model.json popularityPrior)', () => {
+  it('leans a one-title profile toward popular titles and ranks the same on js and wasm, filters included', async () => {
+    const withPrior: OndeckModel = { ...model, manifest: { ...model.manifest, popularityPrior: { weight: 50, historyScale: 2 } } };
+    const js = createJsInt8Backend();
+    const wasm = createWasmBackend();
+    await Promise.all([js.load({ factors: model.factors }), wasm.load({ factors: model.factors, onnxModel: model.scoringGraph })]);
+    try {
+      const jsEngine = new RecommendationEngine(withPrior, js);
+      const wasmEngine = new RecommendationEngine(withPrior, wasm);
+      const popularity = model.catalog.popularity;
+      const meanPopularity = (picks: { itemId: string }[]): number => picks.reduce((sum, p) => sum + popularity[engine.indexOfItem(p.itemId)!], 0) / picks.length;
+      const oneTitle = viewerOf(watched(['b2-i3']));
+      const plain = await engine.recommend(oneTitle, { count: 10 }, undefined, now);
+      const leaning = await jsEngine.recommend(oneTitle, { count: 10 }, undefined, now);
+      expect(meanPopularity(leaning)).toBeGreaterThan(meanPopularity(plain));
+      for (const viewer of [oneTitle, viewerOf(watched(['b0-i3', 'b2-i5', 'b2-i8', 'b3-i4']))]) {
+        const fromJs = await jsEngine.recommend(viewer, { count: 15 }, undefined, now);
+        const fromWasm = await wasmEngine.recommend(viewer, { count: 15 }, undefined, now);
+        expect(fromWasm.map((p) => p.itemId)).toEqual(fromJs.map((p) => p.itemId));
+        const filter = { genres: ['Animation'] };
+        const filteredJs = await jsEngine.recommend(viewer, { count: 5, filter }, undefined, now);
+        expect((await wasmEngine.recommend(viewer, { count: 5, filter }, undefined, now)).map((p) => p.itemId)).toEqual(filteredJs.map((p) => p.itemId));
+        for (const pick of filteredJs) expect(pick.genres).toContain('Animation');
+      }
+    } finally {
+      await wasm.dispose();
+    }
+  });
+});
+
 describe('historyToInteractions', () => {
   const index = (id: string): number | undefined => ({ a: 0, b: 1, c: 2, d: 3 })[id];
   it('weights completion over a start, adds likes, decays with age and honours hide/replay', () => {
@@ -129,8 +160,8 @@ describe('historyToInteractions', () => {
       [
         { itemId: 'a', type: 'play', time: now },
         { itemId: 'b', type: 'complete', time: now },
-        { itemId: 'c', type: 'complete', time: now - 90 * day },
-        { itemId: 'c', type: 'like', time: now - 90 * day },
+        { itemId: 'c', type: 'complete', time: now - DEFAULT_RECENCY_HALF_LIFE_DAYS * day },
+        { itemId: 'c', type: 'like', time: now - DEFAULT_RECENCY_HALF_LIFE_DAYS * day },
         { itemId: 'd', type: 'complete', time: now },
         { itemId: 'd', type: 'hide', time: now },
         { itemId: 'zzz', type: 'complete', time: now },
