@@ -6,6 +6,7 @@ import { buildScoringGraph } from '../../onnx/buildScoringGraph';
 import type { CatalogColumns } from '../../artifact/CatalogColumns';
 import { MODEL_FORMAT_NAME, MODEL_FORMAT_VERSION, type TrainingSummary } from '../../artifact/ModelManifest';
 import type { OndeckModel } from '../../artifact/OndeckModel';
+import type { PopularityPriorParameters } from '../../scoring/PopularityPrior';
 
 /** Inputs of {@link buildOndeckModel}. */
 export interface BuildModelInput {
@@ -15,6 +16,8 @@ export interface BuildModelInput {
   readonly catalog: CatalogColumns;
   readonly foldIn: RowSolveHyperparameters;
   readonly training: TrainingSummary;
+  /** The device's popularity prior (model.json `popularityPrior`). @defaultValue none */
+  readonly popularityPrior?: PopularityPriorParameters;
   /** @defaultValue 1 */
   readonly modelVersion?: number;
   /** @defaultValue a new random UUID (a new latent basis) */
@@ -46,6 +49,7 @@ export function buildOndeckModel(input: BuildModelInput): OndeckModel {
       dims: input.dims,
       itemCount,
       foldIn: { alpha, unobservedWeight, regularization, regularizationExponent },
+      ...(input.popularityPrior ? { popularityPrior: { weight: input.popularityPrior.weight, historyScale: input.popularityPrior.historyScale } } : {}),
       training: input.training,
       files: {},
     },

@@ -8,6 +8,7 @@ import { buildCatalogColumns } from '../../artifact/CatalogColumns';
 import { buildOndeckModel } from './buildOndeckModel';
 import type { TrainingSummary } from '../../artifact/ModelManifest';
 import type { OndeckModel } from '../../artifact/OndeckModel';
+import type { PopularityPriorParameters } from '../../scoring/PopularityPrior';
 
 /** Inputs of {@link packageModel}: float factors from training or from an import. */
 export interface PackageModelInput {
@@ -20,6 +21,8 @@ export interface PackageModelInput {
   readonly popularity: ArrayLike<number>;
   readonly foldIn: RowSolveHyperparameters;
   readonly training: TrainingSummary;
+  /** The device's popularity prior, as `ondeck train` tuned it. @defaultValue none */
+  readonly popularityPrior?: PopularityPriorParameters;
   readonly modelVersion?: number;
   readonly lineageId?: string;
   /** Taste clusters. @defaultValue 12 */
@@ -58,6 +61,7 @@ export function packageModel(input: PackageModelInput): OndeckModel {
     catalog,
     foldIn: input.foldIn,
     training: { ...input.training, coldStartItems },
+    popularityPrior: input.popularityPrior,
     modelVersion: input.modelVersion,
     lineageId: input.lineageId,
   });

@@ -6,6 +6,7 @@ import type { AlsHyperparameters } from '../../als/AlsHyperparameters';
 import type { ItemMetadata } from '../../data/ItemMetadata';
 import { OndeckError } from '../../errors/OndeckError';
 import type { TrainingSummary } from '../../artifact/ModelManifest';
+import { checkPopularityPrior, type PopularityPriorParameters } from '../../scoring/PopularityPrior';
 
 /** Format tag and version of a training checkpoint directory. */
 export const CHECKPOINT_FORMAT = 'ondeck-checkpoint';
@@ -28,6 +29,8 @@ export interface TrainingCheckpoint {
   /** Metadata of every known item, including titles with no interactions yet (cold start). */
   readonly items: readonly ItemMetadata[];
   readonly training: TrainingSummary;
+  /** The device's popularity prior, tuned by `ondeck train`; absent: none (older checkpoints too). */
+  readonly popularityPrior?: PopularityPriorParameters;
 }
 
 /** The files of a checkpoint directory (all of them: the directory holds nothing else). */
@@ -102,6 +105,15 @@ export async function readTrainingCheckpoint(directory: string): Promise<Trainin
     itemFactors[i] = value;
   }
   const items = JSON.parse(await readFile(join(directory, CHECKPOINT_FILES.items), 'utf8')) as ItemMetadata[];
+  const popularityPrior = manifest.popularityPrior as PopularityPriorParameters | undefined;
+  if (popularityPrior !== undefined) {
+    try {
+      if (typeof popularityPrior !== 'object' || popularityPrior === null) throw new Error('popularityPrior must be an object');
+      checkPopularityPrior(popularityPrior);
+    } catch (error) {
+      throw new OndeckError('model-corrupt', { file: CHECKPOINT_FILES.manifest, reason: (error as Error).message });
+    }
+  }
   return {
     lineageId: String(manifest.lineageId),
     modelVersion: Number(manifest.modelVersion),
@@ -111,6 +123,7 @@ export async function readTrainingCheckpoint(directory: string): Promise<Trainin
     popularity: Int32Array.from(manifest.popularity as number[]),
     items,
     training: manifest.training as TrainingSummary,
+    ...(popularityPrior ? { popularityPrior: { weight: popularityPrior.weight, historyScale: popularityPrior.historyScale } } : {}),
   };
 }
 

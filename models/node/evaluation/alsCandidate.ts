@@ -1,44 +1,57 @@
-import { trainAls, type TrainAlsOptions } from '../als/trainAls';
+import type { TrainAlsOptions } from '../als/trainAls';
 import { gramian } from '../../linalg/gramian';
-import { dequantizeRows, quantizeRows } from '../../quantize';
 import { FoldInWorkspace, floatFoldInFactors, foldInUser } from '../../scoring/foldIn';
-import type { ScoringModel } from '../../scoring/ScoringModel';
+import type { ScoringModel, UserHistory } from '../../scoring/ScoringModel';
 import type { EvaluationCandidate } from '../../evaluation/evaluateStrongGeneralization';
-import { HistoryRecommender } from '../../scoring/HistoryRecommender';
-import { createJsInt8Backend } from '../../scoring/createJsInt8Backend';
-import { itemUserCounts } from '../../data/InteractionMatrix';
-import { buildItemContentFeatures } from '../../baselines/buildItemContentFeatures';
 import { trainContentBased } from '../../baselines/trainContentBased';
-import { fillColdStartFactors } from '../../hybrid/fitContentToFactorMapping';
 import { blendScoringModels } from '../../hybrid/blendScoringModels';
-import { MODEL_FORMAT_NAME, MODEL_FORMAT_VERSION } from '../../artifact/ModelManifest';
+import { buildDeviceRecommender } from '../../evaluation/buildDeviceRecommender';
+import type { HeldOutHistory } from '../../evaluation/splitHeldOutUsers';
+import type { PopularityPriorParameters } from '../../scoring/PopularityPrior';
+import { weightByRecency } from '../../scoring/recencyDecay';
+import { trainDeviceFactors } from './trainDeviceFactors';
+import { tuneDevicePrior } from './tuneDevicePrior';
+
+/** Options of {@link alsCandidate}. */
+export interface AlsCandidateOptions extends TrainAlsOptions {
+  readonly includeInt8?: boolean;
+  readonly includeHybrid?: boolean;
+  readonly hybridContentWeight?: number;
+  /**
+   * The on-device row's popularity prior: `'tune'` tunes it per fold on that fold's own training
+   * users, as `ondeck train` does; parameters use those; absent, no prior.
+   * @defaultValue no prior
+   */
+  readonly popularityPrior?: PopularityPriorParameters | 'tune';
+  /**
+   * Weight the on-device row's fold-in titles by recency (`weightByRecency`, the device's rule) with
+   * this half-life, from the held-out histories' times; absent (or a history without times), no
+   * recency weighting. `ondeck eval` sets it for the time-ordered protocols.
+   */
+  readonly recencyHalfLifeDays?: number;
+  /** Called with each fold's tuned prior (with `popularityPrior: 'tune'`). */
+  readonly onPriorTuned?: (parameters: PopularityPriorParameters) => void;
+}
 
 /**
  * iALS as evaluation rows: one training per fold yields two models, the float factors scored in
  * float ("iALS float") and the exported int8 factors scored through the device's own path
- * (`HistoryRecommender` + the `js` int8 backend: "iALS int8 on-device"), so the table shows
- * exactly what quantisation costs.
+ * (`HistoryRecommender` + the `js` int8 backend: "iALS int8 on-device"), with the device's
+ * popularity prior and recency weighting when asked, so the table shows what a TV computes.
  *
  * @example
  * ```ts
- * await evaluateStrongGeneralization(dataset, [alsCandidate({ hyper: { factors: 64 } })]);
+ * await evaluateStrongGeneralization(dataset, [alsCandidate({ hyper: { factors: 64 }, popularityPrior: 'tune' })]);
  * ```
  */
-export function alsCandidate(
-  options: TrainAlsOptions & { readonly includeInt8?: boolean; readonly includeHybrid?: boolean; readonly hybridContentWeight?: number } = {},
-): EvaluationCandidate {
+export function alsCandidate(options: AlsCandidateOptions = {}): EvaluationCandidate {
   return {
     name: 'iALS',
     async train(train, context) {
-      const als = await trainAls(train, { seed: context.seed, ...options });
+      const trainOptions: TrainAlsOptions = { seed: context.seed, ...options };
+      const { als, itemFactors, popularity, features } = await trainDeviceFactors(train, context.items, trainOptions);
       const { dims } = als;
       const itemCount = train.itemIds.length;
-      const popularity = itemUserCounts(train);
-      const features = buildItemContentFeatures(train.itemIds, context.items);
-      // Titles with no training interactions get factors from their content, as `ondeck export`
-      // does: the same hybrid cold start in evaluation as on the device.
-      const itemFactors = Float32Array.from(als.itemFactors);
-      if (features.vocabulary.length > 0) fillColdStartFactors(features, itemFactors, dims, popularity);
       const floatFactors = floatFoldInFactors(itemFactors, itemCount, dims, gramian(itemFactors, itemCount, dims));
       const workspace = new FoldInWorkspace(dims);
       const userVector = new Float32Array(dims);
@@ -60,33 +73,25 @@ export function alsCandidate(
       }
       if (options.includeInt8 === false) return models;
 
-      const quantized = quantizeRows(itemFactors, itemCount, dims);
-      const backend = createJsInt8Backend();
-      await backend.load({ factors: quantized });
-      const recommender = new HistoryRecommender(
-        {
-          factors: quantized,
-          gramian: gramian(dequantizeRows(quantized), itemCount, dims),
-          manifest: {
-            format: MODEL_FORMAT_NAME,
-            formatVersion: MODEL_FORMAT_VERSION,
-            modelVersion: 1,
-            lineageId: 'evaluation',
-            createdAt: new Date(0).toISOString(),
-            dims,
-            itemCount,
-            foldIn: als.hyper,
-            training: { algorithm: 'ials' },
-            files: {},
-          },
-        },
-        backend,
-      );
+      let popularityPrior = options.popularityPrior === 'tune' ? undefined : options.popularityPrior;
+      if (options.popularityPrior === 'tune') {
+        const tuning = await tuneDevicePrior(train, { ...trainOptions, items: context.items, recencyHalfLifeDays: options.recencyHalfLifeDays });
+        popularityPrior = tuning.best.parameters;
+        options.onPriorTuned?.(popularityPrior);
+      }
+      const recommender = await buildDeviceRecommender({ itemFactors, itemCount, dims, foldIn: als.hyper, popularity, popularityPrior });
+      const halfLife = options.recencyHalfLifeDays;
       const int8Model: ScoringModel = {
         name: 'iALS int8 on-device',
-        scoreItems: (history, out) => recommender.scoreAll(history, out),
+        scoreItems: (history, out) => recommender.scoreAll(halfLife === undefined ? history : recencyWeighted(history, halfLife), out),
       };
       return [...models, int8Model];
     },
   };
+}
+
+/** The history weighted as the device weighs it, when it carries the titles' times. */
+function recencyWeighted(history: UserHistory, halfLifeDays: number): UserHistory {
+  const times = (history as HeldOutHistory).times;
+  return times === undefined ? history : weightByRecency(history, times, halfLifeDays);
 }

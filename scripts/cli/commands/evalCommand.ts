@@ -14,13 +14,15 @@ import { parseEvaluationProtocol } from '../../../models/evaluation/parseEvaluat
 import { protocolName, type EvaluationProtocol } from '../../../models/evaluation/EvaluationProtocol';
 import { countSkippedUsers } from '../../../models/evaluation/countSkippedUsers';
 import { OndeckError, isOndeckError } from '../../../models/errors/OndeckError';
+import type { PopularityPriorParameters } from '../../../models/scoring/PopularityPrior';
 import { evaluateColdStartItems, type ColdStartEvaluation } from '../../../models/node/evaluation/evaluateColdStartItems';
 import { addAlsOptions, resolveAlsHyperparameters, resolveRunOptions, type AlsFlagValues } from '../alsOptions';
 import { addDataOptions, loadDatasetFromFlags, type DataFlagValues } from '../dataOptions';
 import { parseNumberOption } from '../parseOptionValues';
 import { formatEvaluationTable } from '../formatEvaluationTable';
+import { addDeviceRankingOptions, resolveDeviceRanking, type DeviceRankingFlagValues } from '../deviceRankingOptions';
 
-interface EvalFlags extends AlsFlagValues, DataFlagValues {
+interface EvalFlags extends AlsFlagValues, DataFlagValues, DeviceRankingFlagValues {
   folds?: string;
   maxFolds?: string;
   models?: string;
@@ -56,8 +58,10 @@ export function registerEvalCommand(program: Command): void {
     .option('--quiet', 'no progress output');
   addDataOptions(command);
   addAlsOptions(command);
+  addDeviceRankingOptions(command);
   command.action(async (flags: EvalFlags) => {
     const protocol = parseEvaluationProtocol(flags.protocol ?? 'random');
+    const deviceRanking = resolveDeviceRanking(flags);
     const halfLife = parseNumberOption('half-life', flags.halfLife, { min: 1 }) ?? DEFAULT_RECENCY_HALF_LIFE;
     const dataset = await loadDatasetFromFlags(flags, flags.quiet);
     // Refused before any training, naming the data set (the split would refuse it too, without the path).
@@ -72,13 +76,24 @@ export function registerEvalCommand(program: Command): void {
         throw new OndeckError('invalid-argument', { name: '--models', reason: `unknown model "${name}"; known: ${MODEL_NAMES.join(', ')}` });
       }
     }
+    const tunedPriors: PopularityPriorParameters[] = [];
     const all: Record<(typeof MODEL_NAMES)[number], EvaluationCandidate> = {
       popularity: { name: 'Popularity', train: (train) => trainPopularity(train) },
       userknn: { name: 'UserKNN', train: (train) => trainUserKnn(train) },
       itemknn: { name: 'ItemKNN', train: (train) => trainItemKnn(train) },
       content: { name: 'ContentBased', train: (train, context) => trainContentBased(train, context) },
       ease: easeCandidate({ recencyHalfLife: protocol.kind === 'temporal' ? halfLife : undefined }),
-      ials: alsCandidate({ hyper, epochs: run.epochs, threads: run.threads, includeHybrid: true }),
+      ials: alsCandidate({
+        hyper,
+        epochs: run.epochs,
+        threads: run.threads,
+        includeHybrid: true,
+        popularityPrior: deviceRanking.popularityPrior,
+        // The device weights its history by recency; the time-ordered protocols give the fold-in
+        // titles' real times, so the on-device row does too (random splits ignore time).
+        recencyHalfLifeDays: protocol.kind === 'random' ? undefined : deviceRanking.recencyHalfLifeDays,
+        onPriorTuned: (prior) => tunedPriors.push(prior),
+      }),
     };
     const candidates = MODEL_NAMES.filter((name) => wanted.has(name)).map((name) => all[name]);
     const started = performance.now();
@@ -91,6 +106,8 @@ export function registerEvalCommand(program: Command): void {
     });
     process.stdout.write(`Protocol ${protocolName(protocol)}: ${describeProtocol(protocol)}; ${skippedUsers} users skipped (too few titles)\n\n`);
     process.stdout.write(formatEvaluationTable(results) + '\n');
+    if (wanted.has('ials'))
+      process.stdout.write(`\n${describeDeviceRanking(deviceRanking.popularityPrior, tunedPriors, protocol.kind === 'random' ? undefined : deviceRanking.recencyHalfLifeDays)}\n`);
     let coldStart: ColdStartEvaluation | undefined;
     // Cold-start titles are hidden from a random user split of their own: the same figure under every protocol, so it is measured once, on random.
     if (wanted.has('ials') && protocol.kind === 'random') {
@@ -110,11 +127,35 @@ export function registerEvalCommand(program: Command): void {
       const protocolReport = { name: protocolName(protocol), ...(protocol.kind === 'temporal' ? { recencyHalfLife: halfLife } : {}) };
       await writeOutput(
         flags.out,
-        JSON.stringify({ data: flags.data, protocol: protocolReport, skippedUsers, hyper, epochs: run.epochs, seconds, results, coldStart }, null, 2) + '\n',
+        JSON.stringify(
+          {
+            data: flags.data,
+            protocol: protocolReport,
+            skippedUsers,
+            hyper,
+            epochs: run.epochs,
+            device: {
+              popularityPrior: deviceRanking.popularityPrior === 'tune' ? tunedPriors : (deviceRanking.popularityPrior ?? null),
+              recencyHalfLifeDays: protocol.kind === 'random' ? null : deviceRanking.recencyHalfLifeDays,
+            },
+            seconds,
+            results,
+            coldStart,
+          },
+          null,
+          2,
+        ) + '\n',
       );
     }
     if (flags.chart) await writeOutput(flags.chart, chartOf(results, flags.data));
   });
+}
+
+/** The on-device row's prior and recency, for the line under the table. */
+function describeDeviceRanking(asked: PopularityPriorParameters | 'tune' | undefined, tuned: readonly PopularityPriorParameters[], halfLifeDays: number | undefined): string {
+  const format = (prior: PopularityPriorParameters): string => `${prior.weight},${prior.historyScale}`;
+  const prior = asked === undefined ? 'none' : asked === 'tune' ? `tuned per fold on its training users (weight,scale: ${tuned.map(format).join('; ')})` : format(asked);
+  return `iALS int8 on-device: popularity prior ${prior}; recency ${halfLifeDays === undefined ? 'not applied (random split)' : `half-life ${halfLifeDays} days`}`;
 }
 
 /** What the protocol folds in and holds out, for the line above the table. */

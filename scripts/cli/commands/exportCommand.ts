@@ -31,6 +31,7 @@ export function registerExportCommand(program: Command): void {
         popularity: checkpoint.popularity,
         foldIn: checkpoint.hyper,
         training: checkpoint.training,
+        popularityPrior: checkpoint.popularityPrior,
         modelVersion: checkpoint.modelVersion,
         lineageId: checkpoint.lineageId,
         clusters: parseNumberOption('clusters', flags.clusters, { min: 1, integer: true }),

@@ -8,8 +8,11 @@ import { refuseForeignDirectory } from '../../../models/node/artifact/refuseFore
 import { addAlsOptions, resolveAlsHyperparameters, resolveRunOptions, type AlsFlagValues } from '../alsOptions';
 import { addDataOptions, loadDatasetFromFlags, type DataFlagValues } from '../dataOptions';
 import { startProgress } from '../progressBar';
+import { addDeviceRankingOptions, resolveDeviceRanking, type DeviceRankingFlagValues } from '../deviceRankingOptions';
+import { tuneDevicePrior } from '../../../models/node/evaluation/tuneDevicePrior';
+import type { PopularityPriorParameters } from '../../../models/scoring/PopularityPrior';
 
-interface TrainFlags extends AlsFlagValues, DataFlagValues {
+interface TrainFlags extends AlsFlagValues, DataFlagValues, DeviceRankingFlagValues {
   out: string;
   warmStart?: string;
   quiet?: boolean;
@@ -25,7 +28,9 @@ export function registerTrainCommand(program: Command): void {
     .option('--quiet', 'no progress output');
   addDataOptions(command);
   addAlsOptions(command);
+  addDeviceRankingOptions(command);
   command.action(async (flags: TrainFlags) => {
+    const deviceRanking = resolveDeviceRanking(flags);
     // Checked again when the checkpoint is written; checked first so that `--out` naming the
     // dataset (or any other directory) fails at once instead of after a long training run.
     await refuseForeignDirectory(flags.out, Object.values(CHECKPOINT_FILES));
@@ -41,6 +46,24 @@ export function registerTrainCommand(program: Command): void {
       onEpoch: (progress) => bar.update(progress.epoch, { loss: progress.loss.toFixed(4), 's/epoch': progress.epochSeconds.toFixed(2) }),
     });
     bar.stop();
+    let popularityPrior: PopularityPriorParameters | undefined = deviceRanking.popularityPrior === 'tune' ? undefined : deviceRanking.popularityPrior;
+    if (deviceRanking.popularityPrior === 'tune') {
+      // Tuned on a fifth of the training users held out from a second, smaller training: the
+      // model's own users would flatter the fold-in scores against the prior.
+      if (!flags.quiet) process.stderr.write('tuning the popularity prior of new profiles on validation users (one more training on 80% of the users)…\n');
+      const tuning = await tuneDevicePrior(dataset.interactions, { hyper, ...run, items: dataset.items, recencyHalfLifeDays: deviceRanking.recencyHalfLifeDays });
+      popularityPrior = tuning.best.parameters.weight > 0 ? tuning.best.parameters : undefined;
+      if (!flags.quiet) {
+        const views = (trial: typeof tuning.best): string =>
+          Object.entries(trial.byView)
+            .map(([name, ndcg]) => `${name} ${ndcg.toFixed(4)}`)
+            .join(', ');
+        process.stderr.write(
+          `popularity prior: ${popularityPrior ? `weight ${popularityPrior.weight}, scale ${popularityPrior.historyScale} titles` : 'none (it did not help)'}; ` +
+            `validation NDCG@100 on ${tuning.validationUsers} users ${tuning.best.ndcgAt100.toFixed(4)} (${views(tuning.best)}) against ${tuning.withoutPrior.ndcgAt100.toFixed(4)} without (${views(tuning.withoutPrior)})\n`,
+        );
+      }
+    }
     await writeTrainingCheckpoint(
       {
         lineageId: previous?.lineageId ?? randomUUID(),
@@ -59,6 +82,7 @@ export function registerTrainCommand(program: Command): void {
           finalLoss: model.lossHistory.at(-1),
           source: flags.data,
         },
+        ...(popularityPrior ? { popularityPrior } : {}),
       },
       flags.out,
     );

@@ -65,6 +65,20 @@ describe('ondeck synth → train → export → recommend', () => {
     expect(manifest.training).toMatchObject({ algorithm: 'ials', epochs: 5, users: 250 });
   });
 
+  it('train tunes a popularity prior on validation users and export ships it in model.json; --prior off or WEIGHT,SCALE set it (issue 15)', async () => {
+    const manifest = JSON.parse(await readFile(join(workDir, 'model', 'model.json'), 'utf8')) as { popularityPrior?: { weight: number; historyScale: number } };
+    expect(manifest.popularityPrior?.weight).toBeGreaterThan(0);
+    expect(manifest.popularityPrior?.historyScale).toBeGreaterThan(0);
+    const priorOf = async (prior: string): Promise<unknown> => {
+      await ondeckOk('train', '--data', 'data', '--out', `checkpoint-${prior}`, '--epochs', '2', '--factors', '4', '--threads', '1', '--prior', prior, '--quiet');
+      await ondeckOk('export', '--checkpoint', `checkpoint-${prior}`, '--out', `model-${prior}`, '--clusters', '2', '--quiet');
+      return (JSON.parse(await readFile(join(workDir, `model-${prior}`, 'model.json'), 'utf8')) as Record<string, unknown>).popularityPrior;
+    };
+    expect(await priorOf('off')).toBeUndefined();
+    expect(await priorOf('0.2,5')).toEqual({ weight: 0.2, historyScale: 5 });
+    expectCleanFailure(await ondeck('train', '--data', 'data', '--out', 'never', '--prior', '0.2'), 'invalid-argument');
+  });
+
   it('gives identical recommendations with the js and wasm backends, excluding the input items', async () => {
     const requests = [
       { user: 'viewer-1', items: ['i1', 'i2', 'i3'] },
