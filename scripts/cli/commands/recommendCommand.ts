@@ -6,8 +6,10 @@ import { HistoryRecommender } from '../../../models/scoring/HistoryRecommender';
 import { createJsInt8Backend } from '../../../models/scoring/createJsInt8Backend';
 import { createWasmBackend } from '../../../worker/backends/createWasmBackend';
 import type { ScoringBackend } from '../../../models/scoring/ScoringBackend';
+import type { UserHistory } from '../../../models/scoring/ScoringModel';
 import { openAtomicOutputFile } from '../openAtomicOutputFile';
 import { parseNumberOption } from '../parseOptionValues';
+import { DEFAULT_RECENCY_HALF_LIFE_DAYS, weightByRecency } from '../../../models/scoring/recencyDecay';
 
 interface RecommendFlags {
   model: string;
@@ -16,13 +18,18 @@ interface RecommendFlags {
   backend?: string;
   output?: string;
   strict?: boolean;
+  halfLife?: string;
+  now?: string;
 }
 
 /**
  * `ondeck recommend`: the device's recommendation path, offline. Each input line
- * `{"user": "...", "items": ["id", ...], "weights"?: [...]}` is folded in with the same module
- * the TV runs and scored by the chosen backend; output lines are
- * `{"user": "...", "items": [...], "scores": [...]}` with the given items excluded.
+ * `{"user": "...", "items": ["id", ...], "weights"?: [...], "times"?: [...]}` is folded in with the
+ * same module the TV runs and scored by the chosen backend (the model's popularity prior
+ * included); output lines are `{"user": "...", "items": [...], "scores": [...]}` with the given
+ * items excluded. With `times` (epoch seconds, one per item), each weight decays with its title's
+ * age as on the device (`weightByRecency`), the age counted from `--now`, else from the line's
+ * newest time.
  *
  * A line that cannot be used (not JSON, not UTF-8, bad weights, or a history the fold-in cannot
  * solve) is skipped with a `file:line` warning and counted, or under `--strict` ends the run with
@@ -33,13 +40,17 @@ export function registerRecommendCommand(program: Command): void {
     .command('recommend')
     .description('recommend for users given as JSONL histories, with the on-device fold-in and scoring code')
     .requiredOption('--model <dir>', 'model directory written by `ondeck export` or `ondeck import`')
-    .requiredOption('--input <file>', 'JSONL: {"user": "...", "items": ["id", ...], "weights": [...]?} per line')
+    .requiredOption('--input <file>', 'JSONL: {"user": "...", "items": ["id", ...], "weights": [...]?, "times": [epoch seconds, ...]?} per line')
     .option('--count <n>', 'recommendations per user (default 10)')
     .option('--backend <name>', 'scoring backend: js (TypeScript int8 kernel) or wasm (onnxruntime-web)', 'js')
     .option('--output <file>', 'write JSONL here instead of stdout; written atomically: the file appears, complete, only when the batch is done')
     .option('--strict', 'fail on the first malformed line instead of skipping it')
+    .option('--half-life <days>', `recency half-life of lines with "times", in days, as on the device (default ${DEFAULT_RECENCY_HALF_LIFE_DAYS})`)
+    .option('--now <seconds>', "epoch seconds the titles' ages are counted from (default: each line's newest time)")
     .action(async (flags: RecommendFlags) => {
       const count = parseNumberOption('count', flags.count, { min: 1, max: 10_000, integer: true }) ?? 10;
+      const halfLifeDays = parseNumberOption('half-life', flags.halfLife, { min: Number.MIN_VALUE }) ?? DEFAULT_RECENCY_HALF_LIFE_DAYS;
+      const now = parseNumberOption('now', flags.now);
       const model = await readModelDirectory(flags.model);
       const backend = createBackend(flags.backend ?? 'js');
       await backend.load({ factors: model.factors, onnxModel: model.scoringGraph });
@@ -48,7 +59,7 @@ export function registerRecommendCommand(program: Command): void {
       let users = 0;
       let skipped = 0;
       let unknownItems = 0;
-      const pending: { line: number; user: string; indices: Int32Array; weights: Float32Array }[] = [];
+      const pending: ({ line: number; user: string } & UserHistory)[] = [];
       const skipLine = (line: number, reason: string): void => {
         if (flags.strict) throw new OndeckError('malformed-input', { file: flags.input, line, reason });
         skipped++;
@@ -60,7 +71,7 @@ export function registerRecommendCommand(program: Command): void {
         (text, line) => {
           if (text.trim() === '') return;
           const problem = (reason: string): void => skipLine(line, reason);
-          let value: { user?: unknown; items?: unknown; weights?: unknown };
+          let value: { user?: unknown; items?: unknown; weights?: unknown; times?: unknown };
           try {
             value = JSON.parse(text) as typeof value;
           } catch {
@@ -76,17 +87,27 @@ export function registerRecommendCommand(program: Command): void {
           ) {
             return problem('"weights" must be positive numbers, one per item');
           }
+          const times = value.times;
+          if (times !== undefined && (!Array.isArray(times) || !times.every((t) => typeof t === 'number' && Number.isFinite(t)))) {
+            return problem('"times" must be an array of numbers (epoch seconds), one per item');
+          }
+          if (times !== undefined && times.length !== value.items.length) return problem(`"times" has ${times.length} entries for ${value.items.length} items`);
           const indices: number[] = [];
           const kept: number[] = [];
+          const keptTimes: number[] = [];
           value.items.forEach((id, position) => {
             const index = indexOfItem.get(String(id));
             if (index === undefined) unknownItems++;
             else {
               indices.push(index);
               kept.push(weights ? (weights[position] as number) : 1);
+              if (times) keptTimes.push(times[position] as number);
             }
           });
-          pending.push({ line, user: String(value.user), indices: Int32Array.from(indices), weights: Float32Array.from(kept) });
+          let history: UserHistory = { indices: Int32Array.from(indices), weights: Float32Array.from(kept) };
+          // Ages from the viewer's newest title (unknown ids included: it is still their latest activity).
+          if (times) history = weightByRecency(history, keptTimes, halfLifeDays, now ?? (times as number[]).reduce((newest, t) => Math.max(newest, t), -Infinity));
+          pending.push({ line, user: String(value.user), ...history });
         },
         {
           strict: flags.strict,

@@ -119,3 +119,45 @@ describe('ondeck recommend with a line longer than the maximum', () => {
     expect(written).toBeLessThan(24 << 20);
   });
 });
+
+describe('ondeck recommend with times (issue 15)', () => {
+  it('skips a line whose times are not numbers or not one per item, naming the line; --strict fails on it', async () => {
+    const lines = [
+      JSON.stringify({ user: 'ok', items: ['i1', 'i2'], times: [1_700_000_000, 1_700_086_400] }),
+      JSON.stringify({ user: 'text-time', items: ['i1', 'i2'], times: ['yesterday', 1_700_000_000] }),
+      JSON.stringify({ user: 'short', items: ['i1', 'i2'], times: [1_700_000_000] }),
+    ];
+    await writeFile(join(workDir, 'times.jsonl'), lines.join('\n') + '\n');
+    const result = await ondeckOk('recommend', '--model', 'model', '--input', 'times.jsonl', '--output', 'times-out.jsonl');
+    expect(result.stderr).toMatch(/times\.jsonl:2: "times" must be an array of numbers/);
+    expect(result.stderr).toMatch(/times\.jsonl:3: "times" has 1 entries for 2 items/);
+    expect(usersOf(await readFile(join(workDir, 'times-out.jsonl'), 'utf8'))).toEqual(['ok']);
+    const strict = await ondeck('recommend', '--model', 'model', '--input', 'times.jsonl', '--strict');
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/^ondeck: .*line 2.*"times".* \[malformed-input\]$/m);
+  });
+
+  it('weights each title by its age as the device does: an old title counts as a lighter weight would', async () => {
+    const day = 86_400;
+    const now = 1_750_000_000;
+    const items = ['i1', 'i2', 'i3', 'i4', 'i60', 'i61'];
+    // Two titles a year old, four from today; with the device's 30-day half-life the old ones
+    // weigh 2^(−365/30) ≈ 0.0002, which the same line with those weights must reproduce.
+    const times = items.map((_, i) => (i >= 4 ? now - 365 * day : now));
+    const weights = times.map((t) => 2 ** (-(now - t) / (30 * day)));
+    await writeFile(
+      join(workDir, 'aged.jsonl'),
+      [JSON.stringify({ user: 'timed', items, times }), JSON.stringify({ user: 'weighted', items, weights }), JSON.stringify({ user: 'untimed', items })].join('\n') + '\n',
+    );
+    const result = await ondeckOk('recommend', '--model', 'model', '--input', 'aged.jsonl', '--count', '20');
+    const [timed, weighted, untimed] = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { items: string[] }).items);
+    expect(timed).toEqual(weighted);
+    expect(timed).not.toEqual(untimed);
+    // --now a half-life later halves every weight alike: a different fold-in, a valid ranking.
+    const later = await ondeckOk('recommend', '--model', 'model', '--input', 'aged.jsonl', '--count', '20', '--now', String(now + 30 * day));
+    expect(later.stdout.trim().split('\n')).toHaveLength(3);
+  });
+});
