@@ -49,6 +49,7 @@ export function createRecommender(options: RecommenderOptions = {}): Recommender
     publicKeys: options.publicKeys,
     signatureThreshold: options.signatureThreshold,
     syncDirectoryId: options.syncDirectoryId,
+    syncRoot: options.syncRoot,
     syncIntervalMs: options.syncIntervalMs ?? RECOMMENDER_DEFAULTS.syncIntervalMs,
     syncRetryMs: options.syncRetryMs ?? RECOMMENDER_DEFAULTS.syncRetryMs,
     syncLimits: options.syncLimits,

@@ -85,7 +85,13 @@ export class Engine implements EngineApi {
     if (options.syncUrl) {
       this.syncController = await createSyncController({
         syncUrl: options.syncUrl,
-        trust: { publicKey: options.publicKey, publicKeys: options.publicKeys, signatureThreshold: options.signatureThreshold, syncDirectoryId: options.syncDirectoryId },
+        trust: {
+          publicKey: options.publicKey,
+          publicKeys: options.publicKeys,
+          signatureThreshold: options.signatureThreshold,
+          syncDirectoryId: options.syncDirectoryId,
+          syncRoot: options.syncRoot,
+        },
         intervalMs: options.syncIntervalMs ?? RECOMMENDER_DEFAULTS.syncIntervalMs,
         retryMs: options.syncRetryMs ?? RECOMMENDER_DEFAULTS.syncRetryMs,
         storage,

@@ -31,6 +31,8 @@ export interface EngineInitOptions {
   readonly signatureThreshold?: number;
   /** The publish directory the device is bound to. */
   readonly syncDirectoryId?: string;
+  /** The root document the app ships (see `RecommenderOptions.syncRoot`). */
+  readonly syncRoot?: string;
   /** Pause between successful checks, before ±20 % jitter; 0: only on `sync()`. */
   readonly syncIntervalMs?: number;
   /** First retry delay after a failed check (doubling up to `syncIntervalMs`). */

@@ -52,6 +52,15 @@ export interface RecommenderOptions {
    */
   readonly syncDirectoryId?: string;
   /**
+   * The text of the publish directory's root document (`roots/N.json`, written by `ondeck root`),
+   * shipped with the app instead of `publicKey(s)`: manifests are then trusted by the keys the
+   * newest root names, and the directory replaces keys by publishing a new root signed by the old
+   * root keys, with no app update (docs/sync.md, Keys). It also binds the device to the root's
+   * directory.
+   * @defaultValue none
+   */
+  readonly syncRoot?: string;
+  /**
    * Pause between successful sync checks, spread ±20 % per device; `0` checks only when
    * `sync()` is called.
    * @defaultValue 21600000 (6 hours)

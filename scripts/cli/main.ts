@@ -12,6 +12,7 @@ import { registerImportCommand } from './commands/importCommand';
 import { registerRecommendCommand } from './commands/recommendCommand';
 import { registerKeygenCommand } from './commands/keygenCommand';
 import { registerPublishCommand } from './commands/publishCommand';
+import { registerRootCommand } from './commands/rootCommand';
 import { registerServeCommand } from './commands/serveCommand';
 import { reportFailure } from './reportFailure';
 
@@ -26,6 +27,7 @@ registerImportCommand(program);
 registerRecommendCommand(program);
 registerKeygenCommand(program);
 registerPublishCommand(program);
+registerRootCommand(program);
 registerServeCommand(program);
 
 try {

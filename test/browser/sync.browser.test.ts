@@ -23,6 +23,7 @@ interface PageEvent {
   event: 'ready' | 'update' | 'error' | 'progress';
   at: number;
   code?: string;
+  message?: string;
   version?: number;
   phase?: string;
   received?: number;

@@ -36,7 +36,7 @@ import { decodeSnapshotBlob, encodeSnapshotBlob } from '../../models/sync/snapsh
 import type { SyncManifest } from '../../models/sync/SyncManifest';
 import { decodeModelFiles } from '../../worker/model/decodeModelFiles';
 import { validateStoredHistory } from '../../worker/storage/validateStoredHistory';
-import { decodeBase64 } from '../../worker/sync/decodeBase64';
+import { decodeBase64 } from '../../models/sync/decodeBase64';
 import { decompressBlob } from '../../worker/sync/decompressBlob';
 import { openSignedManifest } from '../../worker/sync/openSignedManifest';
 import { npyBytes, sparkPartThread, writeSparkPart } from '../support/importerFixtures';

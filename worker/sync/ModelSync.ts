@@ -12,6 +12,9 @@ import type { DownloadCache } from './DownloadCache';
 import { downloadBlob } from './downloadBlob';
 import { fetchManifest } from './fetchManifest';
 import { openSignedManifest } from './openSignedManifest';
+import { followRootChain } from './followRootChain';
+import { trustedKeysOf } from './openRootDocument';
+import type { SyncRoot } from '../../models/sync/SyncRoot';
 import { planSync, type ServingVersion } from './planSync';
 import type { DeltaUpdate, SyncInstaller } from './SyncInstaller';
 import type { Ed25519Implementation } from './verifyEd25519';
@@ -35,6 +38,8 @@ export interface SyncState {
   readonly freshUntil?: number;
   /** The publish directory this device is bound to: pinned at the first verified manifest unless configured. */
   readonly directoryId?: string;
+  /** The newest root document this device has verified, when it trusts by roots. */
+  readonly root?: SyncRoot;
 }
 
 /** Options of {@link ModelSync}. */
@@ -47,6 +52,12 @@ export interface ModelSyncOptions {
   readonly threshold: number;
   /** The publish directory's identity the device is configured with; else the first one verified is pinned. */
   readonly directoryId?: string;
+  /**
+   * The root document the app shipped with: when set, manifests are trusted by the manifest role
+   * of the newest root reached from it (followRootChain), bound to its directory, and
+   * `publicKeys` / `threshold` / `directoryId` are not used.
+   */
+  readonly shippedRoot?: SyncRoot;
   readonly fetch: typeof fetch;
   readonly storage: Pick<EngineStorage, 'getState' | 'setState'>;
   readonly cache: DownloadCache;
@@ -99,8 +110,9 @@ export class ModelSync {
     }
     // No serving context for the parser: a same-lineage manifest whose dims changed is not
     // refused outright; planSync sends it down the snapshot path, which is self-consistent.
-    const { manifest, verifier } = await openSignedManifest(response.bytes, options.publicKeys, options.threshold, options.implementations?.signature);
-    await this.checkFreshAndMonotonic(manifest, state, serving);
+    const trust = await this.currentTrust(state);
+    const { manifest, verifier } = await openSignedManifest(response.bytes, trust.publicKeys, trust.threshold, options.implementations?.signature);
+    await this.checkFreshAndMonotonic(manifest, await this.readState(), serving, trust.directoryId);
     const plan = planSync(serving, manifest);
     if (plan.kind === 'current') {
       await this.remember(response.etag, serving);
@@ -213,13 +225,32 @@ export class ModelSync {
    * (persisted, so a reload does not forget it). What it proves is recorded before anything is
    * downloaded.
    */
-  private async checkFreshAndMonotonic(manifest: SyncManifest, state: SyncState, serving: ServingVersion | undefined): Promise<void> {
+  /**
+   * The keys manifests must be signed with now: the configured ones, or (with a shipped root) the
+   * manifest role of the newest root, after following the directory's root rotations from the
+   * newest root this device trusts (persisted, so a reload keeps rotations already taken).
+   */
+  private async currentTrust(state: SyncState): Promise<{ publicKeys: readonly Uint8Array[]; threshold: number; directoryId?: string }> {
+    const { options } = this;
+    if (!options.shippedRoot) return options;
+    const stored = state.root && state.root.directoryId === options.shippedRoot.directoryId && state.root.version > options.shippedRoot.version ? state.root : undefined;
+    const root = await followRootChain(stored ?? options.shippedRoot, {
+      syncUrl: options.syncUrl,
+      fetch: options.fetch,
+      timeoutMs: options.limits.manifestTimeoutMs,
+      implementation: options.implementations?.signature,
+      onStep: async (next) => this.writeState({ ...(await this.readState()), root: next }),
+    });
+    return { ...trustedKeysOf(root, 'manifest'), directoryId: root.directoryId };
+  }
+
+  private async checkFreshAndMonotonic(manifest: SyncManifest, state: SyncState, serving: ServingVersion | undefined, configuredDirectoryId: string | undefined): Promise<void> {
     const missing = manifest.expires === undefined ? 'expires' : manifest.directoryId === undefined ? 'directoryId' : undefined;
     if (missing) {
       throw new OndeckError('sync-manifest-invalid', { field: missing, reason: `the manifest has no ${missing}; publish it with this ondeck (\`ondeck publish --refresh\`)` });
     }
     // Bound to one endpoint (TUF's mix-and-match): the configured directory, else the first seen.
-    const directoryId = this.options.directoryId ?? state.directoryId ?? manifest.directoryId!;
+    const directoryId = configuredDirectoryId ?? state.directoryId ?? manifest.directoryId!;
     if (manifest.directoryId !== directoryId) {
       throw new OndeckError('sync-refused', {
         reason: `the manifest belongs to publish directory ${manifest.directoryId}, this device is bound to ${directoryId} (a manifest of another directory signed with the same key)`,
@@ -252,8 +283,8 @@ export class ModelSync {
 
   private async remember(etag: string | undefined, serving: ServingVersion | undefined): Promise<void> {
     // What the checks proved stays; the ETag is valid only with the version served when it was seen.
-    const { highestVersion, freshUntil, directoryId } = await this.readState();
-    const kept: SyncState = { highestVersion, freshUntil, directoryId };
+    const { highestVersion, freshUntil, directoryId, root } = await this.readState();
+    const kept: SyncState = { highestVersion, freshUntil, directoryId, root };
     await this.writeState(etag && serving ? { ...kept, etag, lineageId: serving.lineageId, version: serving.version } : kept);
   }
 }

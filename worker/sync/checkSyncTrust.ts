@@ -1,6 +1,6 @@
 import { OndeckError } from '../../models/errors/OndeckError';
 import { MAX_MANIFEST_SIGNATURES } from '../../models/sync/SyncManifest';
-import { decodeBase64 } from './decodeBase64';
+import { decodeBase64 } from '../../models/sync/decodeBase64';
 
 /** What a device trusts, as configured: keys, how many must sign, and optionally its publish directory. */
 export interface SyncTrustOptions {
@@ -12,6 +12,8 @@ export interface SyncTrustOptions {
   readonly signatureThreshold?: number;
   /** The publish directory's `directoryId`; unset, the first verified manifest's is pinned. */
   readonly syncDirectoryId?: string;
+  /** The text of a root document (`roots/N.json`) the app ships: keys then come from the directory's roots. */
+  readonly syncRoot?: string;
 }
 
 /** {@link SyncTrustOptions}, checked and decoded. */
@@ -19,11 +21,13 @@ export interface SyncTrust {
   readonly publicKeys: readonly Uint8Array[];
   readonly threshold: number;
   readonly directoryId?: string;
+  /** The shipped root document's text, still to be opened (its signatures are checked asynchronously). */
+  readonly rootText?: string;
 }
 
 /**
- * Checks what the integrator configured the device to trust: exactly one of `publicKey` and
- * `publicKeys`, each a 32-byte key in base64 and no key twice, and a threshold that is an
+ * Checks what the integrator configured the device to trust: exactly one of `publicKey`,
+ * `publicKeys` and `syncRoot`; keys are each a 32-byte key in base64 and no key twice, and a threshold that is an
  * integer between 1 and the number of keys. A mistake here fails start-up (`invalid-argument`)
  * instead of every sync later.
  *
@@ -37,7 +41,15 @@ export function checkSyncTrust(options: SyncTrustOptions): SyncTrust {
   const refuse = (name: string, reason: string): never => {
     throw new OndeckError('invalid-argument', { name, reason });
   };
-  if ((options.publicKey === undefined) === (options.publicKeys === undefined)) refuse('publicKey', 'sync needs exactly one of publicKey and publicKeys');
+  const given = [options.publicKey, options.publicKeys, options.syncRoot].filter((value) => value !== undefined).length;
+  if (given !== 1) refuse('publicKey', 'sync needs exactly one of publicKey, publicKeys and syncRoot');
+  if (options.syncRoot !== undefined) {
+    if (typeof options.syncRoot !== 'string' || options.syncRoot.length > 1 << 20) refuse('syncRoot', 'the text of a root document (roots/N.json)');
+    if (options.signatureThreshold !== undefined || options.syncDirectoryId !== undefined) {
+      refuse('syncRoot', 'a root names its keys, threshold and directory: signatureThreshold and syncDirectoryId do not apply');
+    }
+    return { publicKeys: [], threshold: 1, rootText: options.syncRoot };
+  }
   const name = options.publicKeys === undefined ? 'publicKey' : 'publicKeys';
   const encoded = options.publicKeys ?? [options.publicKey!];
   if (!Array.isArray(encoded) || encoded.length < 1 || encoded.length > MAX_MANIFEST_SIGNATURES) refuse(name, `1 to ${MAX_MANIFEST_SIGNATURES} keys`);

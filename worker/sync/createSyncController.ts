@@ -5,6 +5,7 @@ import type { EngineStorage } from '../storage/EngineStorage';
 import { createIndexedDbDownloadCache } from './createIndexedDbDownloadCache';
 import { createMemoryDownloadCache } from './createMemoryDownloadCache';
 import { checkSyncTrust, type SyncTrustOptions } from './checkSyncTrust';
+import { openRootDocument } from './openRootDocument';
 import type { DownloadCache } from './DownloadCache';
 import { globalSchedulerEnvironment } from './globalSchedulerEnvironment';
 import { ModelSync } from './ModelSync';
@@ -67,6 +68,7 @@ export interface SyncController {
  */
 export async function createSyncController(options: SyncControllerOptions): Promise<SyncController> {
   const trust = checkSyncTrust(options.trust);
+  const shippedRoot = trust.rootText === undefined ? undefined : await openRootDocument(new TextEncoder().encode(trust.rootText), 'syncRoot');
   if (!/^https?:\/\//.test(options.syncUrl))
     throw new OndeckError('invalid-argument', { name: 'syncUrl', reason: `an absolute http(s) URL, got ${JSON.stringify(options.syncUrl)}` });
   const syncUrl = options.syncUrl.replace(/manifest\.json$/, '').replace(/\/?$/, '/');
@@ -82,6 +84,7 @@ export async function createSyncController(options: SyncControllerOptions): Prom
     publicKeys: trust.publicKeys,
     threshold: trust.threshold,
     directoryId: trust.directoryId,
+    shippedRoot,
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     storage: options.storage,
     cache,

@@ -1,10 +1,7 @@
-import { OndeckError, isOndeckError } from '../../models/errors/OndeckError';
-import { keyIdOf } from '../../models/sync/keyIdOf';
-import { parseSignedManifest, parseSyncManifest } from '../../models/sync/parseSyncManifest';
+import { parseSyncManifest } from '../../models/sync/parseSyncManifest';
 import type { SyncManifest } from '../../models/sync/SyncManifest';
-import { decodeBase64 } from './decodeBase64';
-import { requireVerifiedThreshold, selectTrustedSignatures } from '../../models/sync/selectTrustedSignatures';
-import { verifyEd25519, type Ed25519Implementation, type Ed25519Verifier } from './verifyEd25519';
+import { openSignedEnvelope } from './openSignedEnvelope';
+import type { Ed25519Implementation, Ed25519Verifier } from './verifyEd25519';
 
 /** A manifest whose signature verified. */
 export interface VerifiedManifest {
@@ -34,37 +31,6 @@ export async function openSignedManifest(
   threshold: number,
   implementation: Ed25519Implementation = 'auto',
 ): Promise<VerifiedManifest> {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new OndeckError('sync-manifest-invalid', { field: 'manifest.json', reason: 'not UTF-8' });
-  }
-  const envelope = parseSignedManifest(text);
-  const candidates = selectTrustedSignatures(
-    envelope,
-    publicKeys.map((key) => keyIdOf(key)),
-    threshold,
-  );
-  const payload = decodeBase64(envelope.payload, 'payload');
-  let valid = 0;
-  let verifier: Ed25519Verifier | undefined;
-  for (const { keyIndex, signature } of candidates) {
-    try {
-      verifier = await verifyEd25519(payload, decodeBase64(signature, 'signature'), publicKeys[keyIndex]!, implementation);
-      valid++;
-    } catch (error) {
-      // A signature that does not verify only counts against the threshold; anything else (the
-      // compat script failed to load) is the attempt's failure.
-      if (!isOndeckError(error, 'signature-invalid')) throw error;
-    }
-  }
-  requireVerifiedThreshold(valid, threshold);
-  let payloadText: string;
-  try {
-    payloadText = new TextDecoder('utf-8', { fatal: true }).decode(payload);
-  } catch {
-    throw new OndeckError('sync-manifest-invalid', { field: 'payload', reason: 'not UTF-8' });
-  }
-  return { manifest: parseSyncManifest(payloadText), verifier: verifier! };
+  const { payloadText, verifier } = await openSignedEnvelope(bytes, 'manifest.json', [{ publicKeys, threshold }], implementation);
+  return { manifest: parseSyncManifest(payloadText), verifier };
 }

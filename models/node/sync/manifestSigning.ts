@@ -57,11 +57,21 @@ export function publicKeysOf(privateKeyPems: string | readonly string[]): string
  * ```
  */
 export function signManifest(manifest: SyncManifest, privateKeyPems: string | readonly string[]): SignedManifest {
+  return signDocument(manifest, privateKeyPems);
+}
+
+/**
+ * Signs any document (a manifest, a root document) as {@link signManifest} does: its compact JSON
+ * bytes in the envelope, one Ed25519 signature per key.
+ *
+ * @throws OndeckError `invalid-argument` for no key, too many, a key given twice or a key that is not Ed25519.
+ */
+export function signDocument(document: object, privateKeyPems: string | readonly string[]): SignedManifest {
   const pems = typeof privateKeyPems === 'string' ? [privateKeyPems] : privateKeyPems;
   if (pems.length < 1 || pems.length > MAX_MANIFEST_SIGNATURES) {
-    throw new OndeckError('invalid-argument', { name: 'signing keys', reason: `1 to ${MAX_MANIFEST_SIGNATURES} keys sign a manifest, got ${pems.length}` });
+    throw new OndeckError('invalid-argument', { name: 'signing keys', reason: `1 to ${MAX_MANIFEST_SIGNATURES} keys sign a document, got ${pems.length}` });
   }
-  const payload = Buffer.from(JSON.stringify(manifest), 'utf8');
+  const payload = Buffer.from(JSON.stringify(document), 'utf8');
   const signatures = pems.map((pem) => {
     const key = loadPrivateKey(pem);
     return { keyId: keyIdOf(rawPublicKey(createPublicKey(key))), signature: sign(null, payload, key).toString('base64') };
@@ -81,21 +91,33 @@ export function signManifest(manifest: SyncManifest, privateKeyPems: string | re
  * @throws OndeckError `signature-invalid` (other key, bad signature, too few) or `sync-manifest-invalid`.
  */
 export function verifySignedManifest(text: string, publicKeysBase64: string | readonly string[], threshold = 1): SyncManifest {
+  return parseSyncManifest(verifiedPayload(text, [{ publicKeysBase64: typeof publicKeysBase64 === 'string' ? [publicKeysBase64] : publicKeysBase64, threshold }]));
+}
+
+/**
+ * The payload text of a signed envelope once, for each requirement, at least its threshold of its
+ * keys signed it (the Node twin of the device's `openSignedEnvelope`).
+ *
+ * @throws OndeckError `signature-invalid` or `sync-manifest-invalid`.
+ */
+export function verifiedPayload(text: string, requirements: readonly { readonly publicKeysBase64: readonly string[]; readonly threshold: number }[]): string {
   const envelope = parseSignedManifest(text);
-  const raws = (typeof publicKeysBase64 === 'string' ? [publicKeysBase64] : publicKeysBase64).map((key) => Buffer.from(key, 'base64'));
-  const candidates = selectTrustedSignatures(
-    envelope,
-    raws.map((raw) => keyIdOf(raw)),
-    threshold,
-  );
   const payload = Buffer.from(envelope.payload, 'base64');
-  let valid = 0;
-  for (const { keyIndex, signature } of candidates) {
-    const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raws[keyIndex]!.toString('base64url') }, format: 'jwk' });
-    if (verify(null, payload, publicKey, Buffer.from(signature, 'base64'))) valid++;
+  for (const { publicKeysBase64, threshold } of requirements) {
+    const raws = publicKeysBase64.map((key) => Buffer.from(key, 'base64'));
+    const candidates = selectTrustedSignatures(
+      envelope,
+      raws.map((raw) => keyIdOf(raw)),
+      threshold,
+    );
+    let valid = 0;
+    for (const { keyIndex, signature } of candidates) {
+      const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raws[keyIndex]!.toString('base64url') }, format: 'jwk' });
+      if (verify(null, payload, publicKey, Buffer.from(signature, 'base64'))) valid++;
+    }
+    requireVerifiedThreshold(valid, threshold);
   }
-  requireVerifiedThreshold(valid, threshold);
-  return parseSyncManifest(payload.toString('utf8'));
+  return payload.toString('utf8');
 }
 
 function loadPrivateKey(pem: string): KeyObject {

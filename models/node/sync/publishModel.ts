@@ -10,8 +10,10 @@ import { computeDelta, type DeltaSummary } from '../../sync/computeDelta';
 import { decodeModelTables } from '../../sync/decodeModelTables';
 import { encodeModelFiles } from '../../sync/encodeModelFiles';
 import { encodeSnapshotBlob } from '../../sync/snapshotBlob';
-import { MAX_MODEL_VERSION, SYNC_FORMAT_NAME, SYNC_FORMAT_VERSION, type BlobReference, type DeltaReference, type SyncManifest } from '../../sync/SyncManifest';
-import { publicKeysOf, signManifest } from './manifestSigning';
+import { MAX_MODEL_VERSION, SYNC_FORMAT_NAME, SYNC_FORMAT_VERSION, type BlobReference, type DeltaReference, type SignedManifest, type SyncManifest } from '../../sync/SyncManifest';
+import { publicKeysOf, signManifest, verifiedPayload } from './manifestSigning';
+import { keysOfDirectory, readNewestRoot } from './publishRoot';
+import { roleKeys } from '../../sync/checkRootSuccession';
 import { pruneUnreferencedBlobs } from './prunePublication';
 import { gzipBlob, listPublishedVersions, readPublishedManifest, readSnapshotFiles, writeBlob, writeSignedManifest } from './publicationFiles';
 import { withPublicationLock } from './withPublicationLock';
@@ -107,12 +109,19 @@ export async function publishModel(options: PublishOptions): Promise<PublishResu
     throw new OndeckError('invalid-argument', { name: 'keepDeltas', reason: `must be an integer in 0..64, got ${keepDeltas}` });
   if (!(margin >= 0 && margin < 1)) throw new OndeckError('invalid-argument', { name: 'deltaMargin', reason: `must be in [0, 1), got ${margin}` });
   checkManifestLifetime(options.expiresInMs);
-  const publicKeyBase64 = publicKeysOf(privateKeyPem);
   // Locked before reading anything, the model included: two runs started together then always
   // collide on the lock instead of depending on which finishes reading its model first.
-  return withPublicationLock(outDirectory, 'publish', async () =>
-    publishNextVersion(options, publicKeyBase64, keepDeltas, margin, await readModelDirectory(options.modelDirectory), await readPublishedManifest(outDirectory, publicKeyBase64)),
-  );
+  return withPublicationLock(outDirectory, 'publish', async () => {
+    const publicKeyBase64 = await keysOfDirectory(outDirectory, publicKeysOf(privateKeyPem));
+    return publishNextVersion(
+      options,
+      publicKeyBase64,
+      keepDeltas,
+      margin,
+      await readModelDirectory(options.modelDirectory),
+      await readPublishedManifest(outDirectory, publicKeyBase64),
+    );
+  });
 }
 
 /** Refuses a manifest lifetime that is not between a minute and a year. */
@@ -201,7 +210,7 @@ export async function publishNextVersion(
     formatVersion: SYNC_FORMAT_VERSION,
     lineageId,
     // Created at the directory's first publish, then carried over: devices pin it.
-    directoryId: previous?.directoryId ?? randomUUID(),
+    directoryId: previous?.directoryId ?? (await readNewestRoot(outDirectory))?.directoryId ?? randomUUID(),
     version,
     ...(previous ? { parentVersion: previous.version } : {}),
     minSdkVersion: options.minSdkVersion ?? DEFAULT_MIN_SDK_VERSION,
@@ -212,10 +221,34 @@ export async function publishNextVersion(
     snapshot,
     deltas,
   };
-  await writeSignedManifest(outDirectory, signManifest(manifest, privateKeyPem), version, true);
+  const signed = signManifest(manifest, privateKeyPem);
+  await refuseUnlessRootTrusts(outDirectory, signed, manifest);
+  await writeSignedManifest(outDirectory, signed, version, true);
   // pruneUnreferencedBlobs, not prunePublication: this run holds the lock already.
   const pruned = options.prune ? await pruneUnreferencedBlobs(outDirectory, publicKeyBase64, keepDeltas) : [];
   return { manifest, snapshot, ...(delta ? { delta } : {}), ...(deltaSkipped ? { deltaSkipped } : {}), ...(deltaSummary ? { deltaSummary } : {}), pruned };
+}
+
+/**
+ * When the directory has root documents, devices trust manifests by the newest root's manifest
+ * role: a manifest those keys did not sign (enough of them) would be refused by every device, so
+ * it is not written.
+ *
+ * @throws OndeckError `invalid-argument`.
+ */
+export async function refuseUnlessRootTrusts(outDirectory: string, signed: SignedManifest, manifest: SyncManifest): Promise<void> {
+  const root = await readNewestRoot(outDirectory);
+  if (!root) return;
+  const { publicKeys, threshold } = roleKeys(root, 'manifest');
+  const refuse = (reason: string): never => {
+    throw new OndeckError('invalid-argument', { name: 'signing keys', reason: `devices trusting root ${root.version} would refuse this manifest: ${reason}` });
+  };
+  if (manifest.directoryId !== root.directoryId) refuse(`it is for directory ${String(manifest.directoryId)}, the root for ${root.directoryId}`);
+  try {
+    verifiedPayload(JSON.stringify(signed), [{ publicKeysBase64: publicKeys, threshold }]);
+  } catch (error) {
+    refuse(error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** The in-memory model held by a snapshot's files. */

@@ -3,9 +3,10 @@ import { OndeckError } from '../../errors/OndeckError';
 import type { SyncManifest } from '../../sync/SyncManifest';
 import { publicKeysOf, signManifest } from './manifestSigning';
 import { pathExists } from './pathExists';
-import { checkManifestLifetime, manifestExpiry } from './publishModel';
+import { checkManifestLifetime, manifestExpiry, refuseUnlessRootTrusts } from './publishModel';
 import { readPublishedManifest, writeSignedManifest } from './publicationFiles';
 import { withPublicationLock } from './withPublicationLock';
+import { keysOfDirectory, readNewestRoot } from './publishRoot';
 
 /** Options of {@link refreshPublication}. */
 export interface RefreshOptions {
@@ -35,16 +36,23 @@ export interface RefreshOptions {
 export async function refreshPublication(options: RefreshOptions): Promise<SyncManifest> {
   const { outDirectory, privateKeyPem } = options;
   checkManifestLifetime(options.expiresInMs);
-  const publicKeyBase64 = publicKeysOf(privateKeyPem);
+  const givenKeys = publicKeysOf(privateKeyPem);
   const nothing = (): OndeckError => new OndeckError('invalid-argument', { name: 'refresh', reason: `nothing is published in ${outDirectory}` });
   if (!(await pathExists(outDirectory))) throw nothing();
   return withPublicationLock(outDirectory, 'refresh', async () => {
+    const publicKeyBase64 = await keysOfDirectory(outDirectory, givenKeys);
     const current = await readPublishedManifest(outDirectory, publicKeyBase64);
     if (!current) throw nothing();
     const now = options.now?.() ?? new Date();
     // Also gives a directory published before expiries and identities existed its first ones.
-    const manifest: SyncManifest = { ...current, directoryId: current.directoryId ?? randomUUID(), expires: manifestExpiry(now, options.expiresInMs) };
-    await writeSignedManifest(outDirectory, signManifest(manifest, privateKeyPem), manifest.version, false);
+    const manifest: SyncManifest = {
+      ...current,
+      directoryId: current.directoryId ?? (await readNewestRoot(outDirectory))?.directoryId ?? randomUUID(),
+      expires: manifestExpiry(now, options.expiresInMs),
+    };
+    const signed = signManifest(manifest, privateKeyPem);
+    await refuseUnlessRootTrusts(outDirectory, signed, manifest);
+    await writeSignedManifest(outDirectory, signed, manifest.version, false);
     return manifest;
   });
 }

@@ -4,6 +4,7 @@ import { publicKeysOf } from './manifestSigning';
 import { readPublishedManifest, readSnapshotFiles, readVersionManifest } from './publicationFiles';
 import { pathExists } from './pathExists';
 import { withPublicationLock } from './withPublicationLock';
+import { keysOfDirectory } from './publishRoot';
 
 /** Options of {@link rollbackPublication}. */
 export interface RollbackOptions {
@@ -45,10 +46,11 @@ export interface RollbackResult extends PublishResult {
 export async function rollbackPublication(options: RollbackOptions): Promise<RollbackResult> {
   const { outDirectory, privateKeyPem } = options;
   checkManifestLifetime(options.expiresInMs);
-  const publicKeyBase64 = publicKeysOf(privateKeyPem);
+  const givenKeys = publicKeysOf(privateKeyPem);
   // Taking the lock would create the directory: a mistyped --out must not leave one behind.
   if (!(await pathExists(outDirectory))) throw nothingPublished(outDirectory);
   return withPublicationLock(outDirectory, 'rollback', async () => {
+    const publicKeyBase64 = await keysOfDirectory(outDirectory, givenKeys);
     const current = await readPublishedManifest(outDirectory, publicKeyBase64);
     if (!current) throw nothingPublished(outDirectory);
     const { version } = options;

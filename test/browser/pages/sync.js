@@ -22,6 +22,7 @@
         publicKeys: args.publicKeys,
         signatureThreshold: args.signatureThreshold,
         syncDirectoryId: args.syncDirectoryId,
+        syncRoot: args.syncRoot,
         syncIntervalMs: args.syncIntervalMs,
         syncRetryMs: args.syncRetryMs,
         syncLimits: args.syncLimits,

@@ -4,7 +4,7 @@
  * each implementation: the native one (SubtleCrypto Ed25519, DecompressionStream) where it exists
  * and the pure-JS fallback (tweetnacl, fflate) everywhere.
  */
-import { decodeBase64 } from '../../../worker/sync/decodeBase64';
+import { decodeBase64 } from '../../../models/sync/decodeBase64';
 import { decompressBlob } from '../../../worker/sync/decompressBlob';
 import { verifyEd25519 } from '../../../worker/sync/verifyEd25519';
 

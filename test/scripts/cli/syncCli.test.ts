@@ -122,4 +122,49 @@ describe('ondeck keygen / publish / serve', () => {
     expect(copied.stderr).toMatch(/^ondeck: .*ondeck-signing-key\.pem.* \[invalid-argument\]$/m);
     expect(await readdir(join(workDir, 'copied'))).toEqual(['ondeck-signing-key.pem']);
   });
+
+  it('ondeck root writes a root document that names the manifest keys; publish then signs only with those', async () => {
+    for (const name of ['offline', 'online', 'other']) expect((await ondeck('keygen', '--out', `root-${name}`)).code).toBe(0);
+    const pem = (name: string): string => join(`root-${name}`, 'ondeck-signing-key.pem');
+    const pub = (name: string): string => join(`root-${name}`, 'ondeck-public-key.txt');
+    const first = await ondeckJson(
+      'root',
+      '--out',
+      'rooted',
+      '--sign-key',
+      pem('offline'),
+      '--root-key',
+      pub('offline'),
+      '--root-threshold',
+      '1',
+      '--manifest-key',
+      pub('online'),
+      '--manifest-threshold',
+      '1',
+    );
+    expect(first).toMatchObject({ version: 1, file: 'roots/1.json' });
+    const refused = await ondeck('publish', '--model', 'v1', '--out', 'rooted', '--key', pem('other'));
+    expect(refused.stderr).toMatch(/devices trusting root 1 would refuse this manifest.*\[invalid-argument\]$/m);
+    expect(await ondeckJson('publish', '--model', 'v1', '--out', 'rooted', '--key', pem('online'), '--quiet')).toMatchObject({ version: 1, directoryId: first.directoryId });
+    // A rotation signed by the new root key alone is refused: the current root keys must sign it too.
+    /** `ondeck root` into `rooted` making `other` both the root and the manifest key, signed by `signers`. */
+    const rotateToOther = (...signers: string[]): string[] => [
+      'root',
+      '--out',
+      'rooted',
+      '--sign-key',
+      ...signers,
+      '--root-key',
+      pub('other'),
+      '--root-threshold',
+      '1',
+      '--manifest-key',
+      pub('other'),
+      '--manifest-threshold',
+      '1',
+    ];
+    expect((await ondeck(...rotateToOther(pem('other')))).stderr).toMatch(/devices would refuse this root.*\[invalid-argument\]$/m);
+    expect(await ondeckJson(...rotateToOther(pem('offline'), pem('other')))).toMatchObject({ version: 2, directoryId: first.directoryId });
+    expect(await ondeckJson('publish', '--model', 'v2', '--out', 'rooted', '--key', pem('other'), '--quiet')).toMatchObject({ version: 2 });
+  });
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isOndeckError } from '../../../models/errors/OndeckError';
-import { decodeBase64 } from '../../../worker/sync/decodeBase64';
+import { decodeBase64 } from '../../../models/sync/decodeBase64';
 import { decompressBlob } from '../../../worker/sync/decompressBlob';
 import { parseRetryAfter, MAX_RETRY_AFTER_MS } from '../../../worker/sync/parseRetryAfter';
 import { compareSemver, ONDECK_SDK_VERSION } from '../../../worker/sync/sdkVersion';

@@ -1,4 +1,4 @@
-import { OndeckError } from '../../models/errors/OndeckError';
+import { OndeckError } from '../errors/OndeckError';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const VALUES: Int16Array = (() => {
