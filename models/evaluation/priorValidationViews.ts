@@ -31,9 +31,10 @@ export interface PriorValidationOptions {
 /**
  * Holds out one fifth of the users of a training set (strong generalization, as `tuneAls`) and
  * shows them in the views the popularity prior must serve: new profiles with 1, 3 and 5 titles,
- * and a long history. With times, new profiles are the first N titles in time (`short-N`) and the
- * long history is `temporal`; without, the N titles are drawn at random and the long history is
- * `random`. Every view holds the same viewers (all need N + 1 titles, so at least 6), and the
+ * and long histories, which it must not cost. With times, new profiles are the first N titles in
+ * time (`short-N`) and the long histories are `temporal` and `random` (two of five views, so a
+ * prior that helps new profiles a little and long histories not at all does not win); without,
+ * the N titles are drawn at random and the long history is `random`. Every view holds the same viewers (all need N + 1 titles, so at least 6), and the
  * model is trained once, on `trainUsers`.
  *
  * @example
@@ -49,7 +50,7 @@ export function priorValidationViews(matrix: InteractionMatrix, options: PriorVa
   const minPositives = Math.max(5, ...shortLengths.map((length) => length + 1));
   const timed = matrix.times !== undefined;
   const protocols: EvaluationProtocol[] = timed
-    ? [...shortLengths.map((foldInTitles): EvaluationProtocol => ({ kind: 'short', foldInTitles })), { kind: 'temporal' }]
+    ? [...shortLengths.map((foldInTitles): EvaluationProtocol => ({ kind: 'short', foldInTitles })), { kind: 'temporal' }, { kind: 'random' }]
     : [{ kind: 'random' }];
   const folds = protocols.map((protocol) => splitHeldOutUsers(matrix, { folds: 5, seed, minPositives, protocol })[0]);
   const views: ValidationView[] = folds.map((fold, p) => ({ name: protocolName(protocols[p]), users: fold.heldOut.slice(0, maxUsers) }));

@@ -7,9 +7,9 @@ describe('tuneDevicePrior', () => {
   const dataset = generateSyntheticDataset({ items: 300, users: 500, eventsPerUser: 25, clusters: 6, seed: 4 });
   const options = { items: dataset.items, hyper: { factors: 16 }, epochs: 5, threads: 1, seed: 1 };
 
-  it('holds out viewers the tuning model never trains on, shown as new profiles of 1, 3, 5 titles and a long history', () => {
+  it('holds out viewers the tuning model never trains on, shown as new profiles of 1, 3, 5 titles and long histories', () => {
     const { trainUsers, views } = priorValidationViews(dataset.interactions);
-    expect(views.map((view) => view.name)).toEqual(['short-1', 'short-3', 'short-5', 'temporal']);
+    expect(views.map((view) => view.name)).toEqual(['short-1', 'short-3', 'short-5', 'temporal', 'random']);
     const trained = new Set(trainUsers);
     const viewers = views[0].users.map((user) => user.user);
     expect(viewers.length).toBeGreaterThan(50);
