@@ -34,7 +34,7 @@ export interface SyncState {
    * or a rollback attack and is refused, whether or not that version was ever installed.
    */
   readonly highestVersion?: number;
-  /** Expiry (ms since the epoch) of the newest-expiring manifest verified: past it, the device is stale. */
+  /** Expiry (ms since the epoch) of the last fresh manifest verified: past it, the device is stale. */
   readonly freshUntil?: number;
   /** The publish directory this device is bound to: pinned at the first verified manifest unless configured. */
   readonly directoryId?: string;
@@ -213,7 +213,7 @@ export class ModelSync {
     void this.options.cache.discardExcept([]).catch(() => undefined);
   }
 
-  /** The expiry (ms since the epoch) of the newest-expiring manifest verified, as stored. */
+  /** The expiry (ms since the epoch) of the last fresh manifest verified, as stored. */
   async freshUntil(): Promise<number | undefined> {
     return (await this.readState()).freshUntil;
   }
@@ -263,14 +263,14 @@ export class ModelSync {
       });
     }
     const expires = Date.parse(manifest.expires!);
-    const freshUntil = Math.max(state.freshUntil ?? 0, expires);
     if ((this.options.now ?? Date.now)() >= expires) {
-      // An expired manifest proves nothing, but a device that never saw a fresh one is stale
-      // since then: only the expiry is kept.
-      await this.writeState({ ...state, freshUntil });
+      // An expired manifest proves nothing: the last fresh one still speaks until its own expiry.
+      // A device that never saw a fresh one is stale since this one expired.
+      await this.writeState({ ...state, freshUntil: state.freshUntil ?? expires });
       throw expired(manifest.version, expires);
     }
-    await this.writeState({ ...state, highestVersion: Math.max(highest, manifest.version), freshUntil, directoryId });
+    // The newest verified manifest sets the horizon, even a nearer one (a shorter lifetime).
+    await this.writeState({ ...state, highestVersion: Math.max(highest, manifest.version), freshUntil: expires, directoryId });
   }
 
   private async readState(): Promise<SyncState> {

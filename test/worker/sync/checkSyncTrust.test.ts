@@ -12,7 +12,7 @@ describe('checkSyncTrust', () => {
   });
 
   it.each([
-    [{}, 'publicKey', 'exactly one of publicKey and publicKeys'],
+    [{}, 'publicKey', 'exactly one of publicKey, publicKeys and syncRoot'],
     [{ publicKey: key(1), publicKeys: [key(2)] }, 'publicKey', 'exactly one'],
     [{ publicKeys: [] }, 'publicKeys', '1 to 16 keys'],
     [{ publicKeys: [key(1), Buffer.alloc(31).toString('base64')] }, 'publicKeys', 'key 2 is 31'],
