@@ -1,14 +1,12 @@
 import type { QuantizedFactors } from '../quantize';
 
-/** The scoring backends, in the order the device prefers them when they can run. */
-export type BackendName = 'wasm' | 'webgpu' | 'js';
-
 /**
- * Backends built but not yet among the device's choices: the WebAssembly int8 kernels
- * (`createWasmInt8Backend`, issue 16) until the engine selects them and their name joins
- * {@link BackendName}, the public one.
+ * The scoring backends: onnxruntime-web on the CPU (`wasm`) or the GPU (`webgpu`), the
+ * WebAssembly int8 kernel (`wasm-int8`: `createWasmInt8Backend`, the default on engines without
+ * WebAssembly SIMD, where ORT cannot run) and the TypeScript int8 kernel (`js`, which runs
+ * everywhere). `worker/backends/selectBackend.ts` says which the device prefers where.
  */
-export type UnlistedBackendName = 'wasm-int8';
+export type BackendName = 'wasm' | 'webgpu' | 'wasm-int8' | 'js';
 
 /** What a backend keeps resident: the quantised item table and, optionally, its ONNX graph. */
 export interface BackendModel {
@@ -55,7 +53,8 @@ export interface ScoringBackend {
   readonly name: BackendName;
   /**
    * CPU threads a query runs on now, where the backend can use more than one (ORT's `wasm`; the
-   * `js` kernel once its helper workers hold the table); undefined for single-threaded backends.
+   * int8 kernels, `js` and `wasm-int8`, once their helper workers hold the table); undefined for
+   * single-threaded backends.
    */
   readonly threads?: number;
   /** Loads (or replaces) the resident item table; called once per model version. */

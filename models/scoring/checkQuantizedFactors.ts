@@ -1,6 +1,6 @@
 import { OndeckError } from '../errors/OndeckError';
 import type { QuantizedFactors } from '../quantize';
-import type { BackendName, UnlistedBackendName } from './ScoringBackend';
+import type { BackendName } from './ScoringBackend';
 
 /**
  * Checks a quantised table before a backend or the ONNX graph builder takes it, so a bad table
@@ -16,7 +16,7 @@ import type { BackendName, UnlistedBackendName } from './ScoringBackend';
  * checkQuantizedFactors(model.factors, 'js');
  * ```
  */
-export function checkQuantizedFactors(factors: QuantizedFactors, backend?: BackendName | UnlistedBackendName): void {
+export function checkQuantizedFactors(factors: QuantizedFactors, backend?: BackendName): void {
   const { rows, dims, values, scales } = factors;
   if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(dims) || dims < 1) {
     const who = backend === undefined ? 'need' : `${backend} backend needs`;

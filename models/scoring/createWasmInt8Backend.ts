@@ -2,13 +2,14 @@ import { OndeckError } from '../errors/OndeckError';
 import { checkQuantizedFactors } from './checkQuantizedFactors';
 import { checkScoringQuery } from './checkScoringQuery';
 import { notLoadedError } from './notLoadedError';
-import type { BackendModel, ScoringBackend, TopKResult, UnlistedBackendName } from './ScoringBackend';
+import { HelperSplit, type HelperSplitOptions } from './parallel/HelperSplit';
+import type { BackendModel, ScoringBackend, TopKResult } from './ScoringBackend';
 import { compileInt8Kernel } from './wasm/compileInt8Kernel';
 import { Int8Kernel } from './wasm/Int8Kernel';
 import type { Int8KernelFlavour } from './wasm/Int8KernelFlavour';
 
-/** Options of {@link createWasmInt8Backend}. */
-export interface WasmInt8BackendOptions {
+/** Options of {@link createWasmInt8Backend}: the build, and the helper split's (as the `js` backend's). */
+export interface WasmInt8BackendOptions extends HelperSplitOptions {
   /** The kernel's build: `'simd'` where the engine has WebAssembly SIMD, `'mvp'` elsewhere. */
   readonly flavour: Int8KernelFlavour;
   /** The kernel's bytes instead of the built ones (tests pass corrupt ones). @defaultValue the build of `flavour` */
@@ -16,12 +17,11 @@ export interface WasmInt8BackendOptions {
 }
 
 /**
- * A scoring backend on the WebAssembly int8 kernel: {@link ScoringBackend}'s methods, its name
- * (`'wasm-int8'`, not yet a {@link BackendName} the device selects), its build, and top-K over a
- * row range for the helper split.
+ * A scoring backend on the WebAssembly int8 kernel: {@link ScoringBackend}'s methods, its build,
+ * and top-K over a row range.
  */
-export interface WasmInt8Backend extends Omit<ScoringBackend, 'name'> {
-  readonly name: UnlistedBackendName;
+export interface WasmInt8Backend extends ScoringBackend {
+  readonly name: 'wasm-int8';
   readonly flavour: Int8KernelFlavour;
   /**
    * {@link ScoringBackend.topK} over rows `[start, end)` only, synchronously, indices the table's:
@@ -38,6 +38,12 @@ export interface WasmInt8Backend extends Omit<ScoringBackend, 'name'> {
  * SIMD build. It keeps one copy of the int8 table, in the kernel's memory (about 32 bytes per row
  * beside it; no float32 copy), and allocates nothing proportional to the catalog per query. See
  * `Int8Kernel` for the screening and its bound.
+ *
+ * With `threads` > 1 it splits the rows over helper workers exactly as the `js` backend does
+ * ({@link HelperSplit}): each helper instantiates the same build over a copy of its range (read
+ * from the kernel's memory, so the backend keeps no reference to the caller's table), and the
+ * per-range results are merged exactly. A helper that cannot compile the build is given up and
+ * its range screened here.
  *
  * Resolves once the build compiles and instantiates in this engine; rejects otherwise, so the
  * caller can fall back to the `js` backend with the reason.
@@ -56,30 +62,52 @@ export async function createWasmInt8Backend(options: WasmInt8BackendOptions): Pr
   // Instantiating over a one-row table proves the module links and runs here, before the caller
   // commits to it.
   Int8Kernel.create(module, options.flavour, { rows: 1, dims: 1, values: new Int8Array(1), scales: new Float32Array(1) });
-  return new WasmInt8ScoringBackend(module, options.flavour);
+  return new WasmInt8ScoringBackend(module, options.flavour, options);
 }
 
 class WasmInt8ScoringBackend implements WasmInt8Backend {
   readonly name = 'wasm-int8' as const;
   private kernel: Int8Kernel | undefined;
   private disposed = false;
+  /** Whether the current table's split is planned (by {@link prepare} or the first query). */
+  private planned = false;
+  private readonly split: HelperSplit;
 
   constructor(
     private readonly module: WebAssembly.Module,
     readonly flavour: Int8KernelFlavour,
-  ) {}
+    options: HelperSplitOptions,
+  ) {
+    this.split = new HelperSplit(options, flavour);
+  }
+
+  /** Threads a query runs on now: every range's thread once all helpers hold the current table, else 1. */
+  get threads(): number {
+    return this.split.threads;
+  }
 
   async load(model: BackendModel): Promise<void> {
     checkQuantizedFactors(model.factors, this.name);
     // Built before the old one is dropped: a table that does not fit leaves the old one in service.
     this.kernel = Int8Kernel.create(this.module, this.flavour, model.factors);
+    this.split.reset();
+    this.planned = false;
     this.disposed = false;
+  }
+
+  /** Starts the helpers and sends them their ranges, in the task after a model switch (see `HelperSplit.plan`). */
+  prepare(): void {
+    const kernel = this.kernel;
+    if (!kernel || this.planned) return;
+    this.planned = true;
+    this.split.plan(kernel.rows, ({ start, end }) => kernel.rowsOf(start, end));
   }
 
   async topK(userVector: Float32Array, count: number, exclude?: Int32Array): Promise<TopKResult> {
     const kernel = this.requireKernel();
     checkScoringQuery(userVector, count, exclude, kernel);
-    return kernel.topK(userVector, count, exclude);
+    this.prepare();
+    return this.split.topK((vector, wanted, excluded, rowEnd) => kernel.topK(vector, wanted, excluded, 0, rowEnd), userVector, count, exclude);
   }
 
   topKOfRows(userVector: Float32Array, count: number, exclude: Int32Array | undefined, start: number, end: number): TopKResult {
@@ -97,6 +125,7 @@ class WasmInt8ScoringBackend implements WasmInt8Backend {
     // Dropping the instance releases its memory, the table with it.
     this.kernel = undefined;
     this.disposed = true;
+    this.split.dispose();
   }
 
   private requireKernel(): Int8Kernel {

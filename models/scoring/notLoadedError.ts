@@ -1,5 +1,5 @@
 import { OndeckError } from '../errors/OndeckError';
-import type { BackendName, UnlistedBackendName } from './ScoringBackend';
+import type { BackendName } from './ScoringBackend';
 
 /**
  * The error every backend raises when queried with no table in service.
@@ -9,7 +9,7 @@ import type { BackendName, UnlistedBackendName } from './ScoringBackend';
  * if (!this.table) throw notLoadedError('js', this.disposed);
  * ```
  */
-export function notLoadedError(backend: BackendName | UnlistedBackendName, disposed: boolean): OndeckError {
+export function notLoadedError(backend: BackendName, disposed: boolean): OndeckError {
   return new OndeckError('backend-unavailable', {
     backend,
     reason: disposed ? 'the backend was disposed; call load() again' : 'no model loaded; call load() first',

@@ -21,7 +21,7 @@ describe('public API types', () => {
 
   it('unions are string literals, not enums', () => {
     expectTypeOf<TrackEventType>().toEqualTypeOf<'play' | 'progress' | 'complete' | 'like' | 'dislike' | 'hide'>();
-    expectTypeOf<BackendName>().toEqualTypeOf<'wasm' | 'webgpu' | 'js'>();
+    expectTypeOf<BackendName>().toEqualTypeOf<'wasm' | 'webgpu' | 'wasm-int8' | 'js'>();
     expectTypeOf<RowKind>().toEqualTypeOf<'continue-watching' | 'top-picks' | 'because-you-watched' | 'taste-clusters' | 'trending'>();
     expectTypeOf<'not-a-kind'>().not.toMatchTypeOf<RowKind>();
   });

@@ -41,10 +41,12 @@ export interface ModelServingOptions {
 
 /**
  * Serving: which model version answers queries and which scoring backend it runs on. With
- * `backend: 'auto'` a new version answers at once with the int8 `js` kernel and is upgraded to
- * onnxruntime-web in the background; the `js` kernel's helper threads are started in a nested
- * worker, or asked of the page where a worker cannot start one. One concern of the engine, apart
- * from storing versions ({@link ModelLifecycle}) and from the viewers ({@link ViewerProfiles}).
+ * `backend: 'auto'` on an engine with WebAssembly SIMD a new version answers at once with the
+ * int8 `js` kernel and is upgraded to onnxruntime-web in the background; without SIMD `auto`
+ * chooses once (the `wasm-int8` MVP kernel, else `js`). The int8 kernels' helper threads are
+ * started in a nested worker, or asked of the page where a worker cannot start one. One concern
+ * of the engine, apart from storing versions ({@link ModelLifecycle}) and from the viewers
+ * ({@link ViewerProfiles}).
  *
  * @example
  * ```ts
@@ -78,13 +80,14 @@ export class ModelServing {
     // No onnxModel: the wasm backend builds its external-table graph from the factors (same
     // scores as scoring.onnx at half the wasm heap), so the served model need not keep the graph.
     const backendModel = { factors: model.factors };
-    // With `auto`, answer at once with the int8 kernel (no download, no compile) and upgrade to
-    // ORT in the background: starting onnxruntime-web (fetch + compile 14 MB of wasm + session)
-    // takes ~0.6 s, and both backends give the same rankings, so the switch is invisible.
-    // Where ORT cannot run (no WebAssembly SIMD) the int8 kernel is final, so it starts with its
-    // helper threads; where ORT will take over, helpers would only be started to be stopped.
-    const initial = preference !== 'auto' ? this.backendOptions(preference) : supportsWasmSimd() ? { preference: 'js' as const } : this.backendOptions('js');
-    const selection = await selectBackend(backendModel, initial);
+    // With `auto` where ORT can run, answer at once with the js int8 kernel (no download, no
+    // compile) and upgrade to ORT in the background: starting onnxruntime-web (fetch + compile
+    // 14 MB of wasm + session) takes ~0.6 s, and both backends give the same rankings, so the
+    // switch is invisible. Helpers would only be started to be stopped, so it runs without.
+    // Where ORT cannot run (no WebAssembly SIMD), `auto`'s choice (the 1.3 KB wasm-int8 kernel,
+    // compiled in well under a millisecond, or js) is final and starts with its helper threads.
+    const upgrade = preference === 'auto' && supportsWasmSimd();
+    const selection = await selectBackend(backendModel, upgrade ? { preference: 'js' } : this.backendOptions(preference));
     const engine = new RecommendationEngine(model, selection.backend);
     // Its indexes (id map, popularity order, the js kernel's screening bounds: ~40 ms at 100k)
     // are caches, built a moment after the switch so that the update's own bookkeeping is not
@@ -93,13 +96,13 @@ export class ModelServing {
     this.state = {
       model,
       engine,
-      selection: preference === 'auto' ? { ...selection, reason: 'js: answering while onnxruntime-web starts (upgrade to wasm pending)' } : selection,
+      selection: upgrade ? { ...selection, reason: 'js: answering while onnxruntime-web starts (upgrade to wasm pending)' } : selection,
     };
     this.options.onModelChanged();
     // Released in the background: an ORT dispose waits behind any session ORT is still creating,
     // and the new version must not wait for that.
     if (previous && previous.selection.backend !== selection.backend) void previous.selection.backend.dispose().catch(() => undefined);
-    if (preference === 'auto') this.upgradeBackend(model, backendModel, upgradeDelayMs);
+    if (upgrade) this.upgradeBackend(model, backendModel, upgradeDelayMs);
   }
 
   /** Gives a port the page opened to a helper it started (after a `helper-wanted` event) to the kernel waiting for it. */

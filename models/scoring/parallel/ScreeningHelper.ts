@@ -1,6 +1,7 @@
 import { OndeckError } from '../../errors/OndeckError';
 import type { QuantizedFactors } from '../../quantize';
 import type { TopKResult } from '../ScoringBackend';
+import type { Int8KernelFlavour } from '../wasm/Int8KernelFlavour';
 import type { FromScreeningHelper, ScreeningHelperPort } from './screeningHelperMessages';
 
 /**
@@ -50,8 +51,11 @@ export class ScreeningHelper {
     return this.failure === undefined && this.loadedGeneration === generation;
   }
 
-  /** Sends the helper a copy of its part of the table of `generation` (replacing the last one). */
-  load(generation: number, part: QuantizedFactors): void {
+  /**
+   * Sends the helper a copy of its part of the table of `generation` (replacing the last one), to
+   * screen with the WebAssembly int8 kernel's `wasmFlavour` build, or the `js` kernel without it.
+   */
+  load(generation: number, part: QuantizedFactors, wasmFlavour?: Int8KernelFlavour): void {
     if (this.failure !== undefined) return;
     this.requestedGeneration = generation;
     // The helper handles messages in order: any query sent after this load meets the new table,
@@ -61,7 +65,8 @@ export class ScreeningHelper {
     const values = part.values.slice();
     const scales = part.scales.slice();
     try {
-      this.port.postMessage({ type: 'load', generation, rows: part.rows, dims: part.dims, values, scales }, [values.buffer, scales.buffer]);
+      const kernel = wasmFlavour ? { wasmFlavour } : {};
+      this.port.postMessage({ type: 'load', generation, rows: part.rows, dims: part.dims, values, scales, ...kernel }, [values.buffer, scales.buffer]);
     } catch (error) {
       this.fail(`could not send the helper its table: ${error instanceof Error ? error.message : String(error)}`);
     }

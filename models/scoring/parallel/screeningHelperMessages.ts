@@ -1,3 +1,5 @@
+import type { Int8KernelFlavour } from '../wasm/Int8KernelFlavour';
+
 /**
  * The messages between the engine's worker and a screening helper worker (see
  * {@link serveScreeningHelper} and {@link ScreeningHelper}). Every array in them is a copy that
@@ -14,6 +16,12 @@ export interface LoadPartMessage {
   readonly dims: number;
   readonly values: Int8Array;
   readonly scales: Float32Array;
+  /**
+   * Screen with this build of the WebAssembly int8 kernel (the engine runs `wasm-int8`); absent:
+   * the `js` kernel. A helper that cannot compile it answers `failed`, and the engine screens the
+   * part itself.
+   */
+  readonly wasmFlavour?: Int8KernelFlavour;
 }
 
 /** Engine → helper: the top `count` rows of the part for `userVector`. */

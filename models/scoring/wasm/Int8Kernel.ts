@@ -75,6 +75,8 @@ export class Int8Kernel {
   readonly dims: number;
   private readonly words: number;
   private readonly screenable: boolean;
+  private readonly values: Int8Array;
+  private readonly scales: Float32Array;
   private readonly scores: Float32Array;
   private readonly candidates: Int32Array;
   private readonly exclude: Int32Array;
@@ -93,8 +95,10 @@ export class Int8Kernel {
     this.dims = dims;
     this.words = Math.ceil(dims / 8);
     const buffer = memory.buffer;
-    new Int8Array(buffer, layout.values, rows * dims).set(factors.values);
-    new Float32Array(buffer, layout.scales, rows).set(factors.scales);
+    this.values = new Int8Array(buffer, layout.values, rows * dims);
+    this.values.set(factors.values);
+    this.scales = new Float32Array(buffer, layout.scales, rows);
+    this.scales.set(factors.scales);
     this.scores = new Float32Array(buffer, layout.scores, rows);
     this.candidates = new Int32Array(buffer, layout.candidates, rows);
     this.exclude = new Int32Array(buffer, layout.exclude, rows);
@@ -167,6 +171,16 @@ export class Int8Kernel {
     const filled = topKOfCandidates(this.scores, this.candidates, found, chosen);
     const indices = filled === chosen.length ? chosen : chosen.slice(0, filled);
     return { indices, scores: Float32Array.from(indices, (index) => this.scores[index]) };
+  }
+
+  /**
+   * Rows `[start, end)` of the resident table, as views of the kernel's memory (copy them to keep
+   * them): what a helper worker is sent, read from the kernel's copy, so that the backend needs
+   * no reference to the caller's table.
+   */
+  rowsOf(start: number, end: number): QuantizedFactors {
+    const { dims } = this;
+    return { rows: end - start, dims, values: this.values.subarray(start * dims, end * dims), scales: this.scales.subarray(start, end) };
   }
 
   /** Every row's exact score into `out` (length `rows`), bit for bit what `scoreInt8Rows` writes. */

@@ -28,9 +28,14 @@ export function compileInt8Kernel(flavour: Int8KernelFlavour, binary?: Uint8Arra
 
 async function compile(flavour: Int8KernelFlavour, binary: Uint8Array): Promise<WebAssembly.Module> {
   try {
-    if (typeof WebAssembly !== 'object' || typeof WebAssembly.compile !== 'function') throw new Error('this engine has no WebAssembly');
-    // The DOM typings want an ArrayBuffer-backed view; a shared one is refused by the engine, and reported below.
-    return await WebAssembly.compile(binary as Uint8Array<ArrayBuffer>);
+    if (typeof WebAssembly !== 'object' || typeof WebAssembly.Module !== 'function') throw new Error('this engine has no WebAssembly');
+    // Synchronously on purpose: in a worker whose CSP forbids eval, WPE WebKit 2.38's
+    // WebAssembly.compile() never settles (measured: still pending after 2 s, where the
+    // synchronous constructor answers at once), which would hang the engine's start. The kernel
+    // is ~1.3 KB: far below every engine's limit on synchronous compiles (4 KB on Chromium's main
+    // thread), and it compiles in well under a millisecond. The DOM typings want an
+    // ArrayBuffer-backed view; a shared one is refused by the engine, and reported below.
+    return new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>);
   } catch (error) {
     throw new OndeckError('backend-unavailable', { backend: 'wasm-int8', flavour, reason: `the ${flavour} kernel does not compile: ${describe(error)}` });
   }

@@ -1,13 +1,15 @@
 import type { ScoringBackend } from '../../../models/scoring/ScoringBackend';
 import { createJsInt8Backend } from '../../../models/scoring/createJsInt8Backend';
+import { createWasmInt8Backend } from '../../../models/scoring/createWasmInt8Backend';
 import type { FromScreeningHelper, ScreeningHelperScope, ToScreeningHelper } from '../../../models/scoring/parallel/screeningHelperMessages';
 
 /**
  * Runs a screening helper on `scope`: keeps one part of the item table (a single-threaded `js`
- * backend over it) and answers top-K queries on that part, so that the engine's worker and its
- * helpers screen a catalog in parallel. Queries for a table it no longer holds, and any error,
- * are answered with a `failed` message: the engine then scores that part itself. A `stop`
- * message releases the table and calls `onStop` (a helper worker closes itself there).
+ * backend over it, or `wasm-int8` when the engine screens with that kernel) and answers top-K
+ * queries on that part, so that the engine's worker and its helpers screen a catalog in parallel.
+ * Queries for a table it no longer holds, and any error (a kernel that does not compile here
+ * included) are answered with a `failed` message: the engine then scores that part itself. A
+ * `stop` message releases the table and calls `onStop` (a helper worker closes itself there).
  *
  * @example
  * ```ts
@@ -37,7 +39,9 @@ export function serveScreeningHelper(scope: ScreeningHelperScope, onStop?: () =>
     }
     if (message.type === 'load') {
       try {
-        const next = createJsInt8Backend();
+        // The engine's own kernel: a WebAssembly build that does not compile here fails the load,
+        // and the engine screens this part itself.
+        const next = message.wasmFlavour ? await createWasmInt8Backend({ flavour: message.wasmFlavour }) : createJsInt8Backend();
         await next.load({ factors: { rows: message.rows, dims: message.dims, values: message.values, scales: message.scales } });
         next.prepare?.();
         await warmUp(next, message.dims);
