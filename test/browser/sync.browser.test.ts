@@ -8,6 +8,8 @@ import { gzipSync } from 'node:zlib';
 import type { Recommendation, RecommenderStatus, SyncResult } from '../../models/contract/types';
 import { publishPlantedVersions, type PlantedPublication } from '../support/publishPlantedVersions';
 import { testSigningKey } from '../support/signingKey';
+import { signManifest } from '../../models/node/sync/manifestSigning';
+import { MAX_MODEL_VERSION } from '../../models/sync/SyncManifest';
 import { engineFacts } from '../../scripts/browser/engineFacts';
 import { launchBrowserSession, type BrowserSession } from '../../scripts/browser/launchBrowserSession';
 import { browserEngines } from '../../scripts/browser/requireBrowser';
@@ -292,6 +294,32 @@ describe.each(browserEngines)('signed sync in %s', (engine) => {
     serveManifest(publication.manifests.v2);
     expect(updated(await sync())).toMatchObject({ result: 'updated', version: 2 });
     await expectStillServing(2);
+  });
+
+  it('indefinite freeze by 304: once the installed manifest expires, "not modified" is no longer believed; the device says since when it is stale', async () => {
+    await freshDeviceOnV1();
+    const expires = new Date(Date.now() + 4000).toISOString();
+    serveManifest(JSON.stringify(signManifest({ ...publication.v2, expires }, publication.key.privateKeyPem)));
+    expect(updated(await sync())).toMatchObject({ result: 'updated', version: 2 });
+    expect(updated(await sync())).toMatchObject({ result: 'not-modified' });
+    await new Promise((resolveWait) => setTimeout(resolveWait, Date.parse(expires) - Date.now() + 500));
+    expect(await sync()).toMatchObject({ error: 'sync-expired' });
+    expect(server.requests.filter((request) => request.path === MANIFEST).pop()?.status).toBe(304);
+    expect((await status()).sync).toMatchObject({ staleSince: expires, freshUntil: expires });
+    await expectStillServing(2);
+    // The publisher's refresh (a new expiry, so a new ETag) ends it.
+    serveManifest(publication.manifests.v2);
+    expect(updated(await sync())).toMatchObject({ result: 'current', version: 2 });
+    expect((await status()).sync?.staleSince).toBeUndefined();
+  });
+
+  it('fast-forward: a signed version past the maximum is refused as malformed, v1 keeps serving, the honest v2 installs', async () => {
+    await freshDeviceOnV1();
+    serveManifest(JSON.stringify(signManifest({ ...publication.v2, version: MAX_MODEL_VERSION + 1, deltas: [] }, publication.key.privateKeyPem)));
+    expect(await sync()).toMatchObject({ error: 'sync-manifest-invalid', message: expect.stringContaining(`1..${MAX_MODEL_VERSION}`) });
+    await expectStillServing(1);
+    serveManifest(publication.manifests.v2);
+    expect(updated(await sync())).toMatchObject({ result: 'updated', version: 2 });
   });
 
   it('rollback: a rollback published as v3 arrives by delta; a device that verified v3 refuses v2 even after a reload, before installing v3', async () => {
