@@ -20,6 +20,7 @@ import { addAlsOptions, resolveAlsHyperparameters, resolveRunOptions, type AlsFl
 import { addDataOptions, loadDatasetFromFlags, type DataFlagValues } from '../dataOptions';
 import { parseNumberOption } from '../parseOptionValues';
 import { formatEvaluationTable } from '../formatEvaluationTable';
+import { similarCandidate } from '../../../models/node/evaluation/similarCandidate';
 import { addDeviceRankingOptions, resolveDeviceRanking, type DeviceRankingFlagValues } from '../deviceRankingOptions';
 
 interface EvalFlags extends AlsFlagValues, DataFlagValues, DeviceRankingFlagValues {
@@ -37,7 +38,7 @@ interface EvalFlags extends AlsFlagValues, DataFlagValues, DeviceRankingFlagValu
 const DEFAULT_RECENCY_HALF_LIFE = 20;
 
 /** Every model `ondeck eval` knows, by the name `--models` takes. */
-const MODEL_NAMES = ['popularity', 'userknn', 'itemknn', 'content', 'ease', 'ials'] as const;
+const MODEL_NAMES = ['popularity', 'userknn', 'itemknn', 'content', 'ease', 'ials', 'similar'] as const;
 
 /** `ondeck eval`: strong-generalization comparison of every model on the same folds. */
 export function registerEvalCommand(program: Command): void {
@@ -94,8 +95,11 @@ export function registerEvalCommand(program: Command): void {
         recencyHalfLifeDays: protocol.kind === 'random' ? undefined : deviceRanking.recencyHalfLifeDays,
         onPriorTuned: (prior) => tunedPriors.push(prior),
       }),
+      // "More like this" similarities (read them under --protocol short-1: one seed title).
+      similar: similarCandidate({ hyper, epochs: run.epochs, threads: run.threads }),
     };
-    const candidates = MODEL_NAMES.filter((name) => wanted.has(name)).map((name) => all[name]);
+    // 'similar' is an item-to-item comparison, asked for by name, not part of the default table.
+    const candidates = MODEL_NAMES.filter((name) => wanted.has(name) && (name !== 'similar' || flags.models !== undefined)).map((name) => all[name]);
     const started = performance.now();
     const split = { folds: parseNumberOption('folds', flags.folds, { min: 2, integer: true }) ?? 5, seed: run.seed, protocol };
     const skippedUsers = countSkippedUsers(dataset.interactions, split);
