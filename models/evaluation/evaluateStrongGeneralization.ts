@@ -25,6 +25,11 @@ export interface ModelEvaluation {
   readonly mapAt100: number;
   /** Share of the catalog that appears in at least one top-20 list. */
   readonly coverageAt20: number;
+  /**
+   * Share of the top 10 that shares a genre with a folded-in title (under `short-1`: with the seed
+   * title, the "is it really about X" view of "more like this"); absent when no title has genres.
+   */
+  readonly genreAgreementAt10?: number;
   /** Recall@K at every K of `curveKs`, for the chart. */
   readonly recallCurve: readonly { readonly k: number; readonly recall: number }[];
   /** Mean seconds to fit on one fold. */
@@ -73,6 +78,7 @@ export async function evaluateStrongGeneralization(dataset: Dataset, candidates:
   const depth = Math.max(100, ...curveKs);
   const totals = new Map<string, Accumulator>();
   const scores = new Float32Array(itemCount);
+  const genres = genresByItem(matrix.itemIds, dataset.items);
 
   for (let f = 0; f < folds.length; f++) {
     const fold = folds[f];
@@ -83,14 +89,14 @@ export async function evaluateStrongGeneralization(dataset: Dataset, candidates:
       const fitted = await candidate.train(train, { items: dataset.items, seed: (options.seed ?? 42) + f });
       const trainSeconds = (performance.now() - started) / 1000;
       for (const model of Array.isArray(fitted) ? fitted : [fitted]) {
-        const total = totals.get(model.name) ?? new Accumulator(model.name, itemCount, curveKs);
+        const total = totals.get(model.name) ?? new Accumulator(model.name, itemCount, curveKs, genres);
         totals.set(model.name, total);
         total.trainSeconds += trainSeconds;
         total.folds++;
         const scoringStarted = performance.now();
         for (const user of fold.heldOut) {
           await model.scoreItems(user.history, scores);
-          total.add(topKIndices(scores, depth, user.history.indices), user.truth);
+          total.add(topKIndices(scores, depth, user.history.indices), user.truth, user.history.indices);
         }
         total.scoreMs += performance.now() - scoringStarted;
       }
@@ -111,6 +117,7 @@ class Accumulator {
   private precision10 = 0;
   private f1At10 = 0;
   private map100 = 0;
+  private genreAgreement10 = 0;
   private readonly curve: number[];
   private readonly recommended: Uint8Array;
 
@@ -118,13 +125,22 @@ class Accumulator {
     readonly name: string,
     itemCount: number,
     private readonly curveKs: readonly number[],
+    private readonly genres: readonly (readonly string[])[] | undefined,
   ) {
     this.curve = curveKs.map(() => 0);
     this.recommended = new Uint8Array(itemCount);
   }
 
-  add(ranked: Int32Array, truth: Int32Array): void {
+  add(ranked: Int32Array, truth: Int32Array, foldedIn: Int32Array): void {
     this.users++;
+    if (this.genres) {
+      const seen = new Set<string>();
+      for (const item of foldedIn) for (const genre of this.genres[item]!) seen.add(genre);
+      const top = Math.min(10, ranked.length);
+      let agreeing = 0;
+      for (let i = 0; i < top; i++) if (this.genres[ranked[i]]!.some((genre) => seen.has(genre))) agreeing++;
+      this.genreAgreement10 += top > 0 ? agreeing / top : 0;
+    }
     const at10 = rankingMetricsAtK(ranked, truth, 10);
     const at100 = rankingMetricsAtK(ranked, truth, 100);
     this.recall20 += rankingMetricsAtK(ranked, truth, 20).recall;
@@ -151,9 +167,16 @@ class Accumulator {
       f1At10: this.f1At10 / n,
       mapAt100: this.map100 / n,
       coverageAt20: covered / this.recommended.length,
+      ...(this.genres ? { genreAgreementAt10: this.genreAgreement10 / n } : {}),
       recallCurve: this.curveKs.map((k, i) => ({ k, recall: this.curve[i] / n })),
       trainSeconds: this.trainSeconds / Math.max(1, this.folds),
       scoreMsPerUser: this.scoreMs / n,
     };
   }
+}
+
+/** Each item's genres, by column; `undefined` when no item has any (the metric would mean nothing). */
+function genresByItem(itemIds: readonly string[], items: Dataset['items']): string[][] | undefined {
+  const genres = itemIds.map((id) => [...(items.get(id)?.genres ?? [])]);
+  return genres.some((list) => list.length > 0) ? genres : undefined;
 }

@@ -1,12 +1,29 @@
 import type { ModelEvaluation } from '../../models/evaluation/evaluateStrongGeneralization';
 
-/** The evaluation results as a Markdown table (pastes straight into a note or report). */
+/** The evaluation results as a Markdown table (pastes straight into a note or report); a Genre@10 column when the catalog has genres. */
 export function formatEvaluationTable(results: readonly ModelEvaluation[]): string {
-  const header = ['model', 'users', 'Recall@20', 'Recall@50', 'NDCG@100', 'Precision@10', 'F1@10', 'MAP@100', 'Coverage@20', 'train s/fold', 'ms/user'];
+  // Genre agreement only where the catalog has genres (MovieLens, synthetic; not Last.fm).
+  const withGenres = results.some((r) => r.genreAgreementAt10 !== undefined);
+  const header = [
+    'model',
+    'users',
+    'Recall@20',
+    'Recall@50',
+    'NDCG@100',
+    'Precision@10',
+    'F1@10',
+    'MAP@100',
+    'Coverage@20',
+    ...(withGenres ? ['Genre@10'] : []),
+    'train s/fold',
+    'ms/user',
+  ];
   const rows = results.map((r) => [
     r.name,
     String(r.users),
-    ...[r.recallAt20, r.recallAt50, r.ndcgAt100, r.precisionAt10, r.f1At10, r.mapAt100, r.coverageAt20].map((value) => value.toFixed(4)),
+    ...[r.recallAt20, r.recallAt50, r.ndcgAt100, r.precisionAt10, r.f1At10, r.mapAt100, r.coverageAt20, ...(withGenres ? [r.genreAgreementAt10 ?? Number.NaN] : [])].map((value) =>
+      value.toFixed(4),
+    ),
     r.trainSeconds.toFixed(2),
     r.scoreMsPerUser.toFixed(2),
   ]);

@@ -163,3 +163,35 @@ describe('evaluateStrongGeneralization on planted blocks', () => {
     });
   });
 });
+
+describe('genre agreement@10', () => {
+  // Planted blocks with one genre per block: a model ranking the folded-in titles' own block agrees
+  // fully, one ranking the next block never does; without genres the metric is absent.
+  const blockOfItem = (id: string): number => Number(/^b(\d+)-/.exec(id)![1]);
+  const withGenres: Dataset = {
+    interactions: matrix,
+    items: new Map(matrix.itemIds.map((id) => [id, { title: id, genres: [`genre-${blockOfItem(id)}`] }])),
+    report: { format: 'synthetic', files: [], linesRead: 0, skippedLines: 0, belowThreshold: 0, duplicatesAggregated: 0, warnings: [] },
+  };
+  const blockRanker = (name: string, shift: number) => ({
+    name,
+    train: () => ({
+      name,
+      scoreItems(history: { indices: Int32Array }, out: Float32Array) {
+        const block = (Math.floor(history.indices[0]! / 30) + shift) % 4;
+        for (let i = 0; i < out.length; i++) out[i] = Math.floor(i / 30) === block ? 1 + i / 1000 : 0;
+      },
+    }),
+  });
+
+  it('is 1 for a model that stays in the folded-in genre, 0 for one that leaves it, absent without genres', async () => {
+    const options = { folds: 5, seed: 11, maxFolds: 1 };
+    const rows = await evaluateStrongGeneralization(withGenres, [blockRanker('same block', 0), blockRanker('next block', 1)], options);
+    expect(rows.map((row) => [row.name, row.genreAgreementAt10])).toEqual([
+      ['same block', 1],
+      ['next block', 0],
+    ]);
+    const withoutGenres = await evaluateStrongGeneralization({ ...withGenres, items: new Map() }, [blockRanker('same block', 0)], options);
+    expect(withoutGenres[0]!.genreAgreementAt10).toBeUndefined();
+  });
+});
