@@ -61,9 +61,9 @@ export interface SelectBackendOptions {
  *   `wasm-int8` kernel's MVP build, falling back to `js` when it does not compile or
  *   instantiate (no WebAssembly, a CSP without `'wasm-unsafe-eval'`). Measured by
  *   `npm run bench:device` (100k × 64, top-20, `recommend()` end to end, both in the same page):
- *   Chromium 87 2.36 ms against `js`'s 3.48 ms, WPE WebKit 2.38 2.28 against 3.18 ms, on a quiet
- *   host; in a run at load average 6–7 the MVP kernel came out slower (3.84 / 3.29 and
- *   3.54 / 3.20 ms, every p90 there 6–8 ms).
+ *   Chromium 87 2.70 ms against `js`'s 4.54 ms and WPE WebKit 2.38 2.26 against 2.76 ms in a full
+ *   run (2.36 / 3.48 and 2.28 / 3.18 ms in a quiet quick run); only a quick run at load average
+ *   6–7 had the MVP kernel slower (3.84 / 3.29 and 3.54 / 3.20 ms, every p90 there 6–8 ms).
  * - `wasm-int8` asked for: its SIMD build where the engine has SIMD, else the MVP build. Where
  *   SIMD exists `auto` keeps onnxruntime-web as the model's runtime (the design's choice): the
  *   SIMD int8 kernel is an explicit choice there.
