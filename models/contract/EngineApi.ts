@@ -1,44 +1,41 @@
-import type { BackendPreference, OrtThreadsOption, SyncLimits } from './types';
+import type { RecommenderOptions } from './RecommenderOptions';
 import type { Profile, Recommendation, RecommenderStatus, RecommendFilter, RecommendRequest, Row, RowsRequest, SyncProgress, SyncResult, TrackEvent } from './types';
 
+/**
+ * The options the worker takes as the app gave them (see {@link RecommenderOptions} for each):
+ * the history, profile and every sync setting. The main thread resolves URLs and defaults first.
+ */
+type PassedThroughOptions = Pick<
+  RecommenderOptions,
+  | 'databaseName'
+  | 'backend'
+  | 'threads'
+  | 'historyLimit'
+  | 'profileId'
+  | 'publicKey'
+  | 'publicKeys'
+  | 'signatureThreshold'
+  | 'syncDirectoryId'
+  | 'syncRoot'
+  | 'syncIntervalMs'
+  | 'syncRetryMs'
+  | 'syncLimits'
+>;
+
 /** What the main thread passes to the worker at start. */
-export interface EngineInitOptions {
-  /** URL of a model directory (ending in `/`) to download when storage holds none, or a newer one. */
+export interface EngineInitOptions extends PassedThroughOptions {
+  /** Absolute URL of a model directory (ending in `/`) to download when storage holds none, or a newer one. */
   readonly modelUrl?: string;
-  readonly databaseName?: string;
-  readonly backend?: BackendPreference;
-  /** Directory holding ORT's self-hosted files (`ort.wasm.min.js`, `ort-wasm-simd-threaded.*`). */
+  /** Absolute URL of the directory holding ORT's self-hosted files (`ort.wasm.min.js`, `ort-wasm-simd-threaded.*`). */
   readonly ortBaseUrl?: string;
-  /** Threads: WebAssembly threads for ORT (`resolveOrtThreads`), helper workers for the js kernel (`resolveJsThreads`). */
-  readonly threads?: OrtThreadsOption;
   /**
    * The page starts screening helper workers when the engine asks (a `helper-wanted` event) and
    * hands their ports over with {@link EngineApi.adoptScreeningHelperPort}: for engines whose
    * workers cannot start workers.
    */
   readonly pageHelpers?: boolean;
-  /** Newest events kept per profile. */
-  readonly historyLimit?: number;
-  /** Profile to start in (else the last used one). */
-  readonly profileId?: string;
   /** Absolute URL of a publish directory (holding `manifest.json`), ending in `/`: signed sync. */
   readonly syncUrl?: string;
-  /** Base64 of the raw 32-byte Ed25519 key manifests must be signed with (this or `publicKeys` with `syncUrl`). */
-  readonly publicKey?: string;
-  /** Several trusted keys (see `RecommenderOptions.publicKeys`). */
-  readonly publicKeys?: readonly string[];
-  /** How many of `publicKeys` must sign. */
-  readonly signatureThreshold?: number;
-  /** The publish directory the device is bound to. */
-  readonly syncDirectoryId?: string;
-  /** The root document the app ships (see `RecommenderOptions.syncRoot`). */
-  readonly syncRoot?: string;
-  /** Pause between successful checks, before ±20 % jitter; 0: only on `sync()`. */
-  readonly syncIntervalMs?: number;
-  /** First retry delay after a failed check (doubling up to `syncIntervalMs`). */
-  readonly syncRetryMs?: number;
-  /** Deadlines of one sync attempt (see `RecommenderOptions.syncLimits`). */
-  readonly syncLimits?: SyncLimits;
 }
 
 /** Events the engine pushes to the main thread. */

@@ -170,7 +170,7 @@ describe('genre agreement@10', () => {
   const blockOfItem = (id: string): number => Number(/^b(\d+)-/.exec(id)![1]);
   const withGenres: Dataset = {
     interactions: matrix,
-    items: new Map(matrix.itemIds.map((id) => [id, { title: id, genres: [`genre-${blockOfItem(id)}`] }])),
+    items: new Map(matrix.itemIds.map((id) => [id, { id, title: id, genres: [`genre-${blockOfItem(id)}`] }])),
     report: { format: 'synthetic', files: [], linesRead: 0, skippedLines: 0, belowThreshold: 0, duplicatesAggregated: 0, warnings: [] },
   };
   const blockRanker = (name: string, shift: number) => ({
