@@ -16,8 +16,11 @@ export interface EngineFacts {
   readonly nativeEd25519: boolean;
   /** Dedicated workers can start workers (Chromium 69+): the `js` kernel's helper starts on its own. */
   readonly nestedWorkers: boolean;
-  /** The scoring backend the engine ends up on by default once ORT had its chance. */
-  readonly defaultBackend: 'wasm' | 'js';
+  /**
+   * The scoring backend the engine ends up on by default once ORT had its chance: `wasm-int8`
+   * (its MVP build) where there is WebAssembly without SIMD.
+   */
+  readonly defaultBackend: 'wasm' | 'wasm-int8' | 'js';
 }
 
 /**
@@ -59,7 +62,7 @@ export const engineFacts: Readonly<Record<BrowserEngineName, EngineFacts>> = Obj
     sharedArrayBuffer: true,
     nativeEd25519: false,
     nestedWorkers: true,
-    defaultBackend: 'js',
+    defaultBackend: 'wasm-int8',
   },
   wpe: {
     label: 'WPE WebKit 2.38',
@@ -69,6 +72,6 @@ export const engineFacts: Readonly<Record<BrowserEngineName, EngineFacts>> = Obj
     sharedArrayBuffer: false,
     nativeEd25519: false,
     nestedWorkers: false,
-    defaultBackend: 'js',
+    defaultBackend: 'wasm-int8',
   },
 });
