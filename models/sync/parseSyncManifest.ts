@@ -1,5 +1,15 @@
 import { OndeckError } from '../errors/OndeckError';
-import { SYNC_FORMAT_NAME, SYNC_FORMAT_VERSION, type BlobReference, type DeltaReference, type ManifestSignature, type SignedManifest, type SyncManifest, MAX_MANIFEST_SIGNATURES, MAX_MODEL_VERSION } from './SyncManifest';
+import {
+  SYNC_FORMAT_NAME,
+  SYNC_FORMAT_VERSION,
+  type BlobReference,
+  type DeltaReference,
+  type ManifestSignature,
+  type SignedManifest,
+  type SyncManifest,
+  MAX_MANIFEST_SIGNATURES,
+  MAX_MODEL_VERSION,
+} from './SyncManifest';
 
 /** Largest blob a manifest may describe, as served or decoded (2 GiB): anything bigger is hostile. */
 export const MAX_SYNC_BLOB_BYTES = 2 ** 31;

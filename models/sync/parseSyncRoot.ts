@@ -53,7 +53,8 @@ function role(value: unknown, field: string, keys: Record<string, unknown>): Key
   if (typeof value !== 'object' || value === null) return invalid(field, 'must be an object');
   const { keyIds, threshold } = value as Record<string, unknown>;
   if (!Array.isArray(keyIds) || keyIds.length < 1 || keyIds.length > MAX_ROOT_KEYS) return invalid(`${field}.keyIds`, `1 to ${MAX_ROOT_KEYS} key ids`);
-  for (const keyId of keyIds) if (typeof keyId !== 'string' || !Object.prototype.hasOwnProperty.call(keys, keyId)) invalid(`${field}.keyIds`, `${String(keyId)} is not one of the listed keys`);
+  for (const keyId of keyIds)
+    if (typeof keyId !== 'string' || !Object.prototype.hasOwnProperty.call(keys, keyId)) invalid(`${field}.keyIds`, `${String(keyId)} is not one of the listed keys`);
   if (new Set(keyIds).size !== keyIds.length) invalid(`${field}.keyIds`, 'a key is listed twice');
   if (!Number.isInteger(threshold) || (threshold as number) < 1 || (threshold as number) > keyIds.length) invalid(`${field}.threshold`, `an integer from 1 to ${keyIds.length}`);
   return value as KeyRole;

@@ -32,7 +32,8 @@ export function selectTrustedSignatures(envelope: SignedManifest, trustedKeyIds:
     const keyIndex = trustedKeyIds.indexOf(keyId);
     if (keyIndex >= 0) selected.push({ keyIndex, signature });
   }
-  if (selected.length === 0) throw unknownSigningKeyError(
+  if (selected.length === 0)
+    throw unknownSigningKeyError(
       envelope.signatures.map((entry) => entry.keyId),
       trustedKeyIds,
     );
