@@ -53,6 +53,15 @@ export async function resolveAlsHyperparameters(flags: AlsFlagValues): Promise<A
   };
 }
 
+/**
+ * Whether the flags choose the training objective (`--params`, `--factors`, `--regularization`,
+ * `--regularization-exponent`, `--unobserved-weight` or `--alpha`): `ondeck train` then trains
+ * with them as given instead of tuning. Epochs, threads and seed are not the objective.
+ */
+export function objectiveChosenByFlags(flags: AlsFlagValues): boolean {
+  return [flags.params, flags.factors, flags.regularization, flags.regularizationExponent, flags.unobservedWeight, flags.alpha].some((value) => value !== undefined);
+}
+
 /** Epochs, threads and seed from the flags. */
 export function resolveRunOptions(flags: AlsFlagValues, cores: number): { epochs: number; threads: number; seed: number } {
   return {

@@ -31,6 +31,24 @@ export interface TrainingCheckpoint {
   readonly training: TrainingSummary;
   /** The device's popularity prior, tuned by `ondeck train`; absent: none (older checkpoints too). */
   readonly popularityPrior?: PopularityPriorParameters;
+  /** How `hyper` was tuned; absent when it was given (flags, `--params`, `--no-tune`) or for older checkpoints. */
+  readonly tuning?: ObjectiveTuningSummary;
+}
+
+/** How `ondeck train` chose the objective's hyperparameters, when it tuned them. */
+export interface ObjectiveTuningSummary {
+  readonly method: 'successive-halving';
+  /** What it started from and compared against (the training defaults). */
+  readonly start: AlsHyperparameters;
+  /** Validation NDCG@100 of the chosen `hyper` and of `start`, at the same epochs. */
+  readonly validationNdcgAt100: number;
+  readonly startNdcgAt100: number;
+  readonly validationUsers: number;
+  readonly trials: number;
+  /** Trials left out to stay within the budget. */
+  readonly skipped: number;
+  readonly seconds: number;
+  readonly budgetSeconds: number;
 }
 
 /** The files of a checkpoint directory (all of them: the directory holds nothing else). */
@@ -106,6 +124,7 @@ export async function readTrainingCheckpoint(directory: string): Promise<Trainin
   }
   const items = JSON.parse(await readFile(join(directory, CHECKPOINT_FILES.items), 'utf8')) as ItemMetadata[];
   const popularityPrior = manifest.popularityPrior as PopularityPriorParameters | undefined;
+  const tuning = manifest.tuning as ObjectiveTuningSummary | undefined;
   if (popularityPrior !== undefined) {
     try {
       if (typeof popularityPrior !== 'object' || popularityPrior === null) throw new Error('popularityPrior must be an object');
@@ -124,6 +143,8 @@ export async function readTrainingCheckpoint(directory: string): Promise<Trainin
     items,
     training: manifest.training as TrainingSummary,
     ...(popularityPrior ? { popularityPrior: { weight: popularityPrior.weight, historyScale: popularityPrior.historyScale } } : {}),
+    // A record of how the model came about, not an input of anything: kept as written.
+    ...(tuning !== undefined && typeof tuning === 'object' && tuning !== null ? { tuning } : {}),
   };
 }
 

@@ -5,14 +5,15 @@ import { trainAls } from '../../../models/node/als/trainAls';
 import { itemUserCounts } from '../../../models/data/InteractionMatrix';
 import { CHECKPOINT_FILES, readTrainingCheckpoint, writeTrainingCheckpoint } from '../../../models/node/artifact/trainingCheckpoint';
 import { refuseForeignDirectory } from '../../../models/node/artifact/refuseForeignDirectory';
-import { addAlsOptions, resolveAlsHyperparameters, resolveRunOptions, type AlsFlagValues } from '../alsOptions';
+import { addAlsOptions, objectiveChosenByFlags, resolveAlsHyperparameters, resolveRunOptions, type AlsFlagValues } from '../alsOptions';
+import { tuneObjective, type ObjectiveTuningFlagValues } from '../tuneObjective';
 import { addDataOptions, loadDatasetFromFlags, type DataFlagValues } from '../dataOptions';
 import { startProgress } from '../progressBar';
 import { addDeviceRankingOptions, resolveDeviceRanking, type DeviceRankingFlagValues } from '../deviceRankingOptions';
 import { tuneDevicePrior } from '../../../models/node/evaluation/tuneDevicePrior';
 import type { PopularityPriorParameters } from '../../../models/scoring/PopularityPrior';
 
-interface TrainFlags extends AlsFlagValues, DataFlagValues, DeviceRankingFlagValues {
+interface TrainFlags extends AlsFlagValues, DataFlagValues, DeviceRankingFlagValues, ObjectiveTuningFlagValues {
   out: string;
   warmStart?: string;
   quiet?: boolean;
@@ -25,6 +26,12 @@ export function registerTrainCommand(program: Command): void {
     .description('train implicit ALS and write a checkpoint (float item factors) for `ondeck export`')
     .requiredOption('--out <dir>', 'checkpoint directory to write')
     .option('--warm-start <dir>', 'start from a previous checkpoint: keeps its latent basis (and lineage) so deltas stay small')
+    .option('--no-tune', 'train with the defaults as they are instead of tuning factors, λ, unobserved weight and alpha on validation users')
+    .option(
+      '--tune-budget <time>',
+      'time the tuning may take: 90s, 10m, 1h, or Nx for N × one training run (default 10x, measured on the first trial); ' +
+        'no tuning with --params, --no-tune or any of --factors/--regularization/--regularization-exponent/--unobserved-weight/--alpha',
+    )
     .option('--quiet', 'no progress output');
   addDataOptions(command);
   addAlsOptions(command);
@@ -35,9 +42,21 @@ export function registerTrainCommand(program: Command): void {
     // dataset (or any other directory) fails at once instead of after a long training run.
     await refuseForeignDirectory(flags.out, Object.values(CHECKPOINT_FILES));
     const dataset = await loadDatasetFromFlags(flags, flags.quiet);
-    const hyper = await resolveAlsHyperparameters(flags);
+    const given = await resolveAlsHyperparameters(flags);
     const run = resolveRunOptions(flags, cpus().length);
     const previous = flags.warmStart ? await readTrainingCheckpoint(flags.warmStart) : undefined;
+    // Told what to train (a params file, an objective flag, --no-tune): trained as told. A warm
+    // start keeps the previous model's factors (its basis is what keeps deltas small).
+    const tuning =
+      flags.tune === false || objectiveChosenByFlags(flags)
+        ? undefined
+        : await tuneObjective(dataset, given, flags, {
+            run,
+            recencyHalfLifeDays: deviceRanking.recencyHalfLifeDays,
+            fixedFactors: previous?.hyper.factors,
+            tunesPrior: deviceRanking.popularityPrior === 'tune',
+          });
+    const hyper = tuning ? tuning.best.hyper : given;
     const bar = startProgress('training', run.epochs, flags.quiet);
     const model = await trainAls(dataset.interactions, {
       hyper,
@@ -83,13 +102,28 @@ export function registerTrainCommand(program: Command): void {
           source: flags.data,
         },
         ...(popularityPrior ? { popularityPrior } : {}),
+        ...(tuning
+          ? {
+              tuning: {
+                method: 'successive-halving' as const,
+                start: tuning.start.hyper,
+                validationNdcgAt100: tuning.best.ndcgAt100,
+                startNdcgAt100: tuning.start.ndcgAt100,
+                validationUsers: tuning.validationUsers,
+                trials: tuning.trials.length,
+                skipped: tuning.skipped,
+                seconds: tuning.elapsedSeconds,
+                budgetSeconds: tuning.budget.seconds,
+              },
+            }
+          : {}),
       },
       flags.out,
     );
     const meanEpoch = model.epochSeconds.reduce((a, b) => a + b, 0) / model.epochSeconds.length;
     if (!flags.quiet) {
       process.stderr.write(
-        `trained ${model.dims} factors × ${model.itemIds.length} items in ${run.epochs} epochs ` +
+        `trained ${model.dims} factors × ${model.itemIds.length} items in ${run.epochs} epochs, λ ${model.hyper.regularization}, unobserved weight ${model.hyper.unobservedWeight}, alpha ${model.hyper.alpha}${tuning ? ' (tuned)' : ''} ` +
           `(${meanEpoch.toFixed(2)} s/epoch, ${run.threads} thread${run.threads > 1 ? 's' : ''}${previous ? `, warm start from version ${previous.modelVersion}` : ''}) → ${flags.out}\n`,
       );
     }
