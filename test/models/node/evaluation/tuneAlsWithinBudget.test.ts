@@ -22,6 +22,8 @@ describe('tuneAlsWithinBudget', () => {
     expect(tuning.trials.filter((trial) => trial.rung === 0)).toHaveLength(9);
     expect(tuning.skipped).toBe(0);
     expect(tuning.budget.candidates).toBe(9);
+    // New profiles are left to the popularity prior, tuned after: only long histories score.
+    expect(Object.keys(tuning.best.byView)).toEqual(['temporal', 'random']);
   }, 20_000);
 
   it('is deterministic for a seed', async () => {
