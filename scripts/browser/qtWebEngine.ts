@@ -194,16 +194,30 @@ export async function launchQtWebEngine(major: QtWebEngineMajor, options: QtWebE
     return answer === 'late' ? undefined : answer?.result.value;
   }
 
+  /** Navigates to `url` and resolves on its `load` event or after `milliseconds`, whichever is first. */
+  async function navigateBriefly(url: string, milliseconds: number): Promise<void> {
+    let stop = (): void => {};
+    const loaded = new Promise<void>((resolveLoad) => (stop = page.on('Page.loadEventFired', () => resolveLoad())));
+    try {
+      await page.send('Page.navigate', { url }).catch(() => undefined);
+      await withinMilliseconds(loaded, milliseconds);
+    } finally {
+      stop();
+    }
+  }
+
   /**
    * Runs `command` and waits for the next `load` event of the top frame. Under load (a full CI
-   * run on 2 cores) Qt WebEngine 6 once never reported one within 120 s for a reload of a
-   * service-worker-controlled page, and did not again in dozens of runs. So a load that takes
-   * longer than `loadCheckMilliseconds` is looked at: a new document that is complete
-   * counts as loaded (the event went missing); one still loading is given the command once more,
-   * loudly; and the final error says where the page was stuck.
+   * run on 2 cores) Qt WebEngine 6 twice left a page of the service-worker privacy suite loading
+   * for 120 s, and a second navigation to the same URL stayed stuck too, while dozens of runs on
+   * their own never did. So a load that takes longer than `loadCheckMilliseconds` is looked at: a
+   * new document that is complete counts as loaded (the event went missing); one still loading is
+   * left for about:blank, which ends the stuck document and everything it started, and then
+   * `url()` is opened once more, loudly; the final error says where the page was stuck.
    */
-  async function untilLoaded(command: () => Promise<unknown>): Promise<void> {
+  async function untilLoaded(command: () => Promise<unknown>, url: () => string | undefined): Promise<void> {
     const deadline = performance.now() + commandTimeout;
+    let run = command;
     for (let attempt = 1; ; attempt += 1) {
       // Marks the current document, so a later check can tell the new one from it.
       const marker = `${Date.now()}-${Math.random()}`;
@@ -214,7 +228,7 @@ export async function launchQtWebEngine(major: QtWebEngineMajor, options: QtWebE
         stop = off;
       });
       try {
-        await command();
+        await run();
         const checkAfter = Math.min(loadCheck, Math.max(0, deadline - performance.now()));
         if ((await withinMilliseconds(loaded, checkAfter)) === 'loaded') return;
         const where = await describeDocument(marker);
@@ -223,8 +237,15 @@ export async function launchQtWebEngine(major: QtWebEngineMajor, options: QtWebE
           return;
         }
         const state = where ? `${where.href}, readyState ${where.readyState}${where.oldDocument ? ', still the previous document' : ''}` : 'the page did not answer';
-        if (attempt === 1 && performance.now() < deadline) {
-          console.warn(`[Qt WebEngine ${major}] no load event after ${checkAfter} ms (${state}): trying once more`);
+        const target = url() ?? where?.href;
+        if (attempt === 1 && target && performance.now() < deadline) {
+          console.warn(`[Qt WebEngine ${major}] no load event after ${checkAfter} ms (${state}): opening about:blank, then ${target} once more`);
+          stop();
+          await navigateBriefly('about:blank', 10_000);
+          run = async () => {
+            const answer = await page.send<{ errorText?: string }>('Page.navigate', { url: target });
+            if (answer.errorText) throw new Error(`Qt WebEngine ${major} could not open ${target}: ${answer.errorText}`);
+          };
           continue;
         }
         const rest = Math.max(0, deadline - performance.now());
@@ -242,11 +263,21 @@ export async function launchQtWebEngine(major: QtWebEngineMajor, options: QtWebE
     cdp: page,
     processGroupId: host.processGroupId,
     goto: (url) =>
-      untilLoaded(async () => {
-        const answer = await page.send<{ errorText?: string }>('Page.navigate', { url });
-        if (answer.errorText) throw new Error(`Qt WebEngine ${major} could not open ${url}: ${answer.errorText}`);
-      }),
-    reload: () => untilLoaded(() => page.send('Page.reload', { ignoreCache: false })),
+      untilLoaded(
+        async () => {
+          const answer = await page.send<{ errorText?: string }>('Page.navigate', { url });
+          if (answer.errorText) throw new Error(`Qt WebEngine ${major} could not open ${url}: ${answer.errorText}`);
+        },
+        () => url,
+      ),
+    async reload() {
+      // Where the page is now: a retry opens it again after about:blank.
+      const answer = await page.send<{ result: { value?: string } }>('Runtime.evaluate', { expression: 'location.href', returnByValue: true }).catch(() => undefined);
+      await untilLoaded(
+        () => page.send('Page.reload', { ignoreCache: false }),
+        () => answer?.result.value,
+      );
+    },
     async evaluate<Result>(expression: string): Promise<Result> {
       const answer = await page.send<{ result: { value?: unknown }; exceptionDetails?: { text: string; exception?: { description?: string } } }>('Runtime.evaluate', {
         expression,
