@@ -69,7 +69,8 @@ export async function tuneObjective(dataset: Dataset, start: AlsHyperparameters,
   const what = `${fixedFactors === undefined ? 'factors, ' : ''}λ, unobserved weight and alpha`;
   if ('trainings' in budget) {
     say(
-      `tuning ${what} on a validation fifth of the training users; budget ${budget.trainings} × one training run (timed on the first trial; --tune-budget to change, --no-tune to skip)`,
+      `tuning ${what} on a validation fifth of the training users; budget ${budget.trainings} × one training run` +
+        `${options.tunesPrior ? " (with the prior's tuning)" : ''}, timed on the first trial (--tune-budget to change, --no-tune to skip)`,
     );
   } else {
     say(`tuning ${what} on a validation fifth of the training users; budget ${formatDuration(budget.seconds)} (--tune-budget to change, --no-tune to skip)`);

@@ -57,7 +57,8 @@ describe('ondeck train tunes itself', () => {
     const { stderr } = await ondeckOk('train', ...quick, '--out', 'tuned-default', '--quiet');
     expect(stderr).toBe('');
     const verbose = await ondeckOk('train', ...quick, '--out', 'tuned-default');
-    expect(verbose.stderr).toMatch(/budget 10 × one training run/);
+    // --prior off: the run the budget counts is the training alone.
+    expect(verbose.stderr).toMatch(/budget 10 × one training run, timed on the first trial/);
     expect(verbose.stderr).toMatch(/tuning budget: .+ = 10 × .+ \(training ≈ /);
     expect((await checkpointOf('tuned-default')).tuning).toBeDefined();
   }, 20_000);
@@ -83,6 +84,16 @@ describe('ondeck train tunes itself', () => {
       expect(checkpoint.hyper).toEqual(expected);
       expect(checkpoint.tuning).toBeUndefined();
     }
+  }, 20_000);
+
+  it('a warm start keeps the previous factors and tunes the rest', async () => {
+    await ondeckOk('train', ...quick, '--out', 'previous', '--factors', '8');
+    const { stderr } = await ondeckOk('train', ...quick, '--out', 'warm', '--warm-start', 'previous', '--tune-budget', '30s');
+    expect(stderr).toMatch(/^tuning λ, unobserved weight and alpha on/m);
+    expect(stderr).toMatch(/budget 30 s/);
+    const { hyper, tuning } = await checkpointOf('warm');
+    expect(hyper.factors).toBe(8);
+    expect(tuning).toMatchObject({ start: { factors: 8 } });
   }, 20_000);
 
   it('refuses a budget that is not a duration', async () => {
