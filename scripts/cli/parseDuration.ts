@@ -1,9 +1,10 @@
 import { OndeckError } from '../../models/errors/OndeckError';
 
-const UNIT_SECONDS: Readonly<Record<string, number>> = Object.freeze({ ms: 0.001, s: 1, m: 60, h: 3600 });
+const UNIT_SECONDS: Readonly<Record<string, number>> = Object.freeze({ ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400 });
 
 /**
- * Parses a duration flag in seconds: `90`, `90s`, `10m`, `1.5h`, `500ms` (a bare number is seconds).
+ * Parses a duration flag in seconds: `90`, `90s`, `10m`, `1.5h`, `5d`, `500ms` (a bare number is seconds).
+ * The one duration rule of the CLI (`train --tune-budget`, `publish --expires-in`).
  *
  * @throws OndeckError `invalid-argument` naming the flag, for anything else or a duration ≤ 0.
  * @example
@@ -12,9 +13,9 @@ const UNIT_SECONDS: Readonly<Record<string, number>> = Object.freeze({ ms: 0.001
  * ```
  */
 export function parseDuration(name: string, text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?\s*$/i.exec(text);
+  const match = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
   const seconds = match ? Number(match[1]) * UNIT_SECONDS[(match[2] ?? 's').toLowerCase()] : NaN;
-  if (!(seconds > 0)) throw new OndeckError('invalid-argument', { name: `--${name}`, reason: `expected a duration such as 90s, 10m or 1h, got "${text}"` });
+  if (!(seconds > 0)) throw new OndeckError('invalid-argument', { name: `--${name}`, reason: `expected a duration such as 90s, 10m, 1h or 5d, got "${text}"` });
   return seconds;
 }
 

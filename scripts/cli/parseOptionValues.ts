@@ -39,19 +39,3 @@ export function numberArgParser(rule: NumberRule = {}): (text: string) => number
     return Number(text);
   };
 }
-
-/** Milliseconds per unit of {@link parseDurationOption}. */
-const DURATION_UNITS: Readonly<Record<string, number>> = Object.freeze({ m: 60_000, h: 3_600_000, d: 86_400_000 });
-
-/**
- * Parses a duration option such as `90m`, `36h` or `5d` (a positive number and one unit: minutes,
- * hours or days) into milliseconds.
- */
-export function parseDurationOption(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const match = /^(\d+(?:\.\d+)?)([mhd])$/.exec(text.trim());
-  if (!match || !(Number(match[1]) > 0)) {
-    throw new OndeckError('invalid-argument', { name: `--${name}`, reason: `expected a duration such as 90m, 36h or 5d, got "${text}"` });
-  }
-  return Math.round(Number(match[1]) * DURATION_UNITS[match[2]]!);
-}

@@ -5,7 +5,8 @@ import { publishModel } from '../../../models/node/sync/publishModel';
 import { refuseSigningKeyInPublishDirectory } from '../../../models/node/sync/refuseSigningKeyInPublishDirectory';
 import { rollbackPublication } from '../../../models/node/sync/rollbackPublication';
 import { ONDECK_SDK_VERSION } from '../../../worker/sync/sdkVersion';
-import { parseDurationOption, parseNumberOption } from '../parseOptionValues';
+import { parseNumberOption } from '../parseOptionValues';
+import { parseDuration } from '../parseDuration';
 import { refreshPublication } from '../../../models/node/sync/refreshPublication';
 
 interface PublishFlags {
@@ -59,7 +60,7 @@ export function registerPublishCommand(program: Command): void {
       if ([flags.model, flags.rollback, flags.refresh].filter((flag) => flag !== undefined).length !== 1) {
         throw new OndeckError('invalid-argument', { name: 'options', reason: 'pass exactly one of --model, --rollback and --refresh' });
       }
-      const expiresInMs = parseDurationOption('expires-in', flags.expiresIn);
+      const expiresInMs = flags.expiresIn === undefined ? undefined : parseDuration('expires-in', flags.expiresIn) * 1000;
       if (flags.refresh) {
         const manifest = await refreshPublication({ outDirectory: flags.out, privateKeyPem, expiresInMs });
         process.stdout.write(`${JSON.stringify({ version: manifest.version, lineageId: manifest.lineageId, directoryId: manifest.directoryId, expires: manifest.expires })}\n`);

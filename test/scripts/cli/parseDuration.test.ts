@@ -4,7 +4,7 @@ import { parseTuneBudget } from '../../../scripts/cli/tuneObjective';
 
 describe('parseDuration', () => {
   it('reads seconds, minutes, hours and milliseconds; a bare number is seconds', () => {
-    expect(['90', '90s', '1.5m', '1h', '500ms', '10M'].map((text) => parseDuration('budget', text))).toEqual([90, 90, 90, 3600, 0.5, 600]);
+    expect(['90', '90s', '1.5m', '1h', '500ms', '10M', '5d'].map((text) => parseDuration('budget', text))).toEqual([90, 90, 90, 3600, 0.5, 600, 432_000]);
   });
 
   it('refuses anything else, naming the flag', () => {
