@@ -12,6 +12,7 @@ import { trainDeviceFactors } from './trainDeviceFactors';
  *
  * - `dot`: the raw dot product with X's vector (what the device shipped): favours large-norm,
  *   popular titles;
+ * - `dot / norm^β` (β = 0.25, 0.5): between the two, a title's norm counts for less;
  * - `cosine`: the dot product over both norms;
  * - `fold-in of X`: the fold-in of the one-title history [X] (the user model's own answer, no
  *   popularity prior), whose Gramian solve discounts the directions every viewer shares.
@@ -37,25 +38,29 @@ export function similarCandidate(options: TrainAlsOptions = {}): EvaluationCandi
         for (let d = 0; d < dims; d++) sum += rows[i * dims + d] ** 2;
         norms[i] = Math.sqrt(sum) || 1;
       }
-      const bySimilarity = (name: string, normalise: boolean): ScoringModel => ({
+      // dot / (|x|·|v|)^β: β = 0 is the raw dot product, β = 1 the cosine, between them a title's
+      // norm (its popularity, in iALS) counts for less.
+      const bySimilarity = (name: string, beta: number): ScoringModel => ({
         name,
         scoreItems(history, out) {
           out.fill(0);
           for (let h = 0; h < history.indices.length; h++) {
             const anchor = history.indices[h];
-            const weight = history.weights[h] / (normalise ? norms[anchor] : 1);
+            const weight = history.weights[h] / norms[anchor] ** beta;
             for (let i = 0; i < itemCount; i++) {
               let sum = 0;
               for (let d = 0; d < dims; d++) sum += rows[anchor * dims + d] * rows[i * dims + d];
-              out[i] += (weight * sum) / (normalise ? norms[i] : 1);
+              out[i] += (weight * sum) / norms[i] ** beta;
             }
           }
         },
       });
       const recommender = await buildDeviceRecommender({ itemFactors, itemCount, dims, foldIn: als.hyper, popularity });
       return [
-        bySimilarity('like X: dot (shipped)', false),
-        bySimilarity('like X: cosine', true),
+        bySimilarity('like X: dot (shipped)', 0),
+        bySimilarity('like X: dot / norm^0.25', 0.25),
+        bySimilarity('like X: dot / norm^0.5', 0.5),
+        bySimilarity('like X: cosine', 1),
         { name: 'like X: fold-in of X', scoreItems: (history, out) => recommender.scoreAll(history, out) },
       ];
     },

@@ -16,9 +16,9 @@ for (let u = 0; u < 120; u++) {
 }
 
 describe('similarCandidate', () => {
-  it('ranks titles of the seed title own taste first with each of dot, cosine and the fold-in of [X]', async () => {
+  it('ranks titles of the seed title own taste first with each similarity: dot, dot over norms to 0.25 and 0.5, cosine, the fold-in of [X]', async () => {
     const models = (await similarCandidate({ hyper: { factors: 8 }, epochs: 10, threads: 1 }).train(matrixOf(ITEMS, rows), { items: new Map(), seed: 7 })) as ScoringModel[];
-    expect(models.map((model) => model.name)).toEqual(['like X: dot (shipped)', 'like X: cosine', 'like X: fold-in of X']);
+    expect(models.map((model) => model.name)).toEqual(['like X: dot (shipped)', 'like X: dot / norm^0.25', 'like X: dot / norm^0.5', 'like X: cosine', 'like X: fold-in of X']);
     const scores = new Float32Array(ITEMS);
     for (const model of models) {
       await model.scoreItems(historyOf([25]), scores);
