@@ -44,6 +44,11 @@ export async function fetchManifest(fetchImpl: typeof fetch, url: string, etag: 
   deadline.catch(() => undefined);
   try {
     return await Promise.race([exchange(), deadline]);
+  } catch (error) {
+    // A refused or broken answer ends the request too, not only the read: WebKit's network
+    // process went on downloading an endless body (97 MB in a test) after its reader was cancelled.
+    controller?.abort();
+    throw error;
   } finally {
     clearTimeout(timer);
   }
